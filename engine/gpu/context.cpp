@@ -1,0 +1,394 @@
+#include "engine/gpu/context.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+namespace scenezip::gpu {
+
+namespace {
+
+const char* const kValidationLayer = "VK_LAYER_KHRONOS_validation";
+
+std::string vk_error(const char* what, VkResult result) {
+  return std::string(what) + " failed (VkResult " + std::to_string(static_cast<int>(result)) + ")";
+}
+
+VKAPI_ATTR VkBool32 VKAPI_CALL on_validation_message(VkDebugUtilsMessageSeverityFlagBitsEXT severity,
+                                                     VkDebugUtilsMessageTypeFlagsEXT,
+                                                     const VkDebugUtilsMessengerCallbackDataEXT* data, void* user) {
+  if (severity & VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT) {
+    ++*static_cast<std::uint32_t*>(user);
+    std::fprintf(stderr, "vulkan validation error: %s\n", data->pMessage);
+  } else if (severity & VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT) {
+    std::fprintf(stderr, "vulkan validation warning: %s\n", data->pMessage);
+  }
+  return VK_FALSE;
+}
+
+bool layer_available(const char* name) {
+  std::uint32_t count = 0;
+  vkEnumerateInstanceLayerProperties(&count, nullptr);
+  std::vector<VkLayerProperties> layers(count);
+  vkEnumerateInstanceLayerProperties(&count, layers.data());
+  return std::any_of(layers.begin(), layers.end(), [&](const auto& l) { return std::strcmp(l.layerName, name) == 0; });
+}
+
+}  // namespace
+
+// --- Buffer ---------------------------------------------------------------------------
+
+void Buffer::release() {
+  if (device_ == VK_NULL_HANDLE) return;
+  if (mapped_) vkUnmapMemory(device_, memory_);
+  if (buffer_) vkDestroyBuffer(device_, buffer_, nullptr);
+  if (memory_) vkFreeMemory(device_, memory_, nullptr);
+  device_ = VK_NULL_HANDLE;
+  buffer_ = VK_NULL_HANDLE;
+  memory_ = VK_NULL_HANDLE;
+  mapped_ = nullptr;
+  size_ = 0;
+}
+
+Buffer::~Buffer() { release(); }
+Buffer::Buffer(Buffer&& other) noexcept { *this = std::move(other); }
+Buffer& Buffer::operator=(Buffer&& other) noexcept {
+  if (this != &other) {
+    release();
+    std::swap(device_, other.device_);
+    std::swap(buffer_, other.buffer_);
+    std::swap(memory_, other.memory_);
+    std::swap(size_, other.size_);
+    std::swap(mapped_, other.mapped_);
+  }
+  return *this;
+}
+
+// --- ComputePipeline ------------------------------------------------------------------
+
+void ComputePipeline::release() {
+  if (device_ == VK_NULL_HANDLE) return;
+  if (pipeline_) vkDestroyPipeline(device_, pipeline_, nullptr);
+  if (layout_) vkDestroyPipelineLayout(device_, layout_, nullptr);
+  if (set_layout_) vkDestroyDescriptorSetLayout(device_, set_layout_, nullptr);
+  if (module_) vkDestroyShaderModule(device_, module_, nullptr);
+  device_ = VK_NULL_HANDLE;
+  pipeline_ = VK_NULL_HANDLE;
+  layout_ = VK_NULL_HANDLE;
+  set_layout_ = VK_NULL_HANDLE;
+  module_ = VK_NULL_HANDLE;
+}
+
+ComputePipeline::~ComputePipeline() { release(); }
+ComputePipeline::ComputePipeline(ComputePipeline&& other) noexcept { *this = std::move(other); }
+ComputePipeline& ComputePipeline::operator=(ComputePipeline&& other) noexcept {
+  if (this != &other) {
+    release();
+    std::swap(device_, other.device_);
+    std::swap(pipeline_, other.pipeline_);
+    std::swap(layout_, other.layout_);
+    std::swap(set_layout_, other.set_layout_);
+    std::swap(module_, other.module_);
+    std::swap(binding_count_, other.binding_count_);
+    std::swap(push_size_, other.push_size_);
+  }
+  return *this;
+}
+
+// --- Context --------------------------------------------------------------------------
+
+Result<std::unique_ptr<Context>> Context::create(const ContextOptions& options) {
+  std::unique_ptr<Context> context(new Context());
+  SCZ_RETURN_IF_ERROR(context->init(options));
+  return context;
+}
+
+std::uint32_t Context::validation_errors() const { return *error_count_; }
+
+Status Context::init(const ContextOptions& options) {
+  const char* env = std::getenv("SCENEZIP_VALIDATION");
+  validation_ = options.validation || (env && std::strcmp(env, "1") == 0);
+  if (validation_ && !layer_available(kValidationLayer)) {
+    return internal_error("Vulkan validation requested but VK_LAYER_KHRONOS_validation is not installed "
+                          "(Debian package vulkan-validationlayers)");
+  }
+
+  VkApplicationInfo app{VK_STRUCTURE_TYPE_APPLICATION_INFO};
+  app.pApplicationName = "scenezip";
+  app.apiVersion = VK_API_VERSION_1_2;
+  std::vector<const char*> layers;
+  std::vector<const char*> extensions;
+  if (validation_) {
+    layers.push_back(kValidationLayer);
+    extensions.push_back(VK_EXT_DEBUG_UTILS_EXTENSION_NAME);
+  }
+  VkDebugUtilsMessengerCreateInfoEXT messenger_info{VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT};
+  messenger_info.messageSeverity =
+      VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT | VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT;
+  messenger_info.messageType = VK_DEBUG_UTILS_MESSAGE_TYPE_GENERAL_BIT_EXT |
+                               VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT |
+                               VK_DEBUG_UTILS_MESSAGE_TYPE_PERFORMANCE_BIT_EXT;
+  messenger_info.pfnUserCallback = on_validation_message;
+  messenger_info.pUserData = error_count_.get();
+
+  VkInstanceCreateInfo instance_info{VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO};
+  instance_info.pApplicationInfo = &app;
+  instance_info.enabledLayerCount = static_cast<std::uint32_t>(layers.size());
+  instance_info.ppEnabledLayerNames = layers.data();
+  instance_info.enabledExtensionCount = static_cast<std::uint32_t>(extensions.size());
+  instance_info.ppEnabledExtensionNames = extensions.data();
+  if (validation_) instance_info.pNext = &messenger_info;
+  VkResult r = vkCreateInstance(&instance_info, nullptr, &instance_);
+  if (r != VK_SUCCESS) {
+    return internal_error(vk_error("vkCreateInstance", r) +
+                          ": no Vulkan driver found (install mesa-vulkan-drivers for the CPU driver)");
+  }
+  if (validation_) {
+    auto create_messenger = reinterpret_cast<PFN_vkCreateDebugUtilsMessengerEXT>(
+        vkGetInstanceProcAddr(instance_, "vkCreateDebugUtilsMessengerEXT"));
+    if (create_messenger) create_messenger(instance_, &messenger_info, nullptr, &messenger_);
+  }
+
+  std::uint32_t count = 0;
+  vkEnumeratePhysicalDevices(instance_, &count, nullptr);
+  if (count == 0) return internal_error("no Vulkan device found (install mesa-vulkan-drivers for the CPU driver)");
+  std::vector<VkPhysicalDevice> devices(count);
+  vkEnumeratePhysicalDevices(instance_, &count, devices.data());
+  // Prefer a real GPU over the CPU driver; SCENEZIP_DEVICE=cpu forces the CPU driver.
+  const char* want = std::getenv("SCENEZIP_DEVICE");
+  auto rank = [&](VkPhysicalDevice d) {
+    VkPhysicalDeviceProperties p;
+    vkGetPhysicalDeviceProperties(d, &p);
+    const bool cpu = p.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU;
+    if (want && std::strcmp(want, "cpu") == 0) return cpu ? 0 : 1;
+    if (p.deviceType == VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU) return 0;
+    if (p.deviceType == VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU) return 1;
+    return cpu ? 3 : 2;
+  };
+  physical_ = *std::min_element(devices.begin(), devices.end(),
+                                [&](VkPhysicalDevice a, VkPhysicalDevice b) { return rank(a) < rank(b); });
+  VkPhysicalDeviceProperties properties;
+  vkGetPhysicalDeviceProperties(physical_, &properties);
+  device_name_ = properties.deviceName;
+  limits_ = properties.limits;
+  vkGetPhysicalDeviceMemoryProperties(physical_, &memory_properties_);
+
+  vkGetPhysicalDeviceQueueFamilyProperties(physical_, &count, nullptr);
+  std::vector<VkQueueFamilyProperties> families(count);
+  vkGetPhysicalDeviceQueueFamilyProperties(physical_, &count, families.data());
+  bool found = false;
+  for (std::uint32_t i = 0; i < count && !found; ++i) {
+    if (families[i].queueFlags & VK_QUEUE_COMPUTE_BIT) {
+      queue_family_ = i;
+      found = true;
+    }
+  }
+  if (!found) return internal_error("Vulkan device " + device_name_ + " has no compute queue");
+
+  const float priority = 1.0f;
+  VkDeviceQueueCreateInfo queue_info{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};
+  queue_info.queueFamilyIndex = queue_family_;
+  queue_info.queueCount = 1;
+  queue_info.pQueuePriorities = &priority;
+  VkDeviceCreateInfo device_info{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
+  device_info.queueCreateInfoCount = 1;
+  device_info.pQueueCreateInfos = &queue_info;
+  r = vkCreateDevice(physical_, &device_info, nullptr, &device_);
+  if (r != VK_SUCCESS) return internal_error(vk_error("vkCreateDevice", r));
+  vkGetDeviceQueue(device_, queue_family_, 0, &queue_);
+
+  VkCommandPoolCreateInfo pool_info{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
+  pool_info.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
+  pool_info.queueFamilyIndex = queue_family_;
+  r = vkCreateCommandPool(device_, &pool_info, nullptr, &command_pool_);
+  if (r != VK_SUCCESS) return internal_error(vk_error("vkCreateCommandPool", r));
+
+  VkDescriptorPoolSize pool_size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 256};
+  VkDescriptorPoolCreateInfo descriptor_info{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
+  descriptor_info.flags = VK_DESCRIPTOR_POOL_CREATE_FREE_DESCRIPTOR_SET_BIT;
+  descriptor_info.maxSets = 32;
+  descriptor_info.poolSizeCount = 1;
+  descriptor_info.pPoolSizes = &pool_size;
+  r = vkCreateDescriptorPool(device_, &descriptor_info, nullptr, &descriptor_pool_);
+  if (r != VK_SUCCESS) return internal_error(vk_error("vkCreateDescriptorPool", r));
+  return Status::Ok();
+}
+
+Context::~Context() {
+  if (device_) {
+    vkDeviceWaitIdle(device_);
+    if (descriptor_pool_) vkDestroyDescriptorPool(device_, descriptor_pool_, nullptr);
+    if (command_pool_) vkDestroyCommandPool(device_, command_pool_, nullptr);
+    vkDestroyDevice(device_, nullptr);
+  }
+  if (messenger_) {
+    auto destroy = reinterpret_cast<PFN_vkDestroyDebugUtilsMessengerEXT>(
+        vkGetInstanceProcAddr(instance_, "vkDestroyDebugUtilsMessengerEXT"));
+    if (destroy) destroy(instance_, messenger_, nullptr);
+  }
+  if (instance_) vkDestroyInstance(instance_, nullptr);
+}
+
+Result<std::uint32_t> Context::find_memory_type(std::uint32_t type_bits, VkMemoryPropertyFlags flags) const {
+  for (std::uint32_t i = 0; i < memory_properties_.memoryTypeCount; ++i) {
+    if ((type_bits & (1u << i)) && (memory_properties_.memoryTypes[i].propertyFlags & flags) == flags) return i;
+  }
+  return internal_error("no Vulkan memory type with the needed properties");
+}
+
+Result<Buffer> Context::create_buffer(VkDeviceSize size, bool host_visible) {
+  Buffer buffer;
+  buffer.device_ = device_;
+  // Zero-sized buffers are invalid in Vulkan; keep a minimal one so empty scenes bind.
+  buffer.size_ = std::max<VkDeviceSize>(size, 16);
+  VkBufferCreateInfo info{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
+  info.size = buffer.size_;
+  info.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT |
+               VK_BUFFER_USAGE_INDIRECT_BUFFER_BIT;
+  info.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
+  VkResult r = vkCreateBuffer(device_, &info, nullptr, &buffer.buffer_);
+  if (r != VK_SUCCESS) return internal_error(vk_error("vkCreateBuffer", r));
+  VkMemoryRequirements requirements;
+  vkGetBufferMemoryRequirements(device_, buffer.buffer_, &requirements);
+  const VkMemoryPropertyFlags flags = host_visible
+                                          ? VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT
+                                          : VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT;
+  SCZ_ASSIGN_OR_RETURN(std::uint32_t type, find_memory_type(requirements.memoryTypeBits, flags));
+  VkMemoryAllocateInfo alloc{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
+  alloc.allocationSize = requirements.size;
+  alloc.memoryTypeIndex = type;
+  r = vkAllocateMemory(device_, &alloc, nullptr, &buffer.memory_);
+  if (r != VK_SUCCESS) return internal_error(vk_error("vkAllocateMemory", r) + " for " + std::to_string(size) + " bytes");
+  vkBindBufferMemory(device_, buffer.buffer_, buffer.memory_, 0);
+  if (host_visible) {
+    r = vkMapMemory(device_, buffer.memory_, 0, VK_WHOLE_SIZE, 0, &buffer.mapped_);
+    if (r != VK_SUCCESS) return internal_error(vk_error("vkMapMemory", r));
+  }
+  return buffer;
+}
+
+Result<Buffer> Context::upload(const void* data, VkDeviceSize size) {
+  SCZ_ASSIGN_OR_RETURN(Buffer buffer, create_buffer(size, true));
+  if (size > 0) std::memcpy(buffer.mapped(), data, size);
+  return buffer;
+}
+
+Result<ComputePipeline> Context::create_compute_pipeline(const std::uint32_t* spirv, std::size_t spirv_words,
+                                                         std::uint32_t binding_count, std::uint32_t push_size) {
+  ComputePipeline pipeline;
+  pipeline.device_ = device_;
+  pipeline.binding_count_ = binding_count;
+  pipeline.push_size_ = push_size;
+  VkShaderModuleCreateInfo module_info{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};
+  module_info.codeSize = spirv_words * 4;
+  module_info.pCode = spirv;
+  VkResult r = vkCreateShaderModule(device_, &module_info, nullptr, &pipeline.module_);
+  if (r != VK_SUCCESS) return internal_error(vk_error("vkCreateShaderModule", r));
+
+  std::vector<VkDescriptorSetLayoutBinding> bindings(binding_count);
+  for (std::uint32_t i = 0; i < binding_count; ++i) {
+    bindings[i] = {i, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr};
+  }
+  VkDescriptorSetLayoutCreateInfo set_info{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
+  set_info.bindingCount = binding_count;
+  set_info.pBindings = bindings.data();
+  r = vkCreateDescriptorSetLayout(device_, &set_info, nullptr, &pipeline.set_layout_);
+  if (r != VK_SUCCESS) return internal_error(vk_error("vkCreateDescriptorSetLayout", r));
+
+  VkPushConstantRange range{VK_SHADER_STAGE_COMPUTE_BIT, 0, push_size};
+  VkPipelineLayoutCreateInfo layout_info{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
+  layout_info.setLayoutCount = 1;
+  layout_info.pSetLayouts = &pipeline.set_layout_;
+  layout_info.pushConstantRangeCount = push_size > 0 ? 1 : 0;
+  layout_info.pPushConstantRanges = &range;
+  r = vkCreatePipelineLayout(device_, &layout_info, nullptr, &pipeline.layout_);
+  if (r != VK_SUCCESS) return internal_error(vk_error("vkCreatePipelineLayout", r));
+
+  VkComputePipelineCreateInfo info{VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO};
+  info.stage = {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO};
+  info.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
+  info.stage.module = pipeline.module_;
+  info.stage.pName = "main";
+  info.layout = pipeline.layout_;
+  r = vkCreateComputePipelines(device_, VK_NULL_HANDLE, 1, &info, nullptr, &pipeline.pipeline_);
+  if (r != VK_SUCCESS) return internal_error(vk_error("vkCreateComputePipelines", r));
+  return pipeline;
+}
+
+void Context::tile_groups(std::uint32_t groups, std::uint32_t* x, std::uint32_t* y) const {
+  const std::uint32_t max_x = limits_.maxComputeWorkGroupCount[0];
+  *x = std::max<std::uint32_t>(1, std::min(groups, max_x));
+  *y = std::max<std::uint32_t>(1, (groups + *x - 1) / *x);
+}
+
+Status Context::dispatch(const ComputePipeline& pipeline, const std::vector<const Buffer*>& buffers, const void* push,
+                         std::uint32_t groups) {
+  if (buffers.size() != pipeline.binding_count()) return internal_error("dispatch: buffer count differs from bindings");
+  VkDescriptorSetAllocateInfo set_alloc{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
+  set_alloc.descriptorPool = descriptor_pool_;
+  set_alloc.descriptorSetCount = 1;
+  VkDescriptorSetLayout set_layout = pipeline.set_layout();
+  set_alloc.pSetLayouts = &set_layout;
+  VkDescriptorSet set = VK_NULL_HANDLE;
+  VkResult r = vkAllocateDescriptorSets(device_, &set_alloc, &set);
+  if (r != VK_SUCCESS) return internal_error(vk_error("vkAllocateDescriptorSets", r));
+
+  std::vector<VkDescriptorBufferInfo> infos(buffers.size());
+  std::vector<VkWriteDescriptorSet> writes(buffers.size());
+  for (std::size_t i = 0; i < buffers.size(); ++i) {
+    infos[i] = {buffers[i]->handle(), 0, VK_WHOLE_SIZE};
+    writes[i] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+    writes[i].dstSet = set;
+    writes[i].dstBinding = static_cast<std::uint32_t>(i);
+    writes[i].descriptorCount = 1;
+    writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+    writes[i].pBufferInfo = &infos[i];
+  }
+  vkUpdateDescriptorSets(device_, static_cast<std::uint32_t>(writes.size()), writes.data(), 0, nullptr);
+
+  VkCommandBufferAllocateInfo cmd_alloc{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
+  cmd_alloc.commandPool = command_pool_;
+  cmd_alloc.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
+  cmd_alloc.commandBufferCount = 1;
+  VkCommandBuffer cmd = VK_NULL_HANDLE;
+  r = vkAllocateCommandBuffers(device_, &cmd_alloc, &cmd);
+  if (r != VK_SUCCESS) {
+    vkFreeDescriptorSets(device_, descriptor_pool_, 1, &set);
+    return internal_error(vk_error("vkAllocateCommandBuffers", r));
+  }
+  VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+  begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
+  vkBeginCommandBuffer(cmd, &begin);
+  vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline.handle());
+  vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline.layout(), 0, 1, &set, 0, nullptr);
+  if (pipeline.push_size() > 0) {
+    vkCmdPushConstants(cmd, pipeline.layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0, pipeline.push_size(), push);
+  }
+  std::uint32_t gx = 1, gy = 1;
+  tile_groups(groups, &gx, &gy);
+  if (groups > 0) vkCmdDispatch(cmd, gx, gy, 1);
+  // Make shader writes visible to the host reads that follow the wait.
+  VkMemoryBarrier barrier{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+  barrier.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
+  barrier.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
+  vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &barrier, 0,
+                       nullptr, 0, nullptr);
+  vkEndCommandBuffer(cmd);
+
+  VkFenceCreateInfo fence_info{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+  VkFence fence = VK_NULL_HANDLE;
+  vkCreateFence(device_, &fence_info, nullptr, &fence);
+  VkSubmitInfo submit{VK_STRUCTURE_TYPE_SUBMIT_INFO};
+  submit.commandBufferCount = 1;
+  submit.pCommandBuffers = &cmd;
+  r = vkQueueSubmit(queue_, 1, &submit, fence);
+  if (r == VK_SUCCESS) r = vkWaitForFences(device_, 1, &fence, VK_TRUE, UINT64_MAX);
+  vkDestroyFence(device_, fence, nullptr);
+  vkFreeCommandBuffers(device_, command_pool_, 1, &cmd);
+  vkFreeDescriptorSets(device_, descriptor_pool_, 1, &set);
+  if (r != VK_SUCCESS) return internal_error(vk_error("compute dispatch", r));
+  return Status::Ok();
+}
+
+}  // namespace scenezip::gpu

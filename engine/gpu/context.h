@@ -1,0 +1,124 @@
+// Vulkan objects for compute work: instance, device, queue, buffers and pipelines.
+// CPU data lives in engine/scene; this layer only owns GPU resources.
+#pragma once
+
+#include <vulkan/vulkan.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/core/status.h"
+
+namespace scenezip::gpu {
+
+struct ContextOptions {
+  // Turns on VK_LAYER_KHRONOS_validation and counts its errors. Also on when the
+  // environment sets SCENEZIP_VALIDATION=1 (the tests do).
+  bool validation = false;
+};
+
+class Context;
+
+// A storage buffer in host-visible memory when `host_visible`, else device-local.
+class Buffer {
+ public:
+  Buffer() = default;
+  ~Buffer();
+  Buffer(Buffer&& other) noexcept;
+  Buffer& operator=(Buffer&& other) noexcept;
+  Buffer(const Buffer&) = delete;
+  Buffer& operator=(const Buffer&) = delete;
+
+  VkBuffer handle() const { return buffer_; }
+  VkDeviceSize size() const { return size_; }
+  void* mapped() const { return mapped_; }
+
+ private:
+  friend class Context;
+  VkDevice device_ = VK_NULL_HANDLE;
+  VkBuffer buffer_ = VK_NULL_HANDLE;
+  VkDeviceMemory memory_ = VK_NULL_HANDLE;
+  VkDeviceSize size_ = 0;
+  void* mapped_ = nullptr;
+  void release();
+};
+
+// A compute pipeline whose bindings are all storage buffers, 0..binding_count-1.
+class ComputePipeline {
+ public:
+  ComputePipeline() = default;
+  ~ComputePipeline();
+  ComputePipeline(ComputePipeline&& other) noexcept;
+  ComputePipeline& operator=(ComputePipeline&& other) noexcept;
+  ComputePipeline(const ComputePipeline&) = delete;
+  ComputePipeline& operator=(const ComputePipeline&) = delete;
+
+  VkPipeline handle() const { return pipeline_; }
+  VkPipelineLayout layout() const { return layout_; }
+  VkDescriptorSetLayout set_layout() const { return set_layout_; }
+  std::uint32_t binding_count() const { return binding_count_; }
+  std::uint32_t push_size() const { return push_size_; }
+
+ private:
+  friend class Context;
+  VkDevice device_ = VK_NULL_HANDLE;
+  VkPipeline pipeline_ = VK_NULL_HANDLE;
+  VkPipelineLayout layout_ = VK_NULL_HANDLE;
+  VkDescriptorSetLayout set_layout_ = VK_NULL_HANDLE;
+  VkShaderModule module_ = VK_NULL_HANDLE;
+  std::uint32_t binding_count_ = 0;
+  std::uint32_t push_size_ = 0;
+  void release();
+};
+
+class Context {
+ public:
+  static Result<std::unique_ptr<Context>> create(const ContextOptions& options = {});
+  ~Context();
+  Context(const Context&) = delete;
+  Context& operator=(const Context&) = delete;
+
+  VkDevice device() const { return device_; }
+  const std::string& device_name() const { return device_name_; }
+  const VkPhysicalDeviceLimits& limits() const { return limits_; }
+  // Validation messages of severity error seen since creation (0 when validation is off).
+  std::uint32_t validation_errors() const;
+  bool validation_enabled() const { return validation_; }
+
+  Result<Buffer> create_buffer(VkDeviceSize size, bool host_visible);
+  // A host-visible buffer holding a copy of `data`.
+  Result<Buffer> upload(const void* data, VkDeviceSize size);
+  Result<ComputePipeline> create_compute_pipeline(const std::uint32_t* spirv, std::size_t spirv_words,
+                                                  std::uint32_t binding_count, std::uint32_t push_size);
+
+  // Records one dispatch of `pipeline` over `groups` workgroups (tiled into x and y so
+  // no dimension passes the device limit), submits it and waits.
+  Status dispatch(const ComputePipeline& pipeline, const std::vector<const Buffer*>& buffers, const void* push,
+                  std::uint32_t groups);
+
+  // Splits a 1D workgroup count into x*y within maxComputeWorkGroupCount.
+  void tile_groups(std::uint32_t groups, std::uint32_t* x, std::uint32_t* y) const;
+
+ private:
+  Context() = default;
+  Status init(const ContextOptions& options);
+  Result<std::uint32_t> find_memory_type(std::uint32_t type_bits, VkMemoryPropertyFlags flags) const;
+
+  VkInstance instance_ = VK_NULL_HANDLE;
+  VkDebugUtilsMessengerEXT messenger_ = VK_NULL_HANDLE;
+  VkPhysicalDevice physical_ = VK_NULL_HANDLE;
+  VkDevice device_ = VK_NULL_HANDLE;
+  VkQueue queue_ = VK_NULL_HANDLE;
+  std::uint32_t queue_family_ = 0;
+  VkCommandPool command_pool_ = VK_NULL_HANDLE;
+  VkDescriptorPool descriptor_pool_ = VK_NULL_HANDLE;
+  VkPhysicalDeviceMemoryProperties memory_properties_{};
+  VkPhysicalDeviceLimits limits_{};
+  std::string device_name_;
+  bool validation_ = false;
+  std::unique_ptr<std::uint32_t> error_count_ = std::make_unique<std::uint32_t>(0);
+};
+
+}  // namespace scenezip::gpu

@@ -1,0 +1,36 @@
+// Whole-file reads and all-or-nothing writes.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "engine/core/status.h"
+
+namespace scenezip {
+
+using Bytes = std::vector<std::uint8_t>;
+
+// Reads a whole file. Errors name no file: callers add it with Status::with_context.
+Result<Bytes> read_file(const std::string& path);
+// Size of a file in bytes, or an error if it does not exist.
+Result<std::uint64_t> file_size(const std::string& path);
+
+// Writes `bytes` to a temporary file beside `path` and renames it into place, so a
+// failure never leaves a partial file at `path`.
+Status write_file_atomic(const std::string& path, const void* data, std::size_t size);
+inline Status write_file_atomic(const std::string& path, const Bytes& bytes) {
+  return write_file_atomic(path, bytes.data(), bytes.size());
+}
+
+// For writers that only take a file name (Open3D, tinygltf): calls `write` with a
+// temporary path that keeps the final extension, then renames it to `path`. The
+// temporary file is removed when `write` fails.
+Status write_via_temporary(const std::string& path, const std::function<Status(const std::string&)>& write);
+
+// Lower-case file extension including the dot, with compound endings kept whole
+// (".compressed.ply"); "" when there is none.
+std::string file_extension(const std::string& path);
+
+}  // namespace scenezip

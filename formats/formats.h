@@ -1,0 +1,30 @@
+// One entry point to every reader and writer: the format follows the file name, and
+// for `.ply` the header (Gaussians, PlayCanvas compressed, mesh or point cloud).
+#pragma once
+
+#include <string>
+
+#include "engine/scene/scene.h"
+
+namespace scenezip {
+
+enum class FileFormat {
+  kUnknown,
+  kInriaPly,
+  kCompressedPly,
+  kSplat,
+  kSpz,
+  kSog,
+  kGltf,
+  kMeshFile,   // OBJ, OFF or mesh PLY, through Open3D
+  kPointFile,  // point PLY, PCD or XYZ, through Open3D
+};
+
+const char* format_name(FileFormat format);
+
+// Loads any supported file. Errors carry the file's path.
+Result<Scene> load_scene(const std::string& path, FileFormat* format = nullptr);
+// Writes `scene` in the format its name asks for, atomically. Errors carry the path.
+Status save_scene(const Scene& scene, const std::string& path);
+
+}  // namespace scenezip

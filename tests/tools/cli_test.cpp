@@ -1,0 +1,103 @@
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "tests/test_support.h"
+
+namespace scenezip {
+namespace {
+
+using test::run_scenezip;
+
+void write_text(const std::string& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+// One line on stderr naming the file, exit code 2, nothing on stdout.
+void expect_clean_failure(const test::CommandResult& r, const std::string& file) {
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find(file), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+}
+
+TEST(Cli, HelpListsSubcommands) {
+  auto r = run_scenezip("--help");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("info"), std::string::npos);
+  EXPECT_NE(r.out.find("convert"), std::string::npos);
+  EXPECT_EQ(run_scenezip("info --help").exit_code, 0);
+  EXPECT_EQ(run_scenezip("convert --help").exit_code, 0);
+}
+
+TEST(Cli, WrongFlagsExitTwo) {
+  EXPECT_EQ(run_scenezip("info --bogus x.ply").exit_code, 2);
+  EXPECT_EQ(run_scenezip("nosuchcommand").exit_code, 2);
+  EXPECT_EQ(run_scenezip("convert onlyone.ply").exit_code, 2);
+}
+
+TEST(Cli, MissingFile) {
+  test::ScratchDir dir;
+  const std::string path = dir.file("absent.ply");
+  expect_clean_failure(run_scenezip("info " + path), path);
+}
+
+TEST(Cli, InfoJsonOnRealScene) {
+  SCZ_REQUIRE_DATA("splats/small-sh3-9k.ply");
+  auto r = run_scenezip("info --json " + test::data_path("splats/small-sh3-9k.ply"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["kind"], "gaussians");
+  EXPECT_EQ(j["format"], "inria-ply");
+  EXPECT_EQ(j["count"], 9080);
+  EXPECT_EQ(j["sh_degree"], 3);
+  EXPECT_EQ(j["bytes"], 2253369);
+  EXPECT_EQ(j["bounds"]["min"].size(), 3u);
+  EXPECT_EQ(j["bounds"]["max"].size(), 3u);
+}
+
+TEST(Cli, TruncatedFileFailsAndConvertLeavesNoOutput) {
+  SCZ_REQUIRE_DATA("splats/small-sh3-9k.ply");
+  test::ScratchDir dir;
+  auto bytes = read_file(test::data_path("splats/small-sh3-9k.ply"));
+  ASSERT_TRUE(bytes.ok());
+  bytes->resize(bytes->size() / 2);
+  const std::string cut = dir.file("cut.ply");
+  std::ofstream(cut, std::ios::binary).write(reinterpret_cast<const char*>(bytes->data()), bytes->size());
+  expect_clean_failure(run_scenezip("info " + cut), cut);
+  const std::string out = dir.file("out.splat");
+  expect_clean_failure(run_scenezip("convert " + cut + " " + out), cut);
+  EXPECT_FALSE(std::filesystem::exists(out));
+  // Nothing else (no temporary file) is left behind either.
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 1);
+}
+
+TEST(Cli, UnwritableOutputPath) {
+  SCZ_REQUIRE_DATA("splats/seal.splat");
+  const std::string out = "/nonexistent-dir/out.ply";
+  expect_clean_failure(run_scenezip("convert " + test::data_path("splats/seal.splat") + " " + out), out);
+}
+
+TEST(Cli, UnknownExtensionAndWrongMagic) {
+  test::ScratchDir dir;
+  const std::string odd = dir.file("scene.xyzw");
+  write_text(odd, "hello");
+  expect_clean_failure(run_scenezip("info " + odd), odd);
+  const std::string fake = dir.file("fake.ply");
+  write_text(fake, "PK\x03\x04 not a ply at all");
+  expect_clean_failure(run_scenezip("info " + fake), fake);
+}
+
+TEST(Cli, ConvertSplatToPlyAndBack) {
+  SCZ_REQUIRE_DATA("splats/seal.splat");
+  test::ScratchDir dir;
+  const std::string ply = dir.file("seal.ply");
+  auto r = run_scenezip("convert " + test::data_path("splats/seal.splat") + " " + ply);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto info = run_scenezip("info --json " + ply);
+  ASSERT_EQ(info.exit_code, 0) << info.err;
+  EXPECT_EQ(nlohmann::json::parse(info.out)["count"], 101780);
+}
+
+}  // namespace
+}  // namespace scenezip

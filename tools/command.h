@@ -1,0 +1,34 @@
+// Shared plumbing of the `scenezip` subcommands: registration, error reporting, progress.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <functional>
+#include <string>
+
+#include "engine/core/status.h"
+
+namespace scenezip::cli {
+
+// Each subcommand file defines one of these; main.cpp adds them all.
+// `run` is set by the subcommand's callback; main calls it after parsing.
+using Runner = std::function<Status()>;
+void add_info(CLI::App& app, Runner& run);
+void add_convert(CLI::App& app, Runner& run);
+
+// Reports a long step on stderr: the label at once on a terminal, and its time when it
+// took longer than a second (always, so logs show where time went).
+class Progress {
+ public:
+  explicit Progress(std::string label);
+  ~Progress();
+  Progress(const Progress&) = delete;
+  Progress& operator=(const Progress&) = delete;
+
+ private:
+  std::string label_;
+  std::chrono::steady_clock::time_point start_;
+  bool terminal_;
+};
+
+}  // namespace scenezip::cli

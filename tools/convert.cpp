@@ -1,0 +1,45 @@
+// `scenezip convert IN OUT`: rewrites a scene in another format, chosen by OUT's name.
+#include <cstdio>
+
+#include "formats/formats.h"
+#include "tools/command.h"
+
+namespace scenezip::cli {
+
+namespace {
+
+struct ConvertOptions {
+  std::string input;
+  std::string output;
+};
+
+Status run_convert(const ConvertOptions& options) {
+  FileFormat format = FileFormat::kUnknown;
+  Result<Scene> loaded = [&] {
+    Progress progress("reading " + options.input);
+    return load_scene(options.input, &format);
+  }();
+  if (!loaded.ok()) return loaded.status();
+  {
+    Progress progress("writing " + options.output);
+    SCZ_RETURN_IF_ERROR(save_scene(*loaded, options.output));
+  }
+  std::printf("%s (%s, %zu %s) -> %s\n", options.input.c_str(), format_name(format), loaded->primitive_count(),
+              scene_kind_name(loaded->kind()), options.output.c_str());
+  return Status::Ok();
+}
+
+}  // namespace
+
+void add_convert(CLI::App& app, Runner& run) {
+  auto options = std::make_shared<ConvertOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "convert",
+      "Convert a scene to another format; OUT's name picks it. Gaussians: .ply (INRIA), .compressed.ply "
+      "(PlayCanvas), .splat, .spz. Meshes: .glb, .obj, .ply, .off. Points: .ply, .pcd, .xyz.");
+  cmd->add_option("input", options->input, "Scene to read")->required();
+  cmd->add_option("output", options->output, "File to write (written whole or not at all)")->required();
+  cmd->callback([options, &run] { run = [options] { return run_convert(*options); }; });
+}
+
+}  // namespace scenezip::cli

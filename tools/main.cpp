@@ -1,0 +1,64 @@
+// `scenezip`: compress, convert, inspect and render 3D scenes.
+#include <cstdio>
+#include <iostream>
+#include <unistd.h>
+
+#include "tools/command.h"
+
+namespace scenezip::cli {
+
+Progress::Progress(std::string label)
+    : label_(std::move(label)), start_(std::chrono::steady_clock::now()), terminal_(isatty(STDERR_FILENO)) {
+  if (terminal_) std::fprintf(stderr, "%s ...\r", label_.c_str());
+}
+
+Progress::~Progress() {
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  if (seconds >= 1.0) {
+    std::fprintf(stderr, "%s: %.1f s\n", label_.c_str(), seconds);
+  } else if (terminal_) {
+    std::fprintf(stderr, "\33[2K\r");  // erase the pending label
+  }
+}
+
+}  // namespace scenezip::cli
+
+int main(int argc, char** argv) {
+  using namespace scenezip;
+  CLI::App app{"scenezip: compress, convert, inspect and render 3D scenes "
+               "(Gaussian splats, meshes, point clouds)."};
+  app.set_version_flag("--version", std::string("scenezip ") + SCENEZIP_VERSION);
+  app.require_subcommand(1);
+  app.footer("Run 'scenezip SUBCOMMAND --help' for a subcommand's options.\n"
+             "Exit codes: 0 success, 2 bad input or arguments, 1 internal error.");
+  cli::Runner run;
+  cli::add_info(app, run);
+  cli::add_convert(app, run);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "scenezip: error: " << e.what() << " (see --help)\n";
+    return 2;
+  }
+  if (!run) return 2;
+  try {
+    const Status status = run();
+    if (!status.ok()) {
+      std::cerr << "scenezip: error: " << status.message() << "\n";
+      return status.exit_code();
+    }
+  } catch (const std::bad_alloc&) {
+    std::cerr << "scenezip: error: out of memory\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "scenezip: internal error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
