@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "engine/core/status.h"
 #include "engine/scene/mesh.h"
 
 namespace scenezip {
