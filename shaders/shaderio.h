@@ -28,6 +28,53 @@ struct CovariancePush {
   uint pad0;
 };
 
+
+// --- Gaussian splatting: preprocess, radix sort, tile ranges, rasterize --------------
+SCZ_CONST kTileSize = 16;                // pixels per tile side; one raster workgroup per tile
+SCZ_CONST kSplatWorkgroupSize = 256;     // preprocess and per-instance kernels
+SCZ_CONST kRadixBins = 256;              // 8-bit digits
+SCZ_CONST kRadixWorkgroupSize = 256;
+SCZ_CONST kRadixItemsPerThread = 8;      // a block of 2,048 keys per workgroup
+SCZ_CONST kRadixBlockSize = 2048;
+
+// Slots of the counters buffer, written on the GPU and read by indirect dispatches.
+SCZ_CONST kCounterInstances = 0;         // tile instances emitted (may exceed capacity)
+SCZ_CONST kCounterVisible = 1;           // Gaussians that survived culling
+SCZ_CONST kCounterSortArgs = 4;          // 3 uints: radix dispatch, kRadixBlockSize keys a group
+SCZ_CONST kCounterInstanceArgs = 8;      // 3 uints: one thread per instance
+SCZ_CONST kCounterSortBlocks = 12;       // blocks of the radix sort
+SCZ_CONST kCounterSortCount = 13;        // instances actually sorted (clamped to capacity)
+SCZ_CONST kCounterSlots = 16;
+
+// Per-frame camera and scene constants (a storage buffer, std430).
+struct FrameParams {
+  float view[16];        // world to camera, column-major; camera axes x right, y down, z forward
+  float camera_pos[4];   // world-space centre, w unused
+  float fx, fy, cx, cy;  // pixels; pixel centres at (i + 0.5, j + 0.5)
+  float tan_fovx, tan_fovy, znear, scale_modifier;
+  float background[4];
+  uint width, height, tiles_x, tiles_y;
+  uint count;            // Gaussians
+  uint sh_degree;        // 0..3 evaluated
+  uint sh_coeffs;        // coefficients per channel stored in the SH buffer
+  uint instance_capacity;
+  uint groups_x;         // preprocess workgroups along x (2D tiling past the limit)
+  uint pad0, pad1, pad2;
+};
+
+// A projected Gaussian, what the rasterizer reads (48 bytes).
+struct Splat2D {
+  float mean_x, mean_y, depth, opacity;
+  float conic_a, conic_b, conic_c, radius;  // inverse 2D covariance [a b; b c]
+  float r, g, b, pad;
+};
+
+struct RadixPush {
+  uint shift;          // bit offset of this pass's digit
+  uint carry_aux2;     // 1 when the second payload array moves with the keys
+  uint pad0, pad1;
+};
+
 #ifdef __cplusplus
 }  // namespace scenezip::shaderio
 #endif

@@ -182,6 +182,7 @@ Status Context::init(const ContextOptions& options) {
     if (families[i].queueFlags & VK_QUEUE_COMPUTE_BIT) {
       queue_family_ = i;
       found = true;
+      if (families[i].timestampValidBits > 0) timestamp_period_ns_ = properties.limits.timestampPeriod;
     }
   }
   if (!found) return internal_error("Vulkan device " + device_name_ + " has no compute queue");
@@ -204,10 +205,10 @@ Status Context::init(const ContextOptions& options) {
   r = vkCreateCommandPool(device_, &pool_info, nullptr, &command_pool_);
   if (r != VK_SUCCESS) return internal_error(vk_error("vkCreateCommandPool", r));
 
-  VkDescriptorPoolSize pool_size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 256};
+  VkDescriptorPoolSize pool_size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 2048};
   VkDescriptorPoolCreateInfo descriptor_info{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
   descriptor_info.flags = VK_DESCRIPTOR_POOL_CREATE_FREE_DESCRIPTOR_SET_BIT;
-  descriptor_info.maxSets = 32;
+  descriptor_info.maxSets = 256;
   descriptor_info.poolSizeCount = 1;
   descriptor_info.pPoolSizes = &pool_size;
   r = vkCreateDescriptorPool(device_, &descriptor_info, nullptr, &descriptor_pool_);
@@ -322,9 +323,9 @@ void Context::tile_groups(std::uint32_t groups, std::uint32_t* x, std::uint32_t*
   *y = std::max<std::uint32_t>(1, (groups + *x - 1) / *x);
 }
 
-Status Context::dispatch(const ComputePipeline& pipeline, const std::vector<const Buffer*>& buffers, const void* push,
-                         std::uint32_t groups) {
-  if (buffers.size() != pipeline.binding_count()) return internal_error("dispatch: buffer count differs from bindings");
+Result<VkDescriptorSet> Context::create_descriptor_set(const ComputePipeline& pipeline,
+                                                       const std::vector<const Buffer*>& buffers) {
+  if (buffers.size() != pipeline.binding_count()) return internal_error("descriptor set: buffer count differs from bindings");
   VkDescriptorSetAllocateInfo set_alloc{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
   set_alloc.descriptorPool = descriptor_pool_;
   set_alloc.descriptorSetCount = 1;
@@ -333,7 +334,6 @@ Status Context::dispatch(const ComputePipeline& pipeline, const std::vector<cons
   VkDescriptorSet set = VK_NULL_HANDLE;
   VkResult r = vkAllocateDescriptorSets(device_, &set_alloc, &set);
   if (r != VK_SUCCESS) return internal_error(vk_error("vkAllocateDescriptorSets", r));
-
   std::vector<VkDescriptorBufferInfo> infos(buffers.size());
   std::vector<VkWriteDescriptorSet> writes(buffers.size());
   for (std::size_t i = 0; i < buffers.size(); ++i) {
@@ -346,17 +346,119 @@ Status Context::dispatch(const ComputePipeline& pipeline, const std::vector<cons
     writes[i].pBufferInfo = &infos[i];
   }
   vkUpdateDescriptorSets(device_, static_cast<std::uint32_t>(writes.size()), writes.data(), 0, nullptr);
+  return set;
+}
 
+void Context::free_descriptor_set(VkDescriptorSet set) {
+  if (set) vkFreeDescriptorSets(device_, descriptor_pool_, 1, &set);
+}
+
+Result<VkCommandBuffer> Context::allocate_commands() {
   VkCommandBufferAllocateInfo cmd_alloc{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
   cmd_alloc.commandPool = command_pool_;
   cmd_alloc.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
   cmd_alloc.commandBufferCount = 1;
   VkCommandBuffer cmd = VK_NULL_HANDLE;
-  r = vkAllocateCommandBuffers(device_, &cmd_alloc, &cmd);
-  if (r != VK_SUCCESS) {
-    vkFreeDescriptorSets(device_, descriptor_pool_, 1, &set);
-    return internal_error(vk_error("vkAllocateCommandBuffers", r));
+  VkResult r = vkAllocateCommandBuffers(device_, &cmd_alloc, &cmd);
+  if (r != VK_SUCCESS) return internal_error(vk_error("vkAllocateCommandBuffers", r));
+  return cmd;
+}
+
+void Context::free_commands(VkCommandBuffer cmd) {
+  if (cmd) vkFreeCommandBuffers(device_, command_pool_, 1, &cmd);
+}
+
+Status Context::submit_and_wait(VkCommandBuffer cmd) {
+  VkFenceCreateInfo fence_info{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+  VkFence fence = VK_NULL_HANDLE;
+  VkResult r = vkCreateFence(device_, &fence_info, nullptr, &fence);
+  if (r != VK_SUCCESS) return internal_error(vk_error("vkCreateFence", r));
+  VkSubmitInfo submit{VK_STRUCTURE_TYPE_SUBMIT_INFO};
+  submit.commandBufferCount = 1;
+  submit.pCommandBuffers = &cmd;
+  r = vkQueueSubmit(queue_, 1, &submit, fence);
+  if (r == VK_SUCCESS) r = vkWaitForFences(device_, 1, &fence, VK_TRUE, UINT64_MAX);
+  vkDestroyFence(device_, fence, nullptr);
+  if (r != VK_SUCCESS) return internal_error(vk_error("queue submit", r));
+  return Status::Ok();
+}
+
+Result<VkQueryPool> Context::create_timestamp_pool(std::uint32_t count) {
+  VkQueryPoolCreateInfo info{VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO};
+  info.queryType = VK_QUERY_TYPE_TIMESTAMP;
+  info.queryCount = count;
+  VkQueryPool pool = VK_NULL_HANDLE;
+  VkResult r = vkCreateQueryPool(device_, &info, nullptr, &pool);
+  if (r != VK_SUCCESS) return internal_error(vk_error("vkCreateQueryPool", r));
+  return pool;
+}
+
+void Context::destroy_query_pool(VkQueryPool pool) {
+  if (pool) vkDestroyQueryPool(device_, pool, nullptr);
+}
+
+void Context::compute_barrier(VkCommandBuffer cmd) {
+  VkMemoryBarrier barrier{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+  barrier.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
+  barrier.dstAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_INDIRECT_COMMAND_READ_BIT |
+                          VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
+  vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
+                       VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_DRAW_INDIRECT_BIT |
+                           VK_PIPELINE_STAGE_TRANSFER_BIT,
+                       0, 1, &barrier, 0, nullptr, 0, nullptr);
+}
+
+Result<Buffer> Context::upload_device(const void* data, VkDeviceSize size) {
+  SCZ_ASSIGN_OR_RETURN(Buffer staging, upload(data, size));
+  SCZ_ASSIGN_OR_RETURN(Buffer buffer, create_buffer(size, false));
+  SCZ_ASSIGN_OR_RETURN(VkCommandBuffer cmd, allocate_commands());
+  VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+  begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
+  vkBeginCommandBuffer(cmd, &begin);
+  VkBufferCopy region{0, 0, std::min(staging.size(), buffer.size())};
+  vkCmdCopyBuffer(cmd, staging.handle(), buffer.handle(), 1, &region);
+  vkEndCommandBuffer(cmd);
+  Status status = submit_and_wait(cmd);
+  free_commands(cmd);
+  SCZ_RETURN_IF_ERROR(status);
+  return buffer;
+}
+
+Status Context::download(const Buffer& buffer, void* out, VkDeviceSize size) {
+  if (size > buffer.size()) return internal_error("download larger than the buffer");
+  if (buffer.mapped()) {
+    std::memcpy(out, buffer.mapped(), size);
+    return Status::Ok();
   }
+  SCZ_ASSIGN_OR_RETURN(Buffer staging, create_buffer(size, true));
+  SCZ_ASSIGN_OR_RETURN(VkCommandBuffer cmd, allocate_commands());
+  VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+  begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
+  vkBeginCommandBuffer(cmd, &begin);
+  VkBufferCopy region{0, 0, size};
+  vkCmdCopyBuffer(cmd, buffer.handle(), staging.handle(), 1, &region);
+  VkMemoryBarrier barrier{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+  barrier.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
+  barrier.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
+  vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &barrier, 0, nullptr, 0,
+                       nullptr);
+  vkEndCommandBuffer(cmd);
+  Status status = submit_and_wait(cmd);
+  free_commands(cmd);
+  SCZ_RETURN_IF_ERROR(status);
+  std::memcpy(out, staging.mapped(), size);
+  return Status::Ok();
+}
+
+Status Context::dispatch(const ComputePipeline& pipeline, const std::vector<const Buffer*>& buffers, const void* push,
+                         std::uint32_t groups) {
+  SCZ_ASSIGN_OR_RETURN(VkDescriptorSet set, create_descriptor_set(pipeline, buffers));
+  auto allocated = allocate_commands();
+  if (!allocated.ok()) {
+    free_descriptor_set(set);
+    return allocated.status();
+  }
+  VkCommandBuffer cmd = *allocated;
   VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
   begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
   vkBeginCommandBuffer(cmd, &begin);
@@ -375,20 +477,10 @@ Status Context::dispatch(const ComputePipeline& pipeline, const std::vector<cons
   vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &barrier, 0,
                        nullptr, 0, nullptr);
   vkEndCommandBuffer(cmd);
-
-  VkFenceCreateInfo fence_info{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
-  VkFence fence = VK_NULL_HANDLE;
-  vkCreateFence(device_, &fence_info, nullptr, &fence);
-  VkSubmitInfo submit{VK_STRUCTURE_TYPE_SUBMIT_INFO};
-  submit.commandBufferCount = 1;
-  submit.pCommandBuffers = &cmd;
-  r = vkQueueSubmit(queue_, 1, &submit, fence);
-  if (r == VK_SUCCESS) r = vkWaitForFences(device_, 1, &fence, VK_TRUE, UINT64_MAX);
-  vkDestroyFence(device_, fence, nullptr);
-  vkFreeCommandBuffers(device_, command_pool_, 1, &cmd);
-  vkFreeDescriptorSets(device_, descriptor_pool_, 1, &set);
-  if (r != VK_SUCCESS) return internal_error(vk_error("compute dispatch", r));
-  return Status::Ok();
+  Status status = submit_and_wait(cmd);
+  free_commands(cmd);
+  free_descriptor_set(set);
+  return status;
 }
 
 }  // namespace scenezip::gpu

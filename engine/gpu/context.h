@@ -101,6 +101,25 @@ class Context {
   // Splits a 1D workgroup count into x*y within maxComputeWorkGroupCount.
   void tile_groups(std::uint32_t groups, std::uint32_t* x, std::uint32_t* y) const;
 
+  // A device-local buffer holding a copy of `data`, uploaded through a staging buffer.
+  Result<Buffer> upload_device(const void* data, VkDeviceSize size);
+  // Copies `size` bytes of a buffer back into `out` through a staging buffer.
+  Status download(const Buffer& buffer, void* out, VkDeviceSize size);
+
+  // Lower-level pieces for work recorded once and submitted many times.
+  Result<VkDescriptorSet> create_descriptor_set(const ComputePipeline& pipeline,
+                                                const std::vector<const Buffer*>& buffers);
+  void free_descriptor_set(VkDescriptorSet set);
+  Result<VkCommandBuffer> allocate_commands();
+  void free_commands(VkCommandBuffer cmd);
+  Status submit_and_wait(VkCommandBuffer cmd);
+  Result<VkQueryPool> create_timestamp_pool(std::uint32_t count);
+  void destroy_query_pool(VkQueryPool pool);
+  // Nanoseconds per timestamp tick; 0 when the queue has no timestamps.
+  double timestamp_period_ns() const { return timestamp_period_ns_; }
+  // Makes compute writes visible to later compute reads and indirect-argument fetches.
+  static void compute_barrier(VkCommandBuffer cmd);
+
  private:
   Context() = default;
   Status init(const ContextOptions& options);
@@ -117,6 +136,7 @@ class Context {
   VkPhysicalDeviceMemoryProperties memory_properties_{};
   VkPhysicalDeviceLimits limits_{};
   std::string device_name_;
+  double timestamp_period_ns_ = 0;
   bool validation_ = false;
   std::unique_ptr<std::uint32_t> error_count_ = std::make_unique<std::uint32_t>(0);
 };

@@ -12,5 +12,12 @@ struct Spirv {
 };
 
 Spirv covariance_spirv();
+Spirv splat_preprocess_spirv();
+Spirv splat_sort_args_spirv();
+Spirv radix_histogram_spirv();
+Spirv radix_scan_spirv();
+Spirv radix_scatter_spirv();
+Spirv splat_tile_ranges_spirv();
+Spirv splat_raster_spirv();
 
 }  // namespace scenezip::gpu

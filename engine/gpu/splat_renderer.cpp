@@ -1,0 +1,273 @@
+#include "engine/gpu/splat_renderer.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "engine/gpu/shaders.h"
+#include "shaders/shaderio.h"
+
+namespace scenezip::gpu {
+
+namespace io = shaderio;
+
+namespace {
+constexpr std::uint32_t kTimestampCount = 4;  // start, after preprocess, after sort, end
+
+std::uint32_t ceil_div(std::size_t a, std::size_t b) { return static_cast<std::uint32_t>((a + b - 1) / b); }
+
+// Bits needed to tell `values` distinct values apart (at least one).
+std::uint32_t bits_for(std::uint32_t values) {
+  std::uint32_t bits = 1;
+  while (bits < 32 && (1u << bits) < values) ++bits;
+  return bits;
+}
+}  // namespace
+
+Result<std::unique_ptr<SplatRenderer>> SplatRenderer::create(Context& context, const GaussianCloud& cloud) {
+  std::unique_ptr<SplatRenderer> renderer(new SplatRenderer(context));
+  SCZ_RETURN_IF_ERROR(renderer->init(cloud));
+  return renderer;
+}
+
+SplatRenderer::~SplatRenderer() {
+  release_recording();
+  context_.destroy_query_pool(timestamps_);
+}
+
+void SplatRenderer::release_recording() {
+  for (VkDescriptorSet set : sets_) context_.free_descriptor_set(set);
+  sets_.clear();
+  context_.free_commands(commands_);
+  commands_ = VK_NULL_HANDLE;
+}
+
+Status SplatRenderer::init(const GaussianCloud& cloud) {
+  if (cloud.count > 0xFFFFFFFFull / 64) return invalid_input("too many Gaussians for the GPU renderer");
+  count_ = cloud.count;
+  sh_degree_ = cloud.sh_degree;
+  auto make = [&](Spirv spirv, std::uint32_t bindings, std::uint32_t push, ComputePipeline* out) -> Status {
+    SCZ_ASSIGN_OR_RETURN(*out, context_.create_compute_pipeline(spirv.words, spirv.count, bindings, push));
+    return Status::Ok();
+  };
+  SCZ_RETURN_IF_ERROR(make(splat_preprocess_spirv(), 11, 0, &preprocess_));
+  SCZ_RETURN_IF_ERROR(make(splat_sort_args_spirv(), 2, sizeof(std::uint32_t), &sort_args_));
+  SCZ_RETURN_IF_ERROR(make(radix_histogram_spirv(), 3, sizeof(io::RadixPush), &histogram_));
+  SCZ_RETURN_IF_ERROR(make(radix_scan_spirv(), 3, 0, &scan_));
+  SCZ_RETURN_IF_ERROR(make(radix_scatter_spirv(), 9, sizeof(io::RadixPush), &scatter_));
+  SCZ_RETURN_IF_ERROR(make(splat_tile_ranges_spirv(), 3, 0, &ranges_));
+  SCZ_RETURN_IF_ERROR(make(splat_raster_spirv(), 5, 0, &raster_));
+
+  const std::size_t n = cloud.count;
+  SCZ_ASSIGN_OR_RETURN(params_, context_.create_buffer(sizeof(io::FrameParams), true));
+  SCZ_ASSIGN_OR_RETURN(positions_, context_.upload_device(cloud.positions.data(), n * 3 * sizeof(float)));
+  SCZ_ASSIGN_OR_RETURN(log_scales_, context_.upload_device(cloud.log_scales.data(), n * 3 * sizeof(float)));
+  SCZ_ASSIGN_OR_RETURN(rotations_, context_.upload_device(cloud.rotations.data(), n * 4 * sizeof(float)));
+  SCZ_ASSIGN_OR_RETURN(logits_, context_.upload_device(cloud.logit_opacities.data(), n * sizeof(float)));
+  // SH as [channel][coefficient] per Gaussian, DC first, so the shader indexes one array.
+  const int coeffs = sh_coeffs_per_channel(cloud.sh_degree);
+  const int rest = coeffs - 1;
+  std::vector<float> sh(n * 3 * coeffs);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (int c = 0; c < 3; ++c) {
+      float* dst = &sh[(3 * i + c) * coeffs];
+      dst[0] = cloud.sh_dc[3 * i + c];
+      for (int k = 0; k < rest; ++k) dst[1 + k] = cloud.sh_rest[(3 * i + c) * rest + k];
+    }
+  }
+  SCZ_ASSIGN_OR_RETURN(sh_, context_.upload_device(sh.data(), sh.size() * sizeof(float)));
+  SCZ_ASSIGN_OR_RETURN(splats_, context_.create_buffer(n * sizeof(io::Splat2D), false));
+  SCZ_ASSIGN_OR_RETURN(counters_, context_.create_buffer(io::kCounterSlots * sizeof(std::uint32_t), false));
+  SCZ_ASSIGN_OR_RETURN(dummy_, context_.create_buffer(16, false));
+  SCZ_ASSIGN_OR_RETURN(digit_totals_, context_.create_buffer(io::kRadixBins * sizeof(std::uint32_t), false));
+  if (context_.timestamp_period_ns() > 0) {
+    SCZ_ASSIGN_OR_RETURN(timestamps_, context_.create_timestamp_pool(kTimestampCount));
+  }
+  return Status::Ok();
+}
+
+Status SplatRenderer::allocate_frame(int width, int height, std::size_t capacity) {
+  release_recording();
+  width_ = width;
+  height_ = height;
+  tiles_x_ = static_cast<int>(ceil_div(width, io::kTileSize));
+  tiles_y_ = static_cast<int>(ceil_div(height, io::kTileSize));
+  capacity_ = std::max<std::size_t>(capacity, io::kRadixBlockSize);
+  if (capacity_ > 0xFFFFFFFFull - io::kRadixBlockSize) return internal_error("too many tile instances for one frame");
+  const VkDeviceSize instance_bytes = capacity_ * sizeof(std::uint32_t);
+  for (int k = 0; k < 2; ++k) {
+    SCZ_ASSIGN_OR_RETURN(keys_tile_[k], context_.create_buffer(instance_bytes, false));
+    SCZ_ASSIGN_OR_RETURN(keys_depth_[k], context_.create_buffer(instance_bytes, false));
+    SCZ_ASSIGN_OR_RETURN(values_[k], context_.create_buffer(instance_bytes, false));
+  }
+  const std::size_t blocks = ceil_div(capacity_, io::kRadixBlockSize);
+  SCZ_ASSIGN_OR_RETURN(histogram_counts_, context_.create_buffer(blocks * io::kRadixBins * sizeof(std::uint32_t), false));
+  SCZ_ASSIGN_OR_RETURN(tile_ranges_,
+                       context_.create_buffer(static_cast<std::size_t>(tiles_x_) * tiles_y_ * 2 * sizeof(std::uint32_t), false));
+  SCZ_ASSIGN_OR_RETURN(image_, context_.create_buffer(static_cast<std::size_t>(width) * height * 4 * sizeof(float), false));
+  return record();
+}
+
+Status SplatRenderer::record() {
+  SCZ_ASSIGN_OR_RETURN(commands_, context_.allocate_commands());
+  VkCommandBuffer cmd = commands_;
+  auto bind = [&](const ComputePipeline& pipeline, const std::vector<const Buffer*>& buffers,
+                  const void* push) -> Status {
+    SCZ_ASSIGN_OR_RETURN(VkDescriptorSet set, context_.create_descriptor_set(pipeline, buffers));
+    sets_.push_back(set);
+    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline.handle());
+    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline.layout(), 0, 1, &set, 0, nullptr);
+    if (pipeline.push_size() > 0) {
+      vkCmdPushConstants(cmd, pipeline.layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0, pipeline.push_size(), push);
+    }
+    return Status::Ok();
+  };
+  auto stamp = [&](std::uint32_t index) {
+    if (timestamps_) vkCmdWriteTimestamp(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, timestamps_, index);
+  };
+
+  VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+  vkBeginCommandBuffer(cmd, &begin);
+  if (timestamps_) vkCmdResetQueryPool(cmd, timestamps_, 0, kTimestampCount);
+  vkCmdFillBuffer(cmd, counters_.handle(), 0, VK_WHOLE_SIZE, 0);
+  vkCmdFillBuffer(cmd, tile_ranges_.handle(), 0, VK_WHOLE_SIZE, 0);
+  Context::compute_barrier(cmd);
+  stamp(0);
+
+  // Preprocess: one thread per Gaussian, tiled in 2D past the workgroup-count limit.
+  SCZ_RETURN_IF_ERROR(bind(preprocess_,
+                           {&params_, &positions_, &log_scales_, &rotations_, &logits_, &sh_, &splats_, &counters_,
+                            &keys_tile_[0], &keys_depth_[0], &values_[0]},
+                           nullptr));
+  std::uint32_t gx = 1, gy = 1;
+  context_.tile_groups(ceil_div(count_, io::kSplatWorkgroupSize), &gx, &gy);
+  if (count_ > 0) vkCmdDispatch(cmd, gx, gy, 1);
+  Context::compute_barrier(cmd);
+  stamp(1);
+
+  const std::uint32_t max_groups_x = context_.limits().maxComputeWorkGroupCount[0];
+  SCZ_RETURN_IF_ERROR(bind(sort_args_, {&params_, &counters_}, &max_groups_x));
+  vkCmdDispatch(cmd, 1, 1, 1);
+  Context::compute_barrier(cmd);
+
+  // LSD radix sort: four 8-bit passes over the depth (float bits of a positive z sort as
+  // integers), then as many passes as the tile index needs, each stable.
+  const std::uint32_t tile_bits = bits_for(static_cast<std::uint32_t>(tiles_x_ * tiles_y_));
+  int cur = 0;
+  auto pass = [&](Buffer* keys, Buffer* aux1, Buffer* aux2, std::uint32_t shift) -> Status {
+    io::RadixPush push{shift, aux2 ? 1u : 0u, 0, 0};
+    const int next = 1 - cur;
+    SCZ_RETURN_IF_ERROR(bind(histogram_, {&counters_, &keys[cur], &histogram_counts_}, &push));
+    vkCmdDispatchIndirect(cmd, counters_.handle(), io::kCounterSortArgs * sizeof(std::uint32_t));
+    Context::compute_barrier(cmd);
+    SCZ_RETURN_IF_ERROR(bind(scan_, {&counters_, &histogram_counts_, &digit_totals_}, nullptr));
+    vkCmdDispatch(cmd, io::kRadixBins, 1, 1);
+    Context::compute_barrier(cmd);
+    SCZ_RETURN_IF_ERROR(bind(scatter_,
+                             {&counters_, &histogram_counts_, &digit_totals_, &keys[cur], &keys[next], &aux1[cur],
+                              &aux1[next], aux2 ? &aux2[cur] : &dummy_, aux2 ? &aux2[next] : &dummy_},
+                             &push));
+    vkCmdDispatchIndirect(cmd, counters_.handle(), io::kCounterSortArgs * sizeof(std::uint32_t));
+    Context::compute_barrier(cmd);
+    cur = next;
+    return Status::Ok();
+  };
+  for (std::uint32_t shift = 0; shift < 32; shift += 8) {
+    SCZ_RETURN_IF_ERROR(pass(keys_depth_, keys_tile_, values_, shift));
+  }
+  for (std::uint32_t shift = 0; shift < tile_bits; shift += 8) {
+    SCZ_RETURN_IF_ERROR(pass(keys_tile_, values_, nullptr, shift));
+  }
+  final_buffer_ = cur;
+  stamp(2);
+
+  SCZ_RETURN_IF_ERROR(bind(ranges_, {&counters_, &keys_tile_[cur], &tile_ranges_}, nullptr));
+  vkCmdDispatchIndirect(cmd, counters_.handle(), io::kCounterInstanceArgs * sizeof(std::uint32_t));
+  Context::compute_barrier(cmd);
+  SCZ_RETURN_IF_ERROR(bind(raster_, {&params_, &tile_ranges_, &values_[cur], &splats_, &image_}, nullptr));
+  vkCmdDispatch(cmd, tiles_x_, tiles_y_, 1);
+  Context::compute_barrier(cmd);
+  stamp(3);
+  vkEndCommandBuffer(cmd);
+  return Status::Ok();
+}
+
+Status SplatRenderer::prepare(const Camera& camera, const std::array<float, 3>& background) {
+  if (camera.width <= 0 || camera.height <= 0 || camera.width > 16384 || camera.height > 16384) {
+    return invalid_input("image size " + std::to_string(camera.width) + "x" + std::to_string(camera.height) +
+                         " is outside 1..16384");
+  }
+  if (camera.width != width_ || camera.height != height_ || !commands_) {
+    // A first guess of tile instances per Gaussian; run_frame grows it when exceeded.
+    const std::size_t guess = std::max<std::size_t>(count_ * 4, std::size_t{1} << 20);
+    SCZ_RETURN_IF_ERROR(allocate_frame(camera.width, camera.height, capacity_ ? capacity_ : guess));
+  }
+  io::FrameParams p{};
+  const auto view = camera.view_matrix();
+  std::copy(view.begin(), view.end(), p.view);
+  for (int k = 0; k < 3; ++k) p.camera_pos[k] = static_cast<float>(camera.position[k]);
+  p.fx = static_cast<float>(camera.fx);
+  p.fy = static_cast<float>(camera.fy);
+  p.cx = static_cast<float>(camera.cx);
+  p.cy = static_cast<float>(camera.cy);
+  p.tan_fovx = static_cast<float>(camera.tan_fovx());
+  p.tan_fovy = static_cast<float>(camera.tan_fovy());
+  p.znear = static_cast<float>(camera.znear);
+  p.scale_modifier = 1.0f;
+  for (int k = 0; k < 3; ++k) p.background[k] = background[k];
+  p.width = camera.width;
+  p.height = camera.height;
+  p.tiles_x = tiles_x_;
+  p.tiles_y = tiles_y_;
+  p.count = static_cast<std::uint32_t>(count_);
+  p.sh_degree = sh_degree_;
+  p.sh_coeffs = sh_coeffs_per_channel(sh_degree_);
+  p.instance_capacity = static_cast<std::uint32_t>(capacity_);
+  std::uint32_t gy = 1;
+  context_.tile_groups(ceil_div(count_, io::kSplatWorkgroupSize), &p.groups_x, &gy);
+  std::memcpy(params_.mapped(), &p, sizeof(p));
+  return Status::Ok();
+}
+
+Status SplatRenderer::run_frame(const Camera& camera, const std::array<float, 3>& background) {
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    SCZ_RETURN_IF_ERROR(prepare(camera, background));
+    SCZ_RETURN_IF_ERROR(context_.submit_and_wait(commands_));
+    std::uint32_t counters[io::kCounterSlots];
+    SCZ_RETURN_IF_ERROR(context_.download(counters_, counters, sizeof(counters)));
+    stats_.visible = counters[io::kCounterVisible];
+    stats_.instances = counters[io::kCounterInstances];
+    if (stats_.instances <= capacity_) return Status::Ok();
+    // Too many tile instances for the buffers: grow with headroom and render again.
+    SCZ_RETURN_IF_ERROR(allocate_frame(camera.width, camera.height, stats_.instances + stats_.instances / 4));
+  }
+  return internal_error("tile instance buffers could not hold the frame");
+}
+
+Result<Image> SplatRenderer::render(const Camera& camera, const std::array<float, 3>& background) {
+  SCZ_RETURN_IF_ERROR(run_frame(camera, background));
+  std::vector<float> rgba(static_cast<std::size_t>(camera.width) * camera.height * 4);
+  SCZ_RETURN_IF_ERROR(context_.download(image_, rgba.data(), rgba.size() * sizeof(float)));
+  Image image(camera.width, camera.height);
+  for (std::size_t i = 0; i < rgba.size() / 4; ++i) {
+    for (int c = 0; c < 3; ++c) image.rgb[3 * i + c] = rgba[4 * i + c];
+  }
+  return image;
+}
+
+Result<SplatTimings> SplatRenderer::render_timed(const Camera& camera, const std::array<float, 3>& background) {
+  SCZ_RETURN_IF_ERROR(run_frame(camera, background));
+  SplatTimings t;
+  if (!timestamps_) return t;
+  std::uint64_t ticks[kTimestampCount];
+  const VkResult r = vkGetQueryPoolResults(context_.device(), timestamps_, 0, kTimestampCount, sizeof(ticks), ticks,
+                                           sizeof(std::uint64_t), VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT);
+  if (r != VK_SUCCESS) return internal_error("reading GPU timestamps failed");
+  const double ms = context_.timestamp_period_ns() * 1e-6;
+  t.preprocess = (ticks[1] - ticks[0]) * ms;
+  t.sort = (ticks[2] - ticks[1]) * ms;
+  t.raster = (ticks[3] - ticks[2]) * ms;
+  t.total = (ticks[3] - ticks[0]) * ms;
+  return t;
+}
+
+}  // namespace scenezip::gpu

@@ -1,0 +1,68 @@
+// Gaussian splatting in Vulkan compute: preprocess, radix sort of (tile, depth) keys,
+// tile ranges, tile rasterization. The frame is recorded once per image size and
+// submitted as often as wanted; counts flow through indirect dispatches, and nothing is
+// read back inside a frame. The C++ twin is engine/render/splat_reference.h.
+#pragma once
+
+#include <array>
+#include <memory>
+
+#include "engine/gpu/context.h"
+#include "engine/render/camera.h"
+#include "engine/render/image.h"
+#include "engine/render/splat_reference.h"
+#include "engine/scene/gaussian_cloud.h"
+
+namespace scenezip::gpu {
+
+// Milliseconds per stage, from GPU timestamps.
+struct SplatTimings {
+  double preprocess = 0;
+  double sort = 0;
+  double raster = 0;
+  double total = 0;
+};
+
+class SplatRenderer {
+ public:
+  static Result<std::unique_ptr<SplatRenderer>> create(Context& context, const GaussianCloud& cloud);
+  ~SplatRenderer();
+  SplatRenderer(const SplatRenderer&) = delete;
+  SplatRenderer& operator=(const SplatRenderer&) = delete;
+
+  // Renders one frame and reads the image back.
+  Result<Image> render(const Camera& camera, const std::array<float, 3>& background);
+  // Renders one frame without reading the image back; returns its GPU stage times.
+  Result<SplatTimings> render_timed(const Camera& camera, const std::array<float, 3>& background);
+  // Counts of the last frame.
+  const SplatStats& last_stats() const { return stats_; }
+
+ private:
+  explicit SplatRenderer(Context& context) : context_(context) {}
+  Status init(const GaussianCloud& cloud);
+  Status prepare(const Camera& camera, const std::array<float, 3>& background);
+  Status allocate_frame(int width, int height, std::size_t capacity);
+  Status record();
+  void release_recording();
+  Status run_frame(const Camera& camera, const std::array<float, 3>& background);
+
+  Context& context_;
+  std::size_t count_ = 0;
+  int sh_degree_ = 0;
+
+  ComputePipeline preprocess_, sort_args_, histogram_, scan_, scatter_, ranges_, raster_;
+  Buffer params_, positions_, log_scales_, rotations_, logits_, sh_;
+  Buffer splats_, counters_, dummy_;
+  Buffer keys_tile_[2], keys_depth_[2], values_[2];
+  Buffer histogram_counts_, digit_totals_, tile_ranges_, image_;
+
+  int width_ = 0, height_ = 0, tiles_x_ = 0, tiles_y_ = 0;
+  std::size_t capacity_ = 0;
+  int final_buffer_ = 0;  // which of the ping-pong buffers holds the sorted result
+  VkCommandBuffer commands_ = VK_NULL_HANDLE;
+  std::vector<VkDescriptorSet> sets_;
+  VkQueryPool timestamps_ = VK_NULL_HANDLE;
+  SplatStats stats_;
+};
+
+}  // namespace scenezip::gpu

@@ -1,0 +1,28 @@
+// Plain C++ Gaussian splatting with the same math as the GPU shaders
+// (shaders/splat_preprocess.comp, splat_raster.comp): the reference tests compare against.
+#pragma once
+
+#include <array>
+#include <vector>
+
+#include "engine/render/camera.h"
+#include "engine/render/image.h"
+#include "engine/scene/gaussian_cloud.h"
+#include "shaders/shaderio.h"
+
+namespace scenezip {
+
+struct SplatStats {
+  std::size_t visible = 0;    // Gaussians that survived culling
+  std::size_t instances = 0;  // (tile, Gaussian) pairs blended
+};
+
+// Projects Gaussian `i`: returns false when it is culled; else fills `out` and the tile
+// rectangle [min, max) it touches.
+bool project_gaussian(const GaussianCloud& cloud, std::size_t i, const Camera& camera, int tiles_x, int tiles_y,
+                      shaderio::Splat2D* out, int rect_min[2], int rect_max[2]);
+
+Image render_gaussians_reference(const GaussianCloud& cloud, const Camera& camera,
+                                 const std::array<float, 3>& background, SplatStats* stats = nullptr);
+
+}  // namespace scenezip

@@ -1,0 +1,36 @@
+#version 460
+// Radix sort, pass 2 of 3: one workgroup per digit turns its row of block counts into
+// exclusive offsets within the digit and records the digit's total.
+#extension GL_GOOGLE_include_directive : require
+#include "shaderio.h"
+
+layout(local_size_x = 256) in;
+
+layout(std430, binding = 0) readonly buffer Counters { uint counters[]; };
+layout(std430, binding = 1) buffer Histogram { uint histogram[]; };
+layout(std430, binding = 2) writeonly buffer DigitTotals { uint digit_totals[]; };
+
+shared uint scan[kRadixWorkgroupSize];
+
+void main() {
+  const uint blocks = counters[kCounterSortBlocks];
+  const uint digit = gl_WorkGroupID.x;
+  const uint tid = gl_LocalInvocationID.x;
+  uint running = 0;
+  for (uint start = 0; start < blocks; start += kRadixWorkgroupSize) {
+    const uint idx = start + tid;
+    const uint value = idx < blocks ? histogram[digit * blocks + idx] : 0;
+    scan[tid] = value;
+    barrier();
+    for (uint step = 1; step < kRadixWorkgroupSize; step <<= 1) {
+      const uint add = tid >= step ? scan[tid - step] : 0;
+      barrier();
+      scan[tid] += add;
+      barrier();
+    }
+    if (idx < blocks) histogram[digit * blocks + idx] = running + scan[tid] - value;
+    running += scan[kRadixWorkgroupSize - 1];
+    barrier();
+  }
+  if (tid == 0) digit_totals[digit] = running;
+}

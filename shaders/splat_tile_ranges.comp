@@ -1,0 +1,19 @@
+#version 460
+// Finds, in the instances sorted by (tile, depth), where each tile's run starts and ends.
+#extension GL_GOOGLE_include_directive : require
+#include "shaderio.h"
+
+layout(local_size_x = 256) in;
+
+layout(std430, binding = 0) readonly buffer Counters { uint counters[]; };
+layout(std430, binding = 1) readonly buffer KeysTile { uint keys_tile[]; };
+layout(std430, binding = 2) buffer Ranges { uvec2 ranges[]; };
+
+void main() {
+  const uint n = counters[kCounterSortCount];
+  const uint i = gl_GlobalInvocationID.x + gl_GlobalInvocationID.y * gl_NumWorkGroups.x * gl_WorkGroupSize.x;
+  if (i >= n) return;
+  const uint tile = keys_tile[i];
+  if (i == 0 || keys_tile[i - 1] != tile) ranges[tile].x = i;
+  if (i == n - 1 || keys_tile[i + 1] != tile) ranges[tile].y = i + 1;
+}
