@@ -146,6 +146,22 @@ Result<Scene> load_scene(const std::string& path, FileFormat* format) {
   return scene;
 }
 
+std::uint64_t scene_bytes_on_disk(const std::string& path) {
+  std::error_code ec;
+  const fs::path dir = fs::is_directory(path, ec)                 ? fs::path(path)
+                       : fs::path(path).filename() == "meta.json" ? fs::path(path).parent_path()
+                                                                  : fs::path();
+  if (dir.empty()) {
+    auto size = file_size(path);
+    return size.ok() ? *size : 0;
+  }
+  std::uint64_t total = 0;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.is_regular_file(ec)) total += entry.file_size(ec);
+  }
+  return total;
+}
+
 Status save_scene(const Scene& scene, const std::string& path) { return save_any(scene, path).with_context(path); }
 
 }  // namespace scenezip

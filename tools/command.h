@@ -15,6 +15,9 @@ namespace scenezip::cli {
 using Runner = std::function<Status()>;
 void add_info(CLI::App& app, Runner& run);
 void add_convert(CLI::App& app, Runner& run);
+void add_render(CLI::App& app, Runner& run);
+void add_eval(CLI::App& app, Runner& run);
+void add_bench(CLI::App& app, Runner& run);
 
 // Reports a long step on stderr: the label at once on a terminal, and its time when it
 // took longer than a second (always, so logs show where time went).

@@ -15,24 +15,6 @@ struct InfoOptions {
   bool json = false;
 };
 
-std::uint64_t bytes_on_disk(const std::string& path) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  // A SOG folder's size is that of everything inside it.
-  const fs::path dir = fs::is_directory(path, ec) ? fs::path(path)
-                       : fs::path(path).filename() == "meta.json" ? fs::path(path).parent_path()
-                                                                  : fs::path();
-  if (dir.empty()) {
-    auto size = file_size(path);
-    return size.ok() ? *size : 0;
-  }
-  std::uint64_t total = 0;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    if (entry.is_regular_file(ec)) total += entry.file_size(ec);
-  }
-  return total;
-}
-
 Status run_info(const InfoOptions& options) {
   FileFormat format = FileFormat::kUnknown;
   Result<Scene> loaded = [&] {
@@ -41,7 +23,7 @@ Status run_info(const InfoOptions& options) {
   }();
   if (!loaded.ok()) return loaded.status();
   const Scene& scene = *loaded;
-  const std::uint64_t bytes = bytes_on_disk(options.path);
+  const std::uint64_t bytes = scene_bytes_on_disk(options.path);
   const Bounds bounds = scene.bounds();
   const std::size_t count = scene.primitive_count();
 

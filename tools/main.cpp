@@ -34,6 +34,9 @@ int main(int argc, char** argv) {
   cli::Runner run;
   cli::add_info(app, run);
   cli::add_convert(app, run);
+  cli::add_render(app, run);
+  cli::add_eval(app, run);
+  cli::add_bench(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,0 +1,66 @@
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/render/image.h"
+#include "tests/test_support.h"
+
+namespace scenezip {
+namespace {
+
+using test::run_scenezip;
+
+const std::string kDemo = std::string(SCENEZIP_SOURCE_DIR) + "/assets/demo-knot.ply";
+
+TEST(RenderCli, WritesPngOfShippedScene) {
+  test::ScratchDir dir;
+  const std::string png = dir.file("knot.png");
+  auto r = run_scenezip("render " + kDemo + " --out " + png + " --width 64 --height 48 --view 1/3");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto image = read_png(png);
+  ASSERT_TRUE(image.ok()) << image.status().message();
+  EXPECT_EQ(image->width, 64);
+  EXPECT_EQ(image->height, 48);
+  // Not a blank frame: some pixels differ from the white background.
+  int coloured = 0;
+  for (std::size_t i = 0; i < image->rgb.size(); i += 3) coloured += image->rgb[i] + image->rgb[i + 1] + image->rgb[i + 2] < 2.9f;
+  EXPECT_GT(coloured, 64 * 48 / 20);
+}
+
+TEST(RenderCli, RejectsBadOptions) {
+  test::ScratchDir dir;
+  const std::string png = dir.file("x.png");
+  for (const char* bad : {"--view 3/3", "--view abc", "--width 0", "--background 1,2,3", "--background 1,1",
+                          "--camera nofile.json"}) {
+    auto r = run_scenezip("render " + kDemo + " --out " + png + " " + bad);
+    EXPECT_EQ(r.exit_code, 2) << bad << ": " << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << bad << ": " << r.err;
+    EXPECT_FALSE(std::filesystem::exists(png)) << bad;
+  }
+}
+
+TEST(EvalCli, IdenticalScenesScorePerfectly) {
+  auto r = run_scenezip("eval " + kDemo + " " + kDemo + " --views 2 --width 48 --height 32 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_GE(j["psnr"].get<double>(), 99.0);
+  EXPECT_NEAR(j["ssim"].get<double>(), 1.0, 1e-6);
+  EXPECT_EQ(j["views"], 2);
+  EXPECT_EQ(j["reference_bytes"], j["candidate_bytes"]);
+  EXPECT_DOUBLE_EQ(j["ratio"].get<double>(), 1.0);
+}
+
+TEST(BenchCli, ReportsStagesAsJson) {
+  auto r = run_scenezip("bench " + kDemo + " --width 64 --height 48 --frames 3 --warmup 1 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["count"], 8000);
+  for (const char* stage : {"preprocess", "sort", "raster", "total"}) {
+    EXPECT_GT(j["ms"][stage].get<double>(), 0.0) << stage;
+  }
+  EXPECT_GT(j["fps"].get<double>(), 0.0);
+  EXPECT_FALSE(j["device"].get<std::string>().empty());
+}
+
+}  // namespace
+}  // namespace scenezip

@@ -1,0 +1,98 @@
+// `scenezip bench SCENE`: GPU time per stage over frames on an orbit, from timestamps.
+#include <algorithm>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "formats/formats.h"
+#include "tools/command.h"
+#include "tools/render_support.h"
+
+namespace scenezip::cli {
+
+namespace {
+
+struct BenchOptions {
+  std::string scene;
+  int width = 1920;
+  int height = 1080;
+  int frames = 100;
+  int warmup = 5;
+  bool json = false;
+};
+
+double median(std::vector<double> values) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  const std::size_t n = values.size();
+  return n % 2 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
+}
+
+Status run_bench(const BenchOptions& o) {
+  if (o.frames < 1 || o.frames > 100000) return invalid_input("--frames must be in 1..100000");
+  Result<Scene> loaded = [&] {
+    Progress progress("reading " + o.scene);
+    return load_scene(o.scene);
+  }();
+  if (!loaded.ok()) return loaded.status();
+  const GaussianCloud* cloud = loaded->gaussians();
+  if (!cloud) return unsupported(o.scene + ": bench measures Gaussian scenes only for now");
+  const Bounds bounds = robust_bounds(cloud->positions);
+  SCZ_ASSIGN_OR_RETURN(auto context, gpu::Context::create());
+  if (context->timestamp_period_ns() <= 0) return unsupported("the Vulkan device has no GPU timestamps");
+  SCZ_ASSIGN_OR_RETURN(auto renderer, gpu::SplatRenderer::create(*context, *cloud));
+
+  std::vector<double> pre, sort, raster, total;
+  std::size_t instances = 0;
+  {
+    Progress progress("rendering " + std::to_string(o.frames) + " frames");
+    for (int f = -o.warmup; f < o.frames; ++f) {
+      const Camera camera = orbit_camera(bounds, std::max(f, 0), o.frames, o.width, o.height);
+      SCZ_ASSIGN_OR_RETURN(gpu::SplatTimings t, renderer->render_timed(camera, {1, 1, 1}));
+      if (f < 0) continue;
+      pre.push_back(t.preprocess);
+      sort.push_back(t.sort);
+      raster.push_back(t.raster);
+      total.push_back(t.total);
+      instances += renderer->last_stats().instances;
+    }
+  }
+  const double total_ms = median(total);
+  nlohmann::ordered_json j;
+  j["scene"] = o.scene;
+  j["device"] = context->device_name();
+  j["count"] = cloud->count;
+  j["sh_degree"] = cloud->sh_degree;
+  j["width"] = o.width;
+  j["height"] = o.height;
+  j["frames"] = o.frames;
+  j["ms"] = {{"preprocess", median(pre)}, {"sort", median(sort)}, {"raster", median(raster)}, {"total", total_ms}};
+  j["fps"] = total_ms > 0 ? 1000.0 / total_ms : 0.0;
+  j["mean_instances"] = static_cast<double>(instances) / o.frames;
+  if (o.json) {
+    std::printf("%s\n", j.dump().c_str());
+  } else {
+    std::printf("%s on %s: %zu Gaussians at %dx%d, median over %d frames\n", o.scene.c_str(),
+                context->device_name().c_str(), cloud->count, o.width, o.height, o.frames);
+    std::printf("preprocess %.3f ms, sort %.3f ms, raster %.3f ms, total %.3f ms (%.0f FPS)\n", median(pre),
+                median(sort), median(raster), total_ms, j["fps"].get<double>());
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+void add_bench(CLI::App& app, Runner& run) {
+  auto o = std::make_shared<BenchOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "bench", "Measure GPU time per stage (preprocess, sort, raster, total) with timestamp queries, as the median "
+               "over frames on an orbit, and the FPS that median gives.");
+  cmd->add_option("scene", o->scene, "Gaussian scene")->required();
+  cmd->add_option("--width", o->width, "Image width (default 1920)");
+  cmd->add_option("--height", o->height, "Image height (default 1080)");
+  cmd->add_option("--frames", o->frames, "Frames to time (default 100)");
+  cmd->add_option("--warmup", o->warmup, "Untimed frames first (default 5)");
+  cmd->add_flag("--json", o->json, "Print one JSON object");
+  cmd->callback([o, &run] { run = [o] { return run_bench(*o); }; });
+}
+
+}  // namespace scenezip::cli

@@ -1,0 +1,62 @@
+// `scenezip render SCENE --out IMG.png`: one image of a scene, drawn on the GPU.
+#include <cstdio>
+
+#include "formats/formats.h"
+#include "tools/command.h"
+#include "tools/render_support.h"
+
+namespace scenezip::cli {
+
+namespace {
+
+struct RenderOptions {
+  std::string scene;
+  std::string out;
+  int width = 800;
+  int height = 600;
+  std::string view = "0/1";
+  std::string camera;
+  std::string background = "1,1,1";
+};
+
+Status run_render(const RenderOptions& o) {
+  SCZ_ASSIGN_OR_RETURN(auto background, parse_background(o.background));
+  Result<Scene> loaded = [&] {
+    Progress progress("reading " + o.scene);
+    return load_scene(o.scene);
+  }();
+  if (!loaded.ok()) return loaded.status();
+  const Scene& scene = *loaded;
+  const Bounds bounds = scene.gaussians() ? robust_bounds(scene.gaussians()->positions) : scene.bounds();
+  SCZ_ASSIGN_OR_RETURN(Camera camera, choose_camera(o.view, o.camera, bounds, o.width, o.height));
+  SCZ_ASSIGN_OR_RETURN(auto context, gpu::Context::create());
+  SCZ_ASSIGN_OR_RETURN(auto renderer, SceneRenderer::create(scene, *context));
+  Result<Image> image = [&] {
+    Progress progress("rendering");
+    return renderer->render(camera, background);
+  }();
+  if (!image.ok()) return image.status();
+  SCZ_RETURN_IF_ERROR(write_png(*image, o.out));
+  std::printf("%s: %dx%d, %zu primitives, on %s\n", o.out.c_str(), o.width, o.height, scene.primitive_count(),
+              context->device_name().c_str());
+  return Status::Ok();
+}
+
+}  // namespace
+
+void add_render(CLI::App& app, Runner& run) {
+  auto o = std::make_shared<RenderOptions>();
+  CLI::App* cmd = app.add_subcommand("render", "Render a scene to a PNG image on the GPU.");
+  cmd->add_option("scene", o->scene, "Scene file")->required();
+  cmd->add_option("--out,-o", o->out, "PNG file to write")->required();
+  cmd->add_option("--width", o->width, "Image width in pixels (default 800)");
+  cmd->add_option("--height", o->height, "Image height in pixels (default 600)");
+  cmd->add_option("--view", o->view,
+                  "Orbit camera i/n: camera i of n on a ring around the scene's robust bounds (default 0/1)");
+  cmd->add_option("--camera", o->camera,
+                  "Camera FILE:INDEX from an INRIA cameras.json or NeRF transforms.json (overrides --view)");
+  cmd->add_option("--background", o->background, "Background colour r,g,b in [0,1] (default 1,1,1)");
+  cmd->callback([o, &run] { run = [o] { return run_render(*o); }; });
+}
+
+}  // namespace scenezip::cli
