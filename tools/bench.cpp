@@ -1,5 +1,6 @@
 // `scenezip bench SCENE`: GPU time per stage over frames on an orbit, from timestamps.
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
@@ -17,8 +18,29 @@ struct BenchOptions {
   int height = 1080;
   int frames = 100;
   int warmup = 5;
+  int copies = 1;
   bool json = false;
 };
+
+// `copies` of the scene side by side on a square grid in the x-z plane, one robust
+// extent apart, so scaling can be measured on real content.
+GaussianCloud replicate(const GaussianCloud& cloud, int copies) {
+  const Bounds b = robust_bounds(cloud.positions);
+  const float step_x = 1.1f * (b.max[0] - b.min[0]), step_z = 1.1f * (b.max[2] - b.min[2]);
+  const int side = static_cast<int>(std::ceil(std::sqrt(static_cast<double>(copies))));
+  GaussianCloud out;
+  out.resize(cloud.count * copies, cloud.sh_degree);
+  for (int c = 0; c < copies; ++c) {
+    const float dx = step_x * (c % side), dz = step_z * (c / side);
+    for (std::size_t i = 0; i < cloud.count; ++i) {
+      const std::size_t d = c * cloud.count + i;
+      out.copy_from(cloud, i, d);
+      out.positions[3 * d] += dx;
+      out.positions[3 * d + 2] += dz;
+    }
+  }
+  return out;
+}
 
 double median(std::vector<double> values) {
   if (values.empty()) return 0;
@@ -34,8 +56,11 @@ Status run_bench(const BenchOptions& o) {
     return load_scene(o.scene);
   }();
   if (!loaded.ok()) return loaded.status();
-  const GaussianCloud* cloud = loaded->gaussians();
-  if (!cloud) return unsupported(o.scene + ": bench measures Gaussian scenes only for now");
+  if (o.copies < 1 || o.copies > 4096) return invalid_input("--copies must be in 1..4096");
+  GaussianCloud* original = loaded->gaussians();
+  if (!original) return unsupported(o.scene + ": bench measures Gaussian scenes only for now");
+  if (o.copies > 1) *original = replicate(*original, o.copies);
+  const GaussianCloud* cloud = original;
   const Bounds bounds = robust_bounds(cloud->positions);
   SCZ_ASSIGN_OR_RETURN(auto context, gpu::Context::create());
   if (context->timestamp_period_ns() <= 0) return unsupported("the Vulkan device has no GPU timestamps");
@@ -91,6 +116,8 @@ void add_bench(CLI::App& app, Runner& run) {
   cmd->add_option("--height", o->height, "Image height (default 1080)");
   cmd->add_option("--frames", o->frames, "Frames to time (default 100)");
   cmd->add_option("--warmup", o->warmup, "Untimed frames first (default 5)");
+  cmd->add_option("--copies", o->copies,
+                  "Measure this many copies of the scene side by side on a grid (default 1), for scaling runs");
   cmd->add_flag("--json", o->json, "Print one JSON object");
   cmd->callback([o, &run] { run = [o] { return run_bench(*o); }; });
 }
