@@ -1,11 +1,14 @@
 #include "formats/inria_ply.h"
 
+#include <cmath>
 #include <cstring>
 #include <string>
 
 namespace scenezip {
 
 namespace {
+constexpr float kLogitLimit = 20.0f;    // sigmoid(20) = 1 - 2e-9
+constexpr float kMinLogScale = -30.0f;  // exp(-30) ~ 1e-13: nothing renders smaller
 const char* const kRequired[] = {"x",       "y",       "z",       "f_dc_0", "f_dc_1", "f_dc_2", "opacity",
                                  "scale_0", "scale_1", "scale_2", "rot_0",  "rot_1",  "rot_2",  "rot_3"};
 
@@ -55,6 +58,15 @@ Result<GaussianCloud> decode_inria_ply(const ply::File& file) {
     cloud.logit_opacities[i] = v(6);
     for (int k = 0; k < 4; ++k) cloud.rotations[4 * i + k] = v(10 + k);
     for (std::size_t k = 0; k < stride; ++k) cloud.sh_rest[stride * i + k] = ply::get<float>(*vertex, i, *rest[k]);
+  }
+  // Some converters write an opacity of exactly 1 (or 0) as an infinite logit, and a
+  // zero scale as an infinite negative log: both are meaningful limits, so they are
+  // clamped to finite stand-ins. NaN stays an error (validate reports it).
+  for (float& logit : cloud.logit_opacities) {
+    if (std::isinf(logit)) logit = logit > 0 ? kLogitLimit : -kLogitLimit;
+  }
+  for (float& log_scale : cloud.log_scales) {
+    if (std::isinf(log_scale) && log_scale < 0) log_scale = kMinLogScale;
   }
   SCZ_RETURN_IF_ERROR(cloud.validate());
   cloud.normalize_rotations();

@@ -106,6 +106,15 @@ TEST(InriaPly, RejectsNaN) {
   EXPECT_NE(cloud.status().message().find("non-finite"), std::string::npos) << cloud.status().message();
 }
 
+TEST(InriaPly, ClampsInfiniteOpacityAndZeroScale) {
+  auto file = ply::parse(bytes_of(ascii_degree1("inf")));
+  ASSERT_TRUE(file.ok());
+  auto cloud = decode_inria_ply(*file);
+  ASSERT_TRUE(cloud.ok()) << cloud.status().message();
+  EXPECT_FLOAT_EQ(cloud->logit_opacities[0], 20.0f);
+  EXPECT_NEAR(activation::opacity(cloud->logit_opacities[0]), 1.0f, 1e-6f);
+}
+
 TEST(InriaPly, RejectsMissingProperty) {
   std::string text = ascii_degree1();
   text.replace(text.find("property float opacity\n"), 23, "property float opacitz\n");
