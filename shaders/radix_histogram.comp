@@ -15,8 +15,8 @@ layout(push_constant) uniform Push { RadixPush push; };
 shared uint local_counts[kRadixBins];
 
 void main() {
-  const uint n = counters[kCounterSortCount];
-  const uint blocks = counters[kCounterSortBlocks];
+  const uint n = counters[push.count_slot];
+  const uint blocks = counters[push.blocks_slot];
   const uint block = gl_WorkGroupID.x + gl_WorkGroupID.y * gl_NumWorkGroups.x;
   const uint tid = gl_LocalInvocationID.x;
   local_counts[tid] = 0;

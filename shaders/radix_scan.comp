@@ -1,6 +1,7 @@
 #version 460
 // Radix sort, pass 2 of 3: one workgroup per digit turns its row of block counts into
-// exclusive offsets within the digit and records the digit's total.
+// exclusive offsets within the digit and records the digit's total. Dispatched with one
+// workgroup it is a plain exclusive scan of one row (used for per-block sums).
 #extension GL_GOOGLE_include_directive : require
 #include "shaderio.h"
 
@@ -10,10 +11,12 @@ layout(std430, binding = 0) readonly buffer Counters { uint counters[]; };
 layout(std430, binding = 1) buffer Histogram { uint histogram[]; };
 layout(std430, binding = 2) writeonly buffer DigitTotals { uint digit_totals[]; };
 
+layout(push_constant) uniform Push { RadixPush push; };
+
 shared uint scan[kRadixWorkgroupSize];
 
 void main() {
-  const uint blocks = counters[kCounterSortBlocks];
+  const uint blocks = counters[push.blocks_slot];
   const uint digit = gl_WorkGroupID.x;
   const uint tid = gl_LocalInvocationID.x;
   uint running = 0;

@@ -45,8 +45,8 @@ uint workgroup_scan(uint value) {
 }
 
 void main() {
-  const uint n = counters[kCounterSortCount];
-  const uint blocks = counters[kCounterSortBlocks];
+  const uint n = counters[push.count_slot];
+  const uint blocks = counters[push.blocks_slot];
   const uint block = gl_WorkGroupID.x + gl_WorkGroupID.y * gl_NumWorkGroups.x;
   if (block >= blocks) return;  // uniform across the workgroup
   const uint tid = gl_LocalInvocationID.x;

@@ -38,13 +38,17 @@ SCZ_CONST kRadixItemsPerThread = 8;      // a block of 2,048 keys per workgroup
 SCZ_CONST kRadixBlockSize = 2048;
 
 // Slots of the counters buffer, written on the GPU and read by indirect dispatches.
-SCZ_CONST kCounterInstances = 0;         // tile instances emitted (may exceed capacity)
-SCZ_CONST kCounterVisible = 1;           // Gaussians that survived culling
-SCZ_CONST kCounterSortArgs = 4;          // 3 uints: radix dispatch, kRadixBlockSize keys a group
-SCZ_CONST kCounterInstanceArgs = 8;      // 3 uints: one thread per instance
-SCZ_CONST kCounterSortBlocks = 12;       // blocks of the radix sort
-SCZ_CONST kCounterSortCount = 13;        // instances actually sorted (clamped to capacity)
-SCZ_CONST kCounterSlots = 16;
+// Two sorts run per frame: visible Gaussians by depth, then tile instances by tile.
+SCZ_CONST kCounterInstances = 0;           // tile instances (may exceed capacity)
+SCZ_CONST kCounterVisible = 1;             // Gaussians that survived culling
+SCZ_CONST kCounterInstanceSortArgs = 4;    // 3 uints: radix dispatch over instances
+SCZ_CONST kCounterInstanceArgs = 8;        // 3 uints: one thread per instance
+SCZ_CONST kCounterInstanceBlocks = 12;     // radix blocks of instances
+SCZ_CONST kCounterInstanceCount = 13;      // instances sorted (clamped to capacity)
+SCZ_CONST kCounterVisibleSortArgs = 16;    // 3 uints: radix dispatch over visible Gaussians
+SCZ_CONST kCounterVisibleBlocks = 20;      // radix blocks of visible Gaussians
+SCZ_CONST kCounterVisibleCount = 21;       // visible Gaussians sorted
+SCZ_CONST kCounterSlots = 32;
 
 // Per-frame camera and scene constants (a storage buffer, std430).
 struct FrameParams {
@@ -65,14 +69,17 @@ struct FrameParams {
 // A projected Gaussian, what the rasterizer reads (48 bytes).
 struct Splat2D {
   float mean_x, mean_y, depth, opacity;
-  float conic_a, conic_b, conic_c, radius;  // inverse 2D covariance [a b; b c]
-  float r, g, b, pad;
+  float conic_a, conic_b, conic_c;  // inverse 2D covariance [a b; b c]
+  float r, g, b;
+  uint rect_min;  // first tile touched: x | y << 16
+  uint rect_max;  // one past the last tile touched: x | y << 16
 };
 
 struct RadixPush {
   uint shift;          // bit offset of this pass's digit
   uint carry_aux2;     // 1 when the second payload array moves with the keys
-  uint pad0, pad1;
+  uint count_slot;     // counters slot holding the number of keys
+  uint blocks_slot;    // counters slot holding the number of blocks
 };
 
 #ifdef __cplusplus

@@ -1,8 +1,10 @@
 #version 460
-// Culls, projects and shades every Gaussian, then emits one (tile, depth, index) sort
-// instance per 16x16 tile its 3-sigma footprint touches. Mirrors the preprocess of the
-// 3DGS reference rasterizer (0.3-pixel low-pass, 1.3x frustum clamp of the Jacobian).
+// Culls, projects and shades every Gaussian (the 3DGS reference's preprocess: 0.3-pixel
+// low-pass, Jacobian clamped to 1.3x the frustum), then appends the visible ones to a
+// list of (depth, index) for the depth sort.
 #extension GL_GOOGLE_include_directive : require
+#extension GL_KHR_shader_subgroup_arithmetic : require
+#extension GL_KHR_shader_subgroup_ballot : require
 #include "shaderio.h"
 #include "splat_math.glsl"
 
@@ -16,23 +18,19 @@ layout(std430, binding = 4) readonly buffer Logits { float logits[]; };
 layout(std430, binding = 5) readonly buffer Sh { float sh[]; };
 layout(std430, binding = 6) writeonly buffer Splats { Splat2D splats[]; };
 layout(std430, binding = 7) buffer Counters { uint counters[]; };
-layout(std430, binding = 8) writeonly buffer KeysTile { uint keys_tile[]; };
-layout(std430, binding = 9) writeonly buffer KeysDepth { uint keys_depth[]; };
-layout(std430, binding = 10) writeonly buffer Values { uint values[]; };
+layout(std430, binding = 8) writeonly buffer DepthKeys { uint depth_keys[]; };
+layout(std430, binding = 9) writeonly buffer DepthValues { uint depth_values[]; };
 
-void main() {
-  const uint i = gl_GlobalInvocationID.x + gl_GlobalInvocationID.y * params.groups_x * kSplatWorkgroupSize;
-  if (i >= params.count) return;
-
+// Projects Gaussian i; returns the number of tiles it touches (0 when culled).
+uint project(uint i, out Splat2D o) {
   const mat4 view = mat4(params.view[0], params.view[1], params.view[2], params.view[3],
                          params.view[4], params.view[5], params.view[6], params.view[7],
                          params.view[8], params.view[9], params.view[10], params.view[11],
                          params.view[12], params.view[13], params.view[14], params.view[15]);
   const vec3 p = vec3(positions[3 * i], positions[3 * i + 1], positions[3 * i + 2]);
   const vec3 t = (view * vec4(p, 1.0)).xyz;
-  if (t.z <= params.znear) return;
+  if (t.z <= params.znear) return 0;
 
-  // 3D covariance.
   vec4 q = rotations[i];
   const float qlen = length(q);
   q = qlen > 0.0 ? q / qlen : vec4(1, 0, 0, 0);
@@ -40,22 +38,18 @@ void main() {
   const mat3 M = quaternion_matrix(q) * mat3(s.x, 0, 0, 0, s.y, 0, 0, 0, s.z);
   const mat3 sigma = M * transpose(M);
 
-  // 2D covariance J W sigma W^T J^T, with the view direction clamped to 1.3x the frustum
-  // so splats far outside it keep a sane footprint.
   const float limx = 1.3 * params.tan_fovx, limy = 1.3 * params.tan_fovy;
   const float tx = clamp(t.x / t.z, -limx, limx) * t.z;
   const float ty = clamp(t.y / t.z, -limy, limy) * t.z;
   const mat3 J = transpose(mat3(params.fx / t.z, 0.0, -params.fx * tx / (t.z * t.z),
                                 0.0, params.fy / t.z, -params.fy * ty / (t.z * t.z),
                                 0.0, 0.0, 0.0));
-  const mat3 W = mat3(view);
-  const mat3 T = J * W;
+  const mat3 T = J * mat3(view);
   const mat3 cov = T * sigma * transpose(T);
   const float a = cov[0][0] + 0.3, b = cov[1][0], c = cov[1][1] + 0.3;
   const float det = a * c - b * b;
-  if (det == 0.0) return;
+  if (det == 0.0) return 0;
   const float inv_det = 1.0 / det;
-  const vec3 conic = vec3(c * inv_det, -b * inv_det, a * inv_det);
 
   const float mid = 0.5 * (a + c);
   const float lambda1 = mid + sqrt(max(0.1, mid * mid - det));
@@ -69,9 +63,8 @@ void main() {
   const ivec2 rmin = clamp(ivec2((pimg - radius) / float(kTileSize)), ivec2(0), grid);
   const ivec2 rmax = clamp(ivec2((pimg + radius + float(kTileSize - 1)) / float(kTileSize)), ivec2(0), grid);
   const uint tiles = uint((rmax.x - rmin.x) * (rmax.y - rmin.y));
-  if (tiles == 0) return;
+  if (tiles == 0) return 0;
 
-  // Colour for the direction from the camera, SH degree 0..3.
   const vec3 dir = normalize(p - vec3(params.camera_pos[0], params.camera_pos[1], params.camera_pos[2]));
   float basis[16];
   sh_basis(dir, params.sh_degree, basis);
@@ -83,32 +76,40 @@ void main() {
   }
   rgb = max(rgb + 0.5, vec3(0.0));
 
-  Splat2D o;
   o.mean_x = mean.x;
   o.mean_y = mean.y;
   o.depth = t.z;
   o.opacity = 1.0 / (1.0 + exp(-logits[i]));
-  o.conic_a = conic.x;
-  o.conic_b = conic.y;
-  o.conic_c = conic.z;
-  o.radius = radius;
+  o.conic_a = c * inv_det;
+  o.conic_b = -b * inv_det;
+  o.conic_c = a * inv_det;
   o.r = rgb.r;
   o.g = rgb.g;
   o.b = rgb.b;
-  o.pad = 0.0;
-  splats[i] = o;
+  o.rect_min = uint(rmin.x) | (uint(rmin.y) << 16);
+  o.rect_max = uint(rmax.x) | (uint(rmax.y) << 16);
+  return tiles;
+}
 
-  atomicAdd(counters[kCounterVisible], 1u);
-  uint offset = atomicAdd(counters[kCounterInstances], tiles);
-  // Past capacity the instances are dropped; the host sees the count and grows the buffers.
-  if (offset + tiles > params.instance_capacity) return;
-  const uint depth_key = floatBitsToUint(t.z);
-  for (int y = rmin.y; y < rmax.y; ++y) {
-    for (int x = rmin.x; x < rmax.x; ++x) {
-      keys_tile[offset] = uint(y) * params.tiles_x + uint(x);
-      keys_depth[offset] = depth_key;
-      values[offset] = i;
-      ++offset;
-    }
+void main() {
+  const uint i = gl_GlobalInvocationID.x + gl_GlobalInvocationID.y * params.groups_x * kSplatWorkgroupSize;
+  Splat2D o;
+  const uint tiles = i < params.count ? project(i, o) : 0;
+  const uint visible = tiles > 0 ? 1 : 0;
+
+  // One atomic per subgroup instead of one per Gaussian: a single counter hit by every
+  // thread would serialise the whole pass.
+  const uint prefix = subgroupExclusiveAdd(visible);
+  const uint subgroup_visible = subgroupAdd(visible);
+  const uint subgroup_tiles = subgroupAdd(tiles);
+  uint base = 0;
+  if (subgroupElect() && subgroup_visible > 0) {
+    base = atomicAdd(counters[kCounterVisible], subgroup_visible);
+    atomicAdd(counters[kCounterInstances], subgroup_tiles);
   }
+  base = subgroupBroadcastFirst(base);
+  if (visible == 0) return;
+  splats[i] = o;
+  depth_keys[base + prefix] = floatBitsToUint(o.depth);
+  depth_values[base + prefix] = i;
 }

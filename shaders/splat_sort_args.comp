@@ -1,6 +1,6 @@
 #version 460
-// Turns the instance count the preprocess produced into indirect dispatch sizes, so the
-// frame never reads counts back to the CPU. Dispatches tile in 2D past the x limit.
+// Turns the counts the preprocess produced into indirect dispatch sizes, so the frame
+// never reads counts back to the CPU. Dispatches tile in 2D past the x limit.
 #extension GL_GOOGLE_include_directive : require
 #include "shaderio.h"
 
@@ -19,10 +19,16 @@ void write_args(uint slot, uint groups) {
 }
 
 void main() {
-  const uint n = min(counters[kCounterInstances], params.instance_capacity);
-  const uint blocks = (n + kRadixBlockSize - 1) / kRadixBlockSize;
-  counters[kCounterSortCount] = n;
-  counters[kCounterSortBlocks] = blocks;
-  write_args(kCounterSortArgs, blocks);
-  write_args(kCounterInstanceArgs, (n + kSplatWorkgroupSize - 1) / kSplatWorkgroupSize);
+  const uint visible = min(counters[kCounterVisible], params.count);
+  const uint visible_blocks = (visible + kRadixBlockSize - 1) / kRadixBlockSize;
+  counters[kCounterVisibleCount] = visible;
+  counters[kCounterVisibleBlocks] = visible_blocks;
+  write_args(kCounterVisibleSortArgs, visible_blocks);
+
+  const uint instances = min(counters[kCounterInstances], params.instance_capacity);
+  const uint blocks = (instances + kRadixBlockSize - 1) / kRadixBlockSize;
+  counters[kCounterInstanceCount] = instances;
+  counters[kCounterInstanceBlocks] = blocks;
+  write_args(kCounterInstanceSortArgs, blocks);
+  write_args(kCounterInstanceArgs, (instances + kSplatWorkgroupSize - 1) / kSplatWorkgroupSize);
 }

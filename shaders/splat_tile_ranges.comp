@@ -10,7 +10,7 @@ layout(std430, binding = 1) readonly buffer KeysTile { uint keys_tile[]; };
 layout(std430, binding = 2) buffer Ranges { uvec2 ranges[]; };
 
 void main() {
-  const uint n = counters[kCounterSortCount];
+  const uint n = counters[kCounterInstanceCount];
   const uint i = gl_GlobalInvocationID.x + gl_GlobalInvocationID.y * gl_NumWorkGroups.x * gl_WorkGroupSize.x;
   if (i >= n) return;
   const uint tile = keys_tile[i];

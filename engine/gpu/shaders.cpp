@@ -3,7 +3,7 @@
 namespace scenezip::gpu {
 
 namespace {
-const std::uint32_t kCovariance[] =
+const std::uint32_t k_covariance[] =
 #include "shaders/covariance.comp.spv.inc"
     ;
 const std::uint32_t k_splat_preprocess[] =
@@ -27,16 +27,27 @@ const std::uint32_t k_splat_tile_ranges[] =
 const std::uint32_t k_splat_raster[] =
 #include "shaders/splat_raster.comp.spv.inc"
     ;
+const std::uint32_t k_splat_emit_count[] =
+#include "shaders/splat_emit_count.comp.spv.inc"
+    ;
+const std::uint32_t k_splat_emit[] =
+#include "shaders/splat_emit.comp.spv.inc"
+    ;
+template <std::size_t N>
+Spirv spirv_of(const std::uint32_t (&words)[N]) {
+  return {words, N};
+}
 }  // namespace
 
-Spirv covariance_spirv() { return {kCovariance, sizeof(kCovariance) / sizeof(kCovariance[0])}; }
-
-Spirv splat_preprocess_spirv() { return {k_splat_preprocess, sizeof(k_splat_preprocess) / sizeof(k_splat_preprocess[0])}; }
-Spirv splat_sort_args_spirv() { return {k_splat_sort_args, sizeof(k_splat_sort_args) / sizeof(k_splat_sort_args[0])}; }
-Spirv radix_histogram_spirv() { return {k_radix_histogram, sizeof(k_radix_histogram) / sizeof(k_radix_histogram[0])}; }
-Spirv radix_scan_spirv() { return {k_radix_scan, sizeof(k_radix_scan) / sizeof(k_radix_scan[0])}; }
-Spirv radix_scatter_spirv() { return {k_radix_scatter, sizeof(k_radix_scatter) / sizeof(k_radix_scatter[0])}; }
-Spirv splat_tile_ranges_spirv() { return {k_splat_tile_ranges, sizeof(k_splat_tile_ranges) / sizeof(k_splat_tile_ranges[0])}; }
-Spirv splat_raster_spirv() { return {k_splat_raster, sizeof(k_splat_raster) / sizeof(k_splat_raster[0])}; }
+Spirv covariance_spirv() { return spirv_of(k_covariance); }
+Spirv splat_preprocess_spirv() { return spirv_of(k_splat_preprocess); }
+Spirv splat_sort_args_spirv() { return spirv_of(k_splat_sort_args); }
+Spirv radix_histogram_spirv() { return spirv_of(k_radix_histogram); }
+Spirv radix_scan_spirv() { return spirv_of(k_radix_scan); }
+Spirv radix_scatter_spirv() { return spirv_of(k_radix_scatter); }
+Spirv splat_tile_ranges_spirv() { return spirv_of(k_splat_tile_ranges); }
+Spirv splat_raster_spirv() { return spirv_of(k_splat_raster); }
+Spirv splat_emit_count_spirv() { return spirv_of(k_splat_emit_count); }
+Spirv splat_emit_spirv() { return spirv_of(k_splat_emit); }
 
 }  // namespace scenezip::gpu

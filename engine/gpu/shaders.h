@@ -18,6 +18,8 @@ Spirv radix_histogram_spirv();
 Spirv radix_scan_spirv();
 Spirv radix_scatter_spirv();
 Spirv splat_tile_ranges_spirv();
+Spirv splat_emit_count_spirv();
+Spirv splat_emit_spirv();
 Spirv splat_raster_spirv();
 
 }  // namespace scenezip::gpu

@@ -49,10 +49,12 @@ Status SplatRenderer::init(const GaussianCloud& cloud) {
     SCZ_ASSIGN_OR_RETURN(*out, context_.create_compute_pipeline(spirv.words, spirv.count, bindings, push));
     return Status::Ok();
   };
-  SCZ_RETURN_IF_ERROR(make(splat_preprocess_spirv(), 11, 0, &preprocess_));
+  SCZ_RETURN_IF_ERROR(make(splat_preprocess_spirv(), 10, 0, &preprocess_));
   SCZ_RETURN_IF_ERROR(make(splat_sort_args_spirv(), 2, sizeof(std::uint32_t), &sort_args_));
   SCZ_RETURN_IF_ERROR(make(radix_histogram_spirv(), 3, sizeof(io::RadixPush), &histogram_));
-  SCZ_RETURN_IF_ERROR(make(radix_scan_spirv(), 3, 0, &scan_));
+  SCZ_RETURN_IF_ERROR(make(radix_scan_spirv(), 3, sizeof(io::RadixPush), &scan_));
+  SCZ_RETURN_IF_ERROR(make(splat_emit_count_spirv(), 4, 0, &emit_count_));
+  SCZ_RETURN_IF_ERROR(make(splat_emit_spirv(), 7, 0, &emit_));
   SCZ_RETURN_IF_ERROR(make(radix_scatter_spirv(), 9, sizeof(io::RadixPush), &scatter_));
   SCZ_RETURN_IF_ERROR(make(splat_tile_ranges_spirv(), 3, 0, &ranges_));
   SCZ_RETURN_IF_ERROR(make(splat_raster_spirv(), 5, 0, &raster_));
@@ -79,6 +81,11 @@ Status SplatRenderer::init(const GaussianCloud& cloud) {
   SCZ_ASSIGN_OR_RETURN(counters_, context_.create_buffer(io::kCounterSlots * sizeof(std::uint32_t), false));
   SCZ_ASSIGN_OR_RETURN(dummy_, context_.create_buffer(16, false));
   SCZ_ASSIGN_OR_RETURN(digit_totals_, context_.create_buffer(io::kRadixBins * sizeof(std::uint32_t), false));
+  for (int k = 0; k < 2; ++k) {
+    SCZ_ASSIGN_OR_RETURN(depth_keys_[k], context_.create_buffer(n * sizeof(std::uint32_t), false));
+    SCZ_ASSIGN_OR_RETURN(depth_values_[k], context_.create_buffer(n * sizeof(std::uint32_t), false));
+  }
+  SCZ_ASSIGN_OR_RETURN(block_sums_, context_.create_buffer(ceil_div(n, io::kRadixBlockSize) * sizeof(std::uint32_t), false));
   if (context_.timestamp_period_ns() > 0) {
     SCZ_ASSIGN_OR_RETURN(timestamps_, context_.create_timestamp_pool(kTimestampCount));
   }
@@ -96,10 +103,10 @@ Status SplatRenderer::allocate_frame(int width, int height, std::size_t capacity
   const VkDeviceSize instance_bytes = capacity_ * sizeof(std::uint32_t);
   for (int k = 0; k < 2; ++k) {
     SCZ_ASSIGN_OR_RETURN(keys_tile_[k], context_.create_buffer(instance_bytes, false));
-    SCZ_ASSIGN_OR_RETURN(keys_depth_[k], context_.create_buffer(instance_bytes, false));
     SCZ_ASSIGN_OR_RETURN(values_[k], context_.create_buffer(instance_bytes, false));
   }
-  const std::size_t blocks = ceil_div(capacity_, io::kRadixBlockSize);
+  // One histogram serves both sorts: sized for the larger of the two.
+  const std::size_t blocks = ceil_div(std::max(capacity_, count_), io::kRadixBlockSize);
   SCZ_ASSIGN_OR_RETURN(histogram_counts_, context_.create_buffer(blocks * io::kRadixBins * sizeof(std::uint32_t), false));
   SCZ_ASSIGN_OR_RETURN(tile_ranges_,
                        context_.create_buffer(static_cast<std::size_t>(tiles_x_) * tiles_y_ * 2 * sizeof(std::uint32_t), false));
@@ -136,7 +143,7 @@ Status SplatRenderer::record() {
   // Preprocess: one thread per Gaussian, tiled in 2D past the workgroup-count limit.
   SCZ_RETURN_IF_ERROR(bind(preprocess_,
                            {&params_, &positions_, &log_scales_, &rotations_, &logits_, &sh_, &splats_, &counters_,
-                            &keys_tile_[0], &keys_depth_[0], &values_[0]},
+                            &depth_keys_[0], &depth_values_[0]},
                            nullptr));
   std::uint32_t gx = 1, gy = 1;
   context_.tile_groups(ceil_div(count_, io::kSplatWorkgroupSize), &gx, &gy);
@@ -149,33 +156,60 @@ Status SplatRenderer::record() {
   vkCmdDispatch(cmd, 1, 1, 1);
   Context::compute_barrier(cmd);
 
-  // LSD radix sort: four 8-bit passes over the depth (float bits of a positive z sort as
-  // integers), then as many passes as the tile index needs, each stable.
-  const std::uint32_t tile_bits = bits_for(static_cast<std::uint32_t>(tiles_x_ * tiles_y_));
-  int cur = 0;
-  auto pass = [&](Buffer* keys, Buffer* aux1, Buffer* aux2, std::uint32_t shift) -> Status {
-    io::RadixPush push{shift, aux2 ? 1u : 0u, 0, 0};
+  // One stable LSD radix pass of 8 bits over keys[cur], moving the payloads with them.
+  struct SortSlots {
+    std::uint32_t count, blocks, args;
+  };
+  auto pass = [&](Buffer* keys, Buffer* aux1, Buffer* aux2, int& cur, std::uint32_t shift,
+                  const SortSlots& slots) -> Status {
+    io::RadixPush push{shift, aux2 ? 1u : 0u, slots.count, slots.blocks};
     const int next = 1 - cur;
+    const VkDeviceSize args = slots.args * sizeof(std::uint32_t);
     SCZ_RETURN_IF_ERROR(bind(histogram_, {&counters_, &keys[cur], &histogram_counts_}, &push));
-    vkCmdDispatchIndirect(cmd, counters_.handle(), io::kCounterSortArgs * sizeof(std::uint32_t));
+    vkCmdDispatchIndirect(cmd, counters_.handle(), args);
     Context::compute_barrier(cmd);
-    SCZ_RETURN_IF_ERROR(bind(scan_, {&counters_, &histogram_counts_, &digit_totals_}, nullptr));
+    SCZ_RETURN_IF_ERROR(bind(scan_, {&counters_, &histogram_counts_, &digit_totals_}, &push));
     vkCmdDispatch(cmd, io::kRadixBins, 1, 1);
     Context::compute_barrier(cmd);
     SCZ_RETURN_IF_ERROR(bind(scatter_,
                              {&counters_, &histogram_counts_, &digit_totals_, &keys[cur], &keys[next], &aux1[cur],
                               &aux1[next], aux2 ? &aux2[cur] : &dummy_, aux2 ? &aux2[next] : &dummy_},
                              &push));
-    vkCmdDispatchIndirect(cmd, counters_.handle(), io::kCounterSortArgs * sizeof(std::uint32_t));
+    vkCmdDispatchIndirect(cmd, counters_.handle(), args);
     Context::compute_barrier(cmd);
     cur = next;
     return Status::Ok();
   };
+
+  // Visible Gaussians by depth (float bits of a positive z sort as integers).
+  const SortSlots visible{io::kCounterVisibleCount, io::kCounterVisibleBlocks, io::kCounterVisibleSortArgs};
+  int depth_cur = 0;
   for (std::uint32_t shift = 0; shift < 32; shift += 8) {
-    SCZ_RETURN_IF_ERROR(pass(keys_depth_, keys_tile_, values_, shift));
+    SCZ_RETURN_IF_ERROR(pass(depth_keys_, depth_values_, nullptr, depth_cur, shift, visible));
   }
+
+  // Tile instances laid out in depth order: per-block sums, their scan, then emission.
+  const VkDeviceSize visible_args = io::kCounterVisibleSortArgs * sizeof(std::uint32_t);
+  SCZ_RETURN_IF_ERROR(bind(emit_count_, {&counters_, &depth_values_[depth_cur], &splats_, &block_sums_}, nullptr));
+  vkCmdDispatchIndirect(cmd, counters_.handle(), visible_args);
+  Context::compute_barrier(cmd);
+  const io::RadixPush block_scan{0, 0, io::kCounterVisibleCount, io::kCounterVisibleBlocks};
+  SCZ_RETURN_IF_ERROR(bind(scan_, {&counters_, &block_sums_, &digit_totals_}, &block_scan));
+  vkCmdDispatch(cmd, 1, 1, 1);
+  Context::compute_barrier(cmd);
+  SCZ_RETURN_IF_ERROR(bind(emit_, {&params_, &counters_, &depth_values_[depth_cur], &splats_, &block_sums_,
+                                   &keys_tile_[0], &values_[0]},
+                           nullptr));
+  vkCmdDispatchIndirect(cmd, counters_.handle(), visible_args);
+  Context::compute_barrier(cmd);
+
+  // A stable sort by tile keeps each tile's instances front to back; only the bits the
+  // tile index needs are sorted.
+  const std::uint32_t tile_bits = bits_for(static_cast<std::uint32_t>(tiles_x_ * tiles_y_));
+  const SortSlots instances{io::kCounterInstanceCount, io::kCounterInstanceBlocks, io::kCounterInstanceSortArgs};
+  int cur = 0;
   for (std::uint32_t shift = 0; shift < tile_bits; shift += 8) {
-    SCZ_RETURN_IF_ERROR(pass(keys_tile_, values_, nullptr, shift));
+    SCZ_RETURN_IF_ERROR(pass(keys_tile_, values_, nullptr, cur, shift, instances));
   }
   final_buffer_ = cur;
   stamp(2);

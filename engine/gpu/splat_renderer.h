@@ -50,11 +50,12 @@ class SplatRenderer {
   std::size_t count_ = 0;
   int sh_degree_ = 0;
 
-  ComputePipeline preprocess_, sort_args_, histogram_, scan_, scatter_, ranges_, raster_;
+  ComputePipeline preprocess_, sort_args_, histogram_, scan_, scatter_, emit_count_, emit_, ranges_, raster_;
   Buffer params_, positions_, log_scales_, rotations_, logits_, sh_;
   Buffer splats_, counters_, dummy_;
-  Buffer keys_tile_[2], keys_depth_[2], values_[2];
-  Buffer histogram_counts_, digit_totals_, tile_ranges_, image_;
+  Buffer depth_keys_[2], depth_values_[2];  // visible Gaussians, sorted by depth
+  Buffer keys_tile_[2], values_[2];         // tile instances, sorted by tile
+  Buffer histogram_counts_, digit_totals_, block_sums_, tile_ranges_, image_;
 
   int width_ = 0, height_ = 0, tiles_x_ = 0, tiles_y_ = 0;
   std::size_t capacity_ = 0;

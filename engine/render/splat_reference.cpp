@@ -130,8 +130,9 @@ bool project_gaussian(const GaussianCloud& cloud, std::size_t i, const Camera& c
     rgb[ch] = std::max(v + 0.5f, 0.0f);
   }
 
-  *out = {mean_x, mean_y, t[2], activation::opacity(cloud.logit_opacities[i]),
-          c * inv_det, -b * inv_det, a * inv_det, radius, rgb[0], rgb[1], rgb[2], 0.0f};
+  auto pack = [](int x, int y) { return static_cast<std::uint32_t>(x) | (static_cast<std::uint32_t>(y) << 16); };
+  *out = {mean_x, mean_y, t[2], activation::opacity(cloud.logit_opacities[i]), c * inv_det, -b * inv_det, a * inv_det,
+          rgb[0], rgb[1], rgb[2], pack(rect_min[0], rect_min[1]), pack(rect_max[0], rect_max[1])};
   return true;
 }
 
