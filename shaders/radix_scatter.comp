@@ -1,8 +1,9 @@
 #version 460
 // Radix sort, pass 3 of 3: moves each key (and its payloads) to its place. Stable: each
-// 256-key chunk is ordered by digit with eight 1-bit splits in shared memory, so keys of
+// 256-key chunk is ordered by digit with four 2-bit splits (subgroup scans), so keys of
 // equal digit keep their input order.
 #extension GL_GOOGLE_include_directive : require
+#extension GL_KHR_shader_subgroup_arithmetic : require
 #include "shaderio.h"
 
 layout(local_size_x = 256) in;
@@ -19,29 +20,33 @@ layout(std430, binding = 8) writeonly buffer Aux2Out { uint aux2_out[]; };
 
 layout(push_constant) uniform Push { RadixPush push; };
 
-shared uint digit_base[kRadixBins];   // global offset of this block's first key of each digit
+shared uint digit_base[kRadixBins];   // global offset of this block's next key of each digit
 shared uint chunk_start[kRadixBins];  // first sorted slot of each digit in the chunk
 shared uint chunk_count[kRadixBins];
-shared uint scan[kRadixWorkgroupSize];
+shared uint subgroup_totals[kRadixWorkgroupSize];  // one per subgroup (any subgroup size)
 shared uint s_key[kRadixWorkgroupSize];
 shared uint s_aux1[kRadixWorkgroupSize];
 shared uint s_aux2[kRadixWorkgroupSize];
 shared uint s_digit[kRadixWorkgroupSize];  // digit | valid << 8
 
-// Inclusive prefix sum of `value` over the workgroup.
-uint workgroup_scan(uint value) {
-  const uint tid = gl_LocalInvocationID.x;
-  scan[tid] = value;
+// This invocation's place in the workgroup's key order. Built from the subgroup indices
+// so subgroup scans run along it, whatever order the device numbers invocations in.
+uint slot_index() { return gl_SubgroupID * gl_SubgroupSize + gl_SubgroupInvocationID; }
+
+// Exclusive prefix sum of `value` along slot order; `total` receives the sum of all.
+uint workgroup_exclusive_scan(uint value, out uint total) {
+  const uint inclusive = subgroupInclusiveAdd(value);
+  if (gl_SubgroupInvocationID == gl_SubgroupSize - 1) subgroup_totals[gl_SubgroupID] = inclusive;
   barrier();
-  for (uint step = 1; step < kRadixWorkgroupSize; step <<= 1) {
-    const uint add = tid >= step ? scan[tid - step] : 0;
-    barrier();
-    scan[tid] += add;
-    barrier();
+  uint before = 0;
+  total = 0;
+  for (uint s = 0; s < gl_NumSubgroups; ++s) {
+    const uint t = subgroup_totals[s];
+    before += s < gl_SubgroupID ? t : 0;
+    total += t;
   }
-  const uint result = scan[tid];
   barrier();
-  return result;
+  return before + inclusive - value;
 }
 
 void main() {
@@ -49,17 +54,17 @@ void main() {
   const uint blocks = counters[push.blocks_slot];
   const uint block = gl_WorkGroupID.x + gl_WorkGroupID.y * gl_NumWorkGroups.x;
   if (block >= blocks) return;  // uniform across the workgroup
-  const uint tid = gl_LocalInvocationID.x;
+  const uint slot = slot_index();
 
   // Start of each digit overall (exclusive scan of the totals) plus this block's offset.
-  const uint total = digit_totals[tid];
-  const uint digit_offset = workgroup_scan(total) - total;
-  digit_base[tid] = digit_offset + histogram[tid * blocks + block];
+  uint ignored;
+  const uint total = digit_totals[slot];
+  digit_base[slot] = workgroup_exclusive_scan(total, ignored) + histogram[slot * blocks + block];
   barrier();
 
   const uint base = block * kRadixBlockSize;
   for (uint k = 0; k < kRadixItemsPerThread; ++k) {
-    const uint idx = base + k * kRadixWorkgroupSize + tid;
+    const uint idx = base + k * kRadixWorkgroupSize + slot;
     const bool valid = idx < n;
     uint key = valid ? keys_in[idx] : 0xFFFFFFFFu;
     uint aux1 = valid ? aux1_in[idx] : 0;
@@ -69,41 +74,49 @@ void main() {
     uint digit = valid ? (key >> push.shift) & 0xFFu : 0xFFu;
     uint is_valid = valid ? 1u : 0u;
 
-    chunk_count[tid] = 0;
+    chunk_count[slot] = 0;
     barrier();
     if (valid) atomicAdd(chunk_count[digit], 1u);
 
-    // Stable local sort by digit: one 1-bit split per digit bit.
-    for (uint bit = 0; bit < 8; ++bit) {
-      const uint zero = 1u - ((digit >> bit) & 1u);
-      const uint zeros_before = workgroup_scan(zero) - zero;
-      const uint zeros_total = scan[kRadixWorkgroupSize - 1];
-      const uint pos = zero != 0u ? zeros_before : zeros_total + (tid - zeros_before);
+    // Stable local sort by digit, two bits a round: a 4-way split whose three lower
+    // counts (each <= 256) share one scan as 10-bit fields of a uint.
+    for (uint bit = 0; bit < 8; bit += 2) {
+      const uint category = (digit >> bit) & 3u;
+      const uint packed = category < 3 ? 1u << (10 * category) : 0u;
+      uint totals;
+      const uint before = workgroup_exclusive_scan(packed, totals);
+      const uint t0 = totals & 0x3FFu, t1 = (totals >> 10) & 0x3FFu, t2 = (totals >> 20) & 0x3FFu;
+      const uint e0 = before & 0x3FFu, e1 = (before >> 10) & 0x3FFu, e2 = (before >> 20) & 0x3FFu;
+      uint pos;
+      if (category == 0) pos = e0;
+      else if (category == 1) pos = t0 + e1;
+      else if (category == 2) pos = t0 + t1 + e2;
+      else pos = t0 + t1 + t2 + (slot - e0 - e1 - e2);
       s_key[pos] = key;
       s_aux1[pos] = aux1;
       s_aux2[pos] = aux2;
       s_digit[pos] = digit | (is_valid << 8);
       barrier();
-      key = s_key[tid];
-      aux1 = s_aux1[tid];
-      aux2 = s_aux2[tid];
-      digit = s_digit[tid] & 0xFFu;
-      is_valid = s_digit[tid] >> 8;
+      key = s_key[slot];
+      aux1 = s_aux1[slot];
+      aux2 = s_aux2[slot];
+      digit = s_digit[slot] & 0xFFu;
+      is_valid = s_digit[slot] >> 8;
       barrier();
     }
 
     // First sorted slot of each digit within the chunk.
-    const uint count = chunk_count[tid];
-    chunk_start[tid] = workgroup_scan(count) - count;
+    const uint count = chunk_count[slot];
+    chunk_start[slot] = workgroup_exclusive_scan(count, ignored);
     barrier();
     if (is_valid != 0u) {
-      const uint dest = digit_base[digit] + (tid - chunk_start[digit]);
+      const uint dest = digit_base[digit] + (slot - chunk_start[digit]);
       keys_out[dest] = key;
       aux1_out[dest] = aux1;
       if (push.carry_aux2 != 0) aux2_out[dest] = aux2;
     }
     barrier();
-    digit_base[tid] += count;
+    digit_base[slot] += count;
     barrier();
   }
 }
