@@ -54,7 +54,12 @@ uint project(uint i, out Splat2D o) {
   const float mid = 0.5 * (a + c);
   const float lambda1 = mid + sqrt(max(0.1, mid * mid - det));
   const float lambda2 = mid - sqrt(max(0.1, mid * mid - det));
-  const float radius = ceil(3.0 * sqrt(max(lambda1, lambda2)));
+  // The reference's 3-sigma radius, shrunk where opacity alone keeps alpha under 1/255
+  // (alpha <= opacity * exp(-d^2 / (2 lambda_max))): the same pixels blend, fewer tiles.
+  const float opacity = 1.0 / (1.0 + exp(-logits[i]));
+  if (opacity < 1.0 / 255.0) return 0;
+  const float lambda_max = max(lambda1, lambda2);
+  const float radius = min(ceil(3.0 * sqrt(lambda_max)), ceil(sqrt(2.0 * log(255.0 * opacity) * lambda_max)));
   const vec2 mean = vec2(params.fx * t.x / t.z + params.cx, params.fy * t.y / t.z + params.cy);
 
   // Tiles touched, in the reference's pixel coordinates (centres at integers).
@@ -79,7 +84,7 @@ uint project(uint i, out Splat2D o) {
   o.mean_x = mean.x;
   o.mean_y = mean.y;
   o.depth = t.z;
-  o.opacity = 1.0 / (1.0 + exp(-logits[i]));
+  o.opacity = opacity;
   o.conic_a = c * inv_det;
   o.conic_b = -b * inv_det;
   o.conic_c = a * inv_det;

@@ -103,7 +103,12 @@ bool project_gaussian(const GaussianCloud& cloud, std::size_t i, const Camera& c
   const float mid = 0.5f * (a + c);
   const float lambda1 = mid + std::sqrt(std::max(0.1f, mid * mid - det));
   const float lambda2 = mid - std::sqrt(std::max(0.1f, mid * mid - det));
-  const float radius = std::ceil(3.0f * std::sqrt(std::max(lambda1, lambda2)));
+  // Mirrors the shader: 3 sigma, shrunk where opacity keeps alpha under 1/255.
+  const float opacity = activation::opacity(cloud.logit_opacities[i]);
+  if (opacity < 1.0f / 255.0f) return false;
+  const float lambda_max = std::max(lambda1, lambda2);
+  const float radius = std::min(std::ceil(3.0f * std::sqrt(lambda_max)),
+                                std::ceil(std::sqrt(2.0f * std::log(255.0f * opacity) * lambda_max)));
   const float mean_x = fx * t[0] / t[2] + static_cast<float>(camera.cx);
   const float mean_y = fy * t[1] / t[2] + static_cast<float>(camera.cy);
 
@@ -131,7 +136,7 @@ bool project_gaussian(const GaussianCloud& cloud, std::size_t i, const Camera& c
   }
 
   auto pack = [](int x, int y) { return static_cast<std::uint32_t>(x) | (static_cast<std::uint32_t>(y) << 16); };
-  *out = {mean_x, mean_y, t[2], activation::opacity(cloud.logit_opacities[i]), c * inv_det, -b * inv_det, a * inv_det,
+  *out = {mean_x, mean_y, t[2], opacity, c * inv_det, -b * inv_det, a * inv_det,
           rgb[0], rgb[1], rgb[2], pack(rect_min[0], rect_min[1]), pack(rect_max[0], rect_max[1])};
   return true;
 }
