@@ -39,7 +39,7 @@ SCZ_CONST kRadixBlockSize = 2048;
 
 // Slots of the counters buffer, written on the GPU and read by indirect dispatches.
 // Two sorts run per frame: visible Gaussians by depth, then tile instances by tile.
-SCZ_CONST kCounterInstances = 0;           // tile instances (may exceed capacity)
+SCZ_CONST kCounterInstances = 0;           // tile instances needed (may exceed capacity)
 SCZ_CONST kCounterVisible = 1;             // Gaussians that survived culling
 SCZ_CONST kCounterInstanceSortArgs = 4;    // 3 uints: radix dispatch over instances
 SCZ_CONST kCounterInstanceArgs = 8;        // 3 uints: one thread per instance
@@ -81,6 +81,109 @@ struct RadixPush {
   uint count_slot;     // counters slot holding the number of keys
   uint blocks_slot;    // counters slot holding the number of blocks
 };
+
+// --- Meshes and points: compute rasterization through a depth + visibility buffer ---
+// Pass 1 keeps the nearest depth per pixel (atomicMin on the float bits, which order as
+// unsigned integers for positive depths); pass 2 recomputes the same depth and keeps the
+// lowest primitive id among those equal to it; a resolve pass shades each pixel.
+#ifdef __cplusplus
+#define SCZ_CONST_FLOAT inline constexpr float
+#else
+#define SCZ_CONST_FLOAT const float
+#endif
+SCZ_CONST kGeometryWorkgroupSize = 256;    // per-vertex, per-triangle and per-point kernels
+SCZ_CONST kResolveTileSize = 16;           // resolve workgroups are 16x16 pixels
+SCZ_CONST kDepthEmpty = 0x7F800000u;       // float bits of +infinity: nothing drawn
+SCZ_CONST kIdEmpty = 0xFFFFFFFFu;          // visibility buffer: nothing drawn
+SCZ_CONST kNoTexture = 0xFFFFFFFFu;        // material without a base-colour texture
+SCZ_CONST kRasterPassDepth = 0;            // GeometryPush::pass
+SCZ_CONST kRasterPassVisibility = 1;
+// Headlight shading: colour * (ambient + diffuse * |n . ray|); |.| lights both sides,
+// since scanned meshes rarely have consistent winding.
+SCZ_CONST_FLOAT kShadeAmbient = 0.25f;
+SCZ_CONST_FLOAT kShadeDiffuse = 0.75f;
+// Colour of meshes without material or vertex colours, and of points without colours:
+// a light grey that stays visible on both white and black backgrounds.
+SCZ_CONST_FLOAT kDefaultGrey = 0.8f;
+
+// Bindings of mesh_vertex.comp.
+SCZ_CONST kMeshVertexBindingParams = 0;     // GeometryParams
+SCZ_CONST kMeshVertexBindingPositions = 1;  // float[3V], world space
+SCZ_CONST kMeshVertexBindingProjected = 2;  // vec4[V]: u, v (pixels), z (camera), 1/z
+SCZ_CONST kMeshVertexBindingCount = 3;
+
+// Bindings of mesh_raster.comp (both passes).
+SCZ_CONST kMeshRasterBindingParams = 0;
+SCZ_CONST kMeshRasterBindingIndices = 1;    // uint[3T]
+SCZ_CONST kMeshRasterBindingProjected = 2;
+SCZ_CONST kMeshRasterBindingDepth = 3;      // uint[W*H], float bits of camera z
+SCZ_CONST kMeshRasterBindingIds = 4;        // uint[W*H], triangle id
+SCZ_CONST kMeshRasterBindingCount = 5;
+
+// Bindings of mesh_resolve.comp.
+SCZ_CONST kMeshResolveBindingParams = 0;
+SCZ_CONST kMeshResolveBindingIndices = 1;
+SCZ_CONST kMeshResolveBindingProjected = 2;
+SCZ_CONST kMeshResolveBindingPositions = 3;
+SCZ_CONST kMeshResolveBindingNormals = 4;     // float[3V] or a dummy
+SCZ_CONST kMeshResolveBindingTexcoords = 5;   // float[2V] or a dummy
+SCZ_CONST kMeshResolveBindingColors = 6;      // float[3V] or a dummy
+SCZ_CONST kMeshResolveBindingTriangleMaterial = 7;  // uint[T], index into materials
+SCZ_CONST kMeshResolveBindingMaterials = 8;   // MeshMaterial[M + 1], the last one the default
+SCZ_CONST kMeshResolveBindingTextures = 9;    // TextureSlot[]
+SCZ_CONST kMeshResolveBindingTexels = 10;     // uint[], RGBA8 packed r | g << 8 | b << 16 | a << 24
+SCZ_CONST kMeshResolveBindingIds = 11;
+SCZ_CONST kMeshResolveBindingImage = 12;      // vec4[W*H]: rgb, alpha 1 where drawn
+SCZ_CONST kMeshResolveBindingCount = 13;
+
+// Bindings of point_raster.comp (both passes).
+SCZ_CONST kPointRasterBindingParams = 0;
+SCZ_CONST kPointRasterBindingPositions = 1;  // float[3N], finite points only
+SCZ_CONST kPointRasterBindingDepth = 2;
+SCZ_CONST kPointRasterBindingIds = 3;        // point id
+SCZ_CONST kPointRasterBindingCount = 4;
+
+// Bindings of point_resolve.comp.
+SCZ_CONST kPointResolveBindingParams = 0;
+SCZ_CONST kPointResolveBindingColors = 1;    // float[3N] or a dummy
+SCZ_CONST kPointResolveBindingNormals = 2;   // float[3N] or a dummy
+SCZ_CONST kPointResolveBindingIds = 3;
+SCZ_CONST kPointResolveBindingImage = 4;
+SCZ_CONST kPointResolveBindingCount = 5;
+
+// Per-frame constants of the mesh and point kernels (a storage buffer, std430).
+struct GeometryParams {
+  float view[16];        // world to camera, column-major; x right, y down, z forward
+  float fx, fy, cx, cy;  // pixels; pixel centres at (i + 0.5, j + 0.5)
+  float znear;           // primitives with a vertex at z <= znear are dropped
+  uint width, height;
+  uint vertex_count;     // mesh vertices, or points
+  uint primitive_count;  // triangles, or points
+  uint vertex_groups_x;     // workgroups along x of the per-vertex pass (2D past the limit)
+  uint primitive_groups_x;  // same for the per-triangle or per-point passes
+  uint point_size;       // side of a point's pixel square
+  uint has_normals, has_texcoords, has_colors;
+  uint material_count;   // materials, not counting the default one after them
+  float background[4];
+};
+
+struct GeometryPush {
+  uint pass;  // kRasterPassDepth or kRasterPassVisibility
+};
+
+struct MeshMaterial {
+  float base_color[4];
+  uint texture;  // index into the texture table, or kNoTexture
+  uint pad0, pad1, pad2;
+};
+
+// Where one texture's texels start in the shared texel buffer.
+struct TextureSlot {
+  uint offset;  // in texels
+  uint width, height;
+  uint pad0;
+};
+#undef SCZ_CONST_FLOAT
 
 #ifdef __cplusplus
 }  // namespace scenezip::shaderio

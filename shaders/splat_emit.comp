@@ -24,7 +24,7 @@ void main() {
   const uint first = block * kRadixBlockSize + gl_LocalInvocationID.x * kRadixItemsPerThread;
   uint sum = 0;
   for (uint k = 0; k < kRadixItemsPerThread; ++k) {
-    if (first + k < n) sum += tiles_of(splats[sorted[first + k]]);
+    if (first + k < n) sum += tiles_of(splats[sorted[first + k]], params.width, params.height);
   }
   uint offset = block_offsets[block] + workgroup_inclusive_scan(sum) - sum;
   for (uint k = 0; k < kRadixItemsPerThread && first + k < n; ++k) {
@@ -32,12 +32,14 @@ void main() {
     const Splat2D s = splats[g];
     const uvec2 lo = uvec2(s.rect_min & 0xFFFFu, s.rect_min >> 16);
     const uvec2 hi = uvec2(s.rect_max & 0xFFFFu, s.rect_max >> 16);
-    // Past capacity the instances are dropped; the host sees the count and grows the buffers.
-    if (offset + (hi.x - lo.x) * (hi.y - lo.y) > params.instance_capacity) return;
     for (uint y = lo.y; y < hi.y; ++y) {
       for (uint x = lo.x; x < hi.x; ++x) {
-        keys_tile[offset] = y * params.tiles_x + x;
-        values[offset] = g;
+        if (!tile_touched(s, x, y, params.width, params.height)) continue;
+        // Past capacity the instances are dropped; the host sees the total and grows.
+        if (offset < params.instance_capacity) {
+          keys_tile[offset] = y * params.tiles_x + x;
+          values[offset] = g;
+        }
         ++offset;
       }
     }

@@ -6,10 +6,11 @@
 
 layout(local_size_x = 256) in;
 
-layout(std430, binding = 0) readonly buffer Counters { uint counters[]; };
-layout(std430, binding = 1) readonly buffer Sorted { uint sorted[]; };
-layout(std430, binding = 2) readonly buffer Splats { Splat2D splats[]; };
-layout(std430, binding = 3) writeonly buffer BlockSums { uint block_sums[]; };
+layout(std430, binding = 0) readonly buffer Params { FrameParams params; };
+layout(std430, binding = 1) readonly buffer Counters { uint counters[]; };
+layout(std430, binding = 2) readonly buffer Sorted { uint sorted[]; };
+layout(std430, binding = 3) readonly buffer Splats { Splat2D splats[]; };
+layout(std430, binding = 4) writeonly buffer BlockSums { uint block_sums[]; };
 
 #include "splat_tiles.glsl"
 
@@ -21,7 +22,7 @@ void main() {
   const uint first = block * kRadixBlockSize + gl_LocalInvocationID.x * kRadixItemsPerThread;
   uint sum = 0;
   for (uint k = 0; k < kRadixItemsPerThread; ++k) {
-    if (first + k < n) sum += tiles_of(splats[sorted[first + k]]);
+    if (first + k < n) sum += tiles_of(splats[sorted[first + k]], params.width, params.height);
   }
   const uint total = workgroup_inclusive_scan(sum);
   if (gl_LocalInvocationID.x == kRadixWorkgroupSize - 1) block_sums[block] = total;

@@ -106,12 +106,8 @@ void main() {
   // thread would serialise the whole pass.
   const uint prefix = subgroupExclusiveAdd(visible);
   const uint subgroup_visible = subgroupAdd(visible);
-  const uint subgroup_tiles = subgroupAdd(tiles);
   uint base = 0;
-  if (subgroupElect() && subgroup_visible > 0) {
-    base = atomicAdd(counters[kCounterVisible], subgroup_visible);
-    atomicAdd(counters[kCounterInstances], subgroup_tiles);
-  }
+  if (subgroupElect() && subgroup_visible > 0) base = atomicAdd(counters[kCounterVisible], subgroup_visible);
   base = subgroupBroadcastFirst(base);
   if (visible == 0) return;
   splats[i] = o;

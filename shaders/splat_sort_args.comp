@@ -1,6 +1,7 @@
 #version 460
-// Turns the counts the preprocess produced into indirect dispatch sizes, so the frame
-// never reads counts back to the CPU. Dispatches tile in 2D past the x limit.
+// Turns GPU-side counts into indirect dispatch sizes, so the frame never reads counts
+// back to the CPU. Dispatches tile in 2D past the x limit. Mode 0 runs after the
+// preprocess (visible Gaussians), mode 1 after the scan of tiles touched (instances).
 #extension GL_GOOGLE_include_directive : require
 #include "shaderio.h"
 
@@ -8,8 +9,9 @@ layout(local_size_x = 1) in;
 
 layout(std430, binding = 0) readonly buffer Params { FrameParams params; };
 layout(std430, binding = 1) buffer Counters { uint counters[]; };
+layout(std430, binding = 2) readonly buffer ScanTotal { uint scan_total[]; };
 
-layout(push_constant) uniform Push { uint max_groups_x; };
+layout(push_constant) uniform Push { uint max_groups_x; uint mode; };
 
 void write_args(uint slot, uint groups) {
   const uint x = max(1u, min(groups, max_groups_x));
@@ -19,14 +21,19 @@ void write_args(uint slot, uint groups) {
 }
 
 void main() {
-  const uint visible = min(counters[kCounterVisible], params.count);
-  const uint visible_blocks = (visible + kRadixBlockSize - 1) / kRadixBlockSize;
-  counters[kCounterVisibleCount] = visible;
-  counters[kCounterVisibleBlocks] = visible_blocks;
-  write_args(kCounterVisibleSortArgs, visible_blocks);
-
-  const uint instances = min(counters[kCounterInstances], params.instance_capacity);
+  if (mode == 0) {
+    const uint visible = min(counters[kCounterVisible], params.count);
+    const uint blocks = (visible + kRadixBlockSize - 1) / kRadixBlockSize;
+    counters[kCounterVisibleCount] = visible;
+    counters[kCounterVisibleBlocks] = blocks;
+    write_args(kCounterVisibleSortArgs, blocks);
+    return;
+  }
+  // The scan of per-block tile counts left the exact instance total in scan_total[0].
+  const uint total = counters[kCounterVisibleCount] > 0 ? scan_total[0] : 0;
+  const uint instances = min(total, params.instance_capacity);
   const uint blocks = (instances + kRadixBlockSize - 1) / kRadixBlockSize;
+  counters[kCounterInstances] = total;
   counters[kCounterInstanceCount] = instances;
   counters[kCounterInstanceBlocks] = blocks;
   write_args(kCounterInstanceSortArgs, blocks);

@@ -23,8 +23,10 @@ std::uint32_t bits_for(std::uint32_t values) {
 }
 }  // namespace
 
-Result<std::unique_ptr<SplatRenderer>> SplatRenderer::create(Context& context, const GaussianCloud& cloud) {
+Result<std::unique_ptr<SplatRenderer>> SplatRenderer::create(Context& context, const GaussianCloud& cloud,
+                                                             std::size_t initial_capacity) {
   std::unique_ptr<SplatRenderer> renderer(new SplatRenderer(context));
+  renderer->capacity_ = initial_capacity;
   SCZ_RETURN_IF_ERROR(renderer->init(cloud));
   return renderer;
 }
@@ -50,10 +52,10 @@ Status SplatRenderer::init(const GaussianCloud& cloud) {
     return Status::Ok();
   };
   SCZ_RETURN_IF_ERROR(make(splat_preprocess_spirv(), 10, 0, &preprocess_));
-  SCZ_RETURN_IF_ERROR(make(splat_sort_args_spirv(), 2, sizeof(std::uint32_t), &sort_args_));
+  SCZ_RETURN_IF_ERROR(make(splat_sort_args_spirv(), 3, 2 * sizeof(std::uint32_t), &sort_args_));
   SCZ_RETURN_IF_ERROR(make(radix_histogram_spirv(), 3, sizeof(io::RadixPush), &histogram_));
   SCZ_RETURN_IF_ERROR(make(radix_scan_spirv(), 3, sizeof(io::RadixPush), &scan_));
-  SCZ_RETURN_IF_ERROR(make(splat_emit_count_spirv(), 4, 0, &emit_count_));
+  SCZ_RETURN_IF_ERROR(make(splat_emit_count_spirv(), 5, 0, &emit_count_));
   SCZ_RETURN_IF_ERROR(make(splat_emit_spirv(), 7, 0, &emit_));
   SCZ_RETURN_IF_ERROR(make(radix_scatter_spirv(), 9, sizeof(io::RadixPush), &scatter_));
   SCZ_RETURN_IF_ERROR(make(splat_tile_ranges_spirv(), 3, 0, &ranges_));
@@ -152,7 +154,8 @@ Status SplatRenderer::record() {
   stamp(1);
 
   const std::uint32_t max_groups_x = context_.limits().maxComputeWorkGroupCount[0];
-  SCZ_RETURN_IF_ERROR(bind(sort_args_, {&params_, &counters_}, &max_groups_x));
+  const std::uint32_t visible_args_push[2] = {max_groups_x, 0};
+  SCZ_RETURN_IF_ERROR(bind(sort_args_, {&params_, &counters_, &digit_totals_}, visible_args_push));
   vkCmdDispatch(cmd, 1, 1, 1);
   Context::compute_barrier(cmd);
 
@@ -190,11 +193,16 @@ Status SplatRenderer::record() {
 
   // Tile instances laid out in depth order: per-block sums, their scan, then emission.
   const VkDeviceSize visible_args = io::kCounterVisibleSortArgs * sizeof(std::uint32_t);
-  SCZ_RETURN_IF_ERROR(bind(emit_count_, {&counters_, &depth_values_[depth_cur], &splats_, &block_sums_}, nullptr));
+  SCZ_RETURN_IF_ERROR(
+      bind(emit_count_, {&params_, &counters_, &depth_values_[depth_cur], &splats_, &block_sums_}, nullptr));
   vkCmdDispatchIndirect(cmd, counters_.handle(), visible_args);
   Context::compute_barrier(cmd);
   const io::RadixPush block_scan{0, 0, io::kCounterVisibleCount, io::kCounterVisibleBlocks};
   SCZ_RETURN_IF_ERROR(bind(scan_, {&counters_, &block_sums_, &digit_totals_}, &block_scan));
+  vkCmdDispatch(cmd, 1, 1, 1);
+  Context::compute_barrier(cmd);
+  const std::uint32_t instance_args_push[2] = {max_groups_x, 1};
+  SCZ_RETURN_IF_ERROR(bind(sort_args_, {&params_, &counters_, &digit_totals_}, instance_args_push));
   vkCmdDispatch(cmd, 1, 1, 1);
   Context::compute_barrier(cmd);
   SCZ_RETURN_IF_ERROR(bind(emit_, {&params_, &counters_, &depth_values_[depth_cur], &splats_, &block_sums_,

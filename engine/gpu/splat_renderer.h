@@ -25,7 +25,10 @@ struct SplatTimings {
 
 class SplatRenderer {
  public:
-  static Result<std::unique_ptr<SplatRenderer>> create(Context& context, const GaussianCloud& cloud);
+  // `initial_capacity` sets the first size of the tile-instance buffers (0: a guess from
+  // the Gaussian count); frames that need more grow them.
+  static Result<std::unique_ptr<SplatRenderer>> create(Context& context, const GaussianCloud& cloud,
+                                                       std::size_t initial_capacity = 0);
   ~SplatRenderer();
   SplatRenderer(const SplatRenderer&) = delete;
   SplatRenderer& operator=(const SplatRenderer&) = delete;
@@ -36,6 +39,7 @@ class SplatRenderer {
   Result<SplatTimings> render_timed(const Camera& camera, const std::array<float, 3>& background);
   // Counts of the last frame.
   const SplatStats& last_stats() const { return stats_; }
+  std::size_t instance_capacity() const { return capacity_; }
 
  private:
   explicit SplatRenderer(Context& context) : context_(context) {}

@@ -56,6 +56,28 @@ Mat3 transpose(const Mat3& a) {
 
 }  // namespace
 
+bool tile_touched(const shaderio::Splat2D& s, int tx, int ty, int width, int height) {
+  const float tile = static_cast<float>(shaderio::kTileSize);
+  const float first_x = tx * tile + 0.5f, first_y = ty * tile + 0.5f;
+  const float last_x = std::min(first_x + tile - 1.0f, width - 0.5f);
+  const float last_y = std::min(first_y + tile - 1.0f, height - 0.5f);
+  const float lo_x = first_x - s.mean_x, lo_y = first_y - s.mean_y;
+  const float hi_x = last_x - s.mean_x, hi_y = last_y - s.mean_y;
+  if (lo_x <= 0.0f && hi_x >= 0.0f && lo_y <= 0.0f && hi_y >= 0.0f) return true;
+  const float a = s.conic_a, b = s.conic_b, c = s.conic_c;
+  const float limit = 2.0f * std::log(255.0f * s.opacity) * 1.001f + 1e-3f;
+  float best = 3.0e38f;
+  for (int e = 0; e < 2; ++e) {
+    const float x = e == 0 ? lo_x : hi_x;
+    const float y = std::clamp(-b * x / c, lo_y, hi_y);
+    best = std::min(best, a * x * x + 2.0f * b * x * y + c * y * y);
+    const float y2 = e == 0 ? lo_y : hi_y;
+    const float x2 = std::clamp(-b * y2 / a, lo_x, hi_x);
+    best = std::min(best, a * x2 * x2 + 2.0f * b * x2 * y2 + c * y2 * y2);
+  }
+  return best <= limit;
+}
+
 bool project_gaussian(const GaussianCloud& cloud, std::size_t i, const Camera& camera, int tiles_x, int tiles_y,
                       shaderio::Splat2D* out, int rect_min[2], int rect_max[2]) {
   const auto view = camera.view_matrix();
@@ -156,7 +178,8 @@ Image render_gaussians_reference(const GaussianCloud& cloud, const Camera& camer
     ++visible;
     for (int ty = rmin[1]; ty < rmax[1]; ++ty)
       for (int tx = rmin[0]; tx < rmax[0]; ++tx)
-        instances.emplace_back(ty * tiles_x + tx, splats[i].depth, static_cast<std::uint32_t>(i));
+        if (tile_touched(splats[i], tx, ty, camera.width, camera.height))
+          instances.emplace_back(ty * tiles_x + tx, splats[i].depth, static_cast<std::uint32_t>(i));
   }
   std::sort(instances.begin(), instances.end());
   std::vector<std::pair<std::size_t, std::size_t>> ranges(static_cast<std::size_t>(tiles_x) * tiles_y, {0, 0});

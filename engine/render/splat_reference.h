@@ -22,6 +22,10 @@ struct SplatStats {
 bool project_gaussian(const GaussianCloud& cloud, std::size_t i, const Camera& camera, int tiles_x, int tiles_y,
                       shaderio::Splat2D* out, int rect_min[2], int rect_max[2]);
 
+// Whether tile (tx, ty) has a pixel centre where the splat's alpha can reach 1/255
+// (twin of tile_touched in shaders/splat_tiles.glsl).
+bool tile_touched(const shaderio::Splat2D& splat, int tx, int ty, int width, int height);
+
 Image render_gaussians_reference(const GaussianCloud& cloud, const Camera& camera,
                                  const std::array<float, 3>& background, SplatStats* stats = nullptr);
 

@@ -35,7 +35,10 @@ TEST_P(SplatRendererTest, MatchesCpuReference) {
     SplatStats stats;
     const Image cpu_image = render_gaussians_reference(cloud, camera, {1, 1, 1}, &stats);
     EXPECT_EQ((*renderer)->last_stats().visible, stats.visible) << "view " << v;
-    EXPECT_EQ((*renderer)->last_stats().instances, stats.instances) << "view " << v;
+    // Tiles on the edge of the alpha >= 1/255 test may fall either way by rounding; they
+    // hold no pixel that blends, so the images still agree.
+    EXPECT_NEAR(double((*renderer)->last_stats().instances), double(stats.instances), 0.002 * stats.instances + 2)
+        << "view " << v;
     const double db = psnr(*gpu_image, cpu_image);
     EXPECT_GE(db, 45.0) << c.file << " view " << v;
     // The scene must actually be in view: a blank frame would agree trivially.
@@ -63,7 +66,8 @@ TEST(SplatRenderer, GrowsInstanceBuffersAndStillMatches) {
   const GaussianCloud& cloud = *scene->gaussians();
   auto context = gpu::Context::create({.validation = true});
   ASSERT_TRUE(context.ok());
-  auto renderer = gpu::SplatRenderer::create(**context, cloud);
+  // Room for one radix block only: the first frame must grow the buffers and redo itself.
+  auto renderer = gpu::SplatRenderer::create(**context, cloud, 2048);
   ASSERT_TRUE(renderer.ok());
   const Camera camera = orbit_camera(robust_bounds(cloud.positions), 1, 4, 320, 240);
   auto gpu_image = (*renderer)->render(camera, {0, 0, 0});
@@ -71,6 +75,7 @@ TEST(SplatRenderer, GrowsInstanceBuffersAndStillMatches) {
   SplatStats stats;
   const Image cpu_image = render_gaussians_reference(cloud, camera, {0, 0, 0}, &stats);
   EXPECT_GT(stats.instances, 2048u * 3);
+  EXPECT_GE((*renderer)->instance_capacity(), (*renderer)->last_stats().instances);
   EXPECT_GE(psnr(*gpu_image, cpu_image), 45.0);
   EXPECT_EQ((*context)->validation_errors(), 0u);
 }
