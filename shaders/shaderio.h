@@ -48,6 +48,7 @@ SCZ_CONST kCounterInstanceCount = 13;      // instances sorted (clamped to capac
 SCZ_CONST kCounterVisibleSortArgs = 16;    // 3 uints: radix dispatch over visible Gaussians
 SCZ_CONST kCounterVisibleBlocks = 20;      // radix blocks of visible Gaussians
 SCZ_CONST kCounterVisibleCount = 21;       // visible Gaussians sorted
+SCZ_CONST kCounterVisibleArgs = 24;        // 3 uints: one thread per visible Gaussian
 SCZ_CONST kCounterSlots = 32;
 
 // Per-frame camera and scene constants (a storage buffer, std430).

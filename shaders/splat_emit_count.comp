@@ -1,18 +1,19 @@
 #version 460
-// Sums the tiles touched by each block of depth-sorted visible Gaussians, the first step
-// of laying out tile instances in depth order.
+// Lays out tile instances in depth order: for each block of depth-sorted visible
+// Gaussians, every entry's offset within the block and the block's total (a later scan
+// of the totals gives each block its start).
 #extension GL_GOOGLE_include_directive : require
 #include "shaderio.h"
 
 layout(local_size_x = 256) in;
 
-layout(std430, binding = 0) readonly buffer Params { FrameParams params; };
-layout(std430, binding = 1) readonly buffer Counters { uint counters[]; };
-layout(std430, binding = 2) readonly buffer Sorted { uint sorted[]; };
-layout(std430, binding = 3) readonly buffer Splats { Splat2D splats[]; };
+layout(std430, binding = 0) readonly buffer Counters { uint counters[]; };
+layout(std430, binding = 1) readonly buffer Sorted { uint sorted[]; };
+layout(std430, binding = 2) readonly buffer TileCounts { uint tile_counts[]; };
+layout(std430, binding = 3) writeonly buffer ItemOffsets { uint item_offsets[]; };
 layout(std430, binding = 4) writeonly buffer BlockSums { uint block_sums[]; };
 
-#include "splat_tiles.glsl"
+#include "splat_scan.glsl"
 
 void main() {
   const uint n = counters[kCounterVisibleCount];
@@ -20,10 +21,17 @@ void main() {
   const uint block = gl_WorkGroupID.x + gl_WorkGroupID.y * gl_NumWorkGroups.x;
   if (block >= blocks) return;  // uniform across the workgroup
   const uint first = block * kRadixBlockSize + gl_LocalInvocationID.x * kRadixItemsPerThread;
+  uint counts[kRadixItemsPerThread];
   uint sum = 0;
   for (uint k = 0; k < kRadixItemsPerThread; ++k) {
-    if (first + k < n) sum += tiles_of(splats[sorted[first + k]], params.width, params.height);
+    counts[k] = first + k < n ? tile_counts[sorted[first + k]] : 0;
+    sum += counts[k];
   }
-  const uint total = workgroup_inclusive_scan(sum);
-  if (gl_LocalInvocationID.x == kRadixWorkgroupSize - 1) block_sums[block] = total;
+  const uint inclusive = workgroup_inclusive_scan(sum);
+  uint offset = inclusive - sum;
+  for (uint k = 0; k < kRadixItemsPerThread && first + k < n; ++k) {
+    item_offsets[first + k] = offset;
+    offset += counts[k];
+  }
+  if (gl_LocalInvocationID.x == kRadixWorkgroupSize - 1) block_sums[block] = inclusive;
 }

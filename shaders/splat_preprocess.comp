@@ -1,12 +1,13 @@
 #version 460
 // Culls, projects and shades every Gaussian (the 3DGS reference's preprocess: 0.3-pixel
 // low-pass, Jacobian clamped to 1.3x the frustum), then appends the visible ones to a
-// list of (depth, index) for the depth sort.
+// list of (depth, index) for the depth sort, with the count of tiles each one touches.
 #extension GL_GOOGLE_include_directive : require
 #extension GL_KHR_shader_subgroup_arithmetic : require
 #extension GL_KHR_shader_subgroup_ballot : require
 #include "shaderio.h"
 #include "splat_math.glsl"
+#include "splat_tile_test.glsl"
 
 layout(local_size_x = 256) in;
 
@@ -20,8 +21,10 @@ layout(std430, binding = 6) writeonly buffer Splats { Splat2D splats[]; };
 layout(std430, binding = 7) buffer Counters { uint counters[]; };
 layout(std430, binding = 8) writeonly buffer DepthKeys { uint depth_keys[]; };
 layout(std430, binding = 9) writeonly buffer DepthValues { uint depth_values[]; };
+layout(std430, binding = 10) writeonly buffer TileCounts { uint tile_counts[]; };
 
 // Projects Gaussian i; returns the number of tiles it touches (0 when culled).
+// The colour is computed after the footprint so culled Gaussians skip the SH work.
 uint project(uint i, out Splat2D o) {
   const mat4 view = mat4(params.view[0], params.view[1], params.view[2], params.view[3],
                          params.view[4], params.view[5], params.view[6], params.view[7],
@@ -67,7 +70,19 @@ uint project(uint i, out Splat2D o) {
   const ivec2 grid = ivec2(params.tiles_x, params.tiles_y);
   const ivec2 rmin = clamp(ivec2((pimg - radius) / float(kTileSize)), ivec2(0), grid);
   const ivec2 rmax = clamp(ivec2((pimg + radius + float(kTileSize - 1)) / float(kTileSize)), ivec2(0), grid);
-  const uint tiles = uint((rmax.x - rmin.x) * (rmax.y - rmin.y));
+  if (rmax.x <= rmin.x || rmax.y <= rmin.y) return 0;
+
+  o.mean_x = mean.x;
+  o.mean_y = mean.y;
+  o.depth = t.z;
+  o.opacity = opacity;
+  o.conic_a = c * inv_det;
+  o.conic_b = -b * inv_det;
+  o.conic_c = a * inv_det;
+  o.rect_min = uint(rmin.x) | (uint(rmin.y) << 16);
+  o.rect_max = uint(rmax.x) | (uint(rmax.y) << 16);
+  // Tiles of the rectangle where some pixel can take alpha >= 1/255; none culls it.
+  const uint tiles = tiles_of(o, params.width, params.height);
   if (tiles == 0) return 0;
 
   const vec3 dir = normalize(p - vec3(params.camera_pos[0], params.camera_pos[1], params.camera_pos[2]));
@@ -81,18 +96,9 @@ uint project(uint i, out Splat2D o) {
   }
   rgb = max(rgb + 0.5, vec3(0.0));
 
-  o.mean_x = mean.x;
-  o.mean_y = mean.y;
-  o.depth = t.z;
-  o.opacity = opacity;
-  o.conic_a = c * inv_det;
-  o.conic_b = -b * inv_det;
-  o.conic_c = a * inv_det;
   o.r = rgb.r;
   o.g = rgb.g;
   o.b = rgb.b;
-  o.rect_min = uint(rmin.x) | (uint(rmin.y) << 16);
-  o.rect_max = uint(rmax.x) | (uint(rmax.y) << 16);
   return tiles;
 }
 
@@ -111,6 +117,7 @@ void main() {
   base = subgroupBroadcastFirst(base);
   if (visible == 0) return;
   splats[i] = o;
+  tile_counts[i] = tiles;
   depth_keys[base + prefix] = floatBitsToUint(o.depth);
   depth_values[base + prefix] = i;
 }

@@ -27,6 +27,7 @@ void main() {
     counters[kCounterVisibleCount] = visible;
     counters[kCounterVisibleBlocks] = blocks;
     write_args(kCounterVisibleSortArgs, blocks);
+    write_args(kCounterVisibleArgs, (visible + kSplatWorkgroupSize - 1) / kSplatWorkgroupSize);
     return;
   }
   // The scan of per-block tile counts left the exact instance total in scan_total[0].

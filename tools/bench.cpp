@@ -66,7 +66,7 @@ Status run_bench(const BenchOptions& o) {
   if (context->timestamp_period_ns() <= 0) return unsupported("the Vulkan device has no GPU timestamps");
   SCZ_ASSIGN_OR_RETURN(auto renderer, gpu::SplatRenderer::create(*context, *cloud));
 
-  std::vector<double> pre, sort, raster, total;
+  std::vector<double> pre, sort, sort_depth, emit, sort_tiles, raster, total;
   std::size_t instances = 0;
   {
     Progress progress("rendering " + std::to_string(o.frames) + " frames");
@@ -76,6 +76,9 @@ Status run_bench(const BenchOptions& o) {
       if (f < 0) continue;
       pre.push_back(t.preprocess);
       sort.push_back(t.sort);
+      sort_depth.push_back(t.sort_depth);
+      emit.push_back(t.emit);
+      sort_tiles.push_back(t.sort_tiles);
       raster.push_back(t.raster);
       total.push_back(t.total);
       instances += renderer->last_stats().instances;
@@ -90,7 +93,9 @@ Status run_bench(const BenchOptions& o) {
   j["width"] = o.width;
   j["height"] = o.height;
   j["frames"] = o.frames;
-  j["ms"] = {{"preprocess", median(pre)}, {"sort", median(sort)}, {"raster", median(raster)}, {"total", total_ms}};
+  j["ms"] = {{"preprocess", median(pre)}, {"sort", median(sort)},          {"raster", median(raster)},
+             {"total", total_ms},        {"sort_depth", median(sort_depth)}, {"emit", median(emit)},
+             {"sort_tiles", median(sort_tiles)}};
   j["fps"] = total_ms > 0 ? 1000.0 / total_ms : 0.0;
   j["mean_instances"] = static_cast<double>(instances) / o.frames;
   if (o.json) {

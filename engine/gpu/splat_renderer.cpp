@@ -11,7 +11,8 @@ namespace scenezip::gpu {
 namespace io = shaderio;
 
 namespace {
-constexpr std::uint32_t kTimestampCount = 4;  // start, after preprocess, after sort, end
+// start, after preprocess, after depth sort, after emission, after tile sort, end
+constexpr std::uint32_t kTimestampCount = 6;
 
 std::uint32_t ceil_div(std::size_t a, std::size_t b) { return static_cast<std::uint32_t>((a + b - 1) / b); }
 
@@ -51,12 +52,12 @@ Status SplatRenderer::init(const GaussianCloud& cloud) {
     SCZ_ASSIGN_OR_RETURN(*out, context_.create_compute_pipeline(spirv.words, spirv.count, bindings, push));
     return Status::Ok();
   };
-  SCZ_RETURN_IF_ERROR(make(splat_preprocess_spirv(), 10, 0, &preprocess_));
+  SCZ_RETURN_IF_ERROR(make(splat_preprocess_spirv(), 11, 0, &preprocess_));
   SCZ_RETURN_IF_ERROR(make(splat_sort_args_spirv(), 3, 2 * sizeof(std::uint32_t), &sort_args_));
   SCZ_RETURN_IF_ERROR(make(radix_histogram_spirv(), 3, sizeof(io::RadixPush), &histogram_));
   SCZ_RETURN_IF_ERROR(make(radix_scan_spirv(), 3, sizeof(io::RadixPush), &scan_));
   SCZ_RETURN_IF_ERROR(make(splat_emit_count_spirv(), 5, 0, &emit_count_));
-  SCZ_RETURN_IF_ERROR(make(splat_emit_spirv(), 7, 0, &emit_));
+  SCZ_RETURN_IF_ERROR(make(splat_emit_spirv(), 8, 0, &emit_));
   SCZ_RETURN_IF_ERROR(make(radix_scatter_spirv(), 9, sizeof(io::RadixPush), &scatter_));
   SCZ_RETURN_IF_ERROR(make(splat_tile_ranges_spirv(), 3, 0, &ranges_));
   SCZ_RETURN_IF_ERROR(make(splat_raster_spirv(), 5, 0, &raster_));
@@ -87,6 +88,8 @@ Status SplatRenderer::init(const GaussianCloud& cloud) {
     SCZ_ASSIGN_OR_RETURN(depth_keys_[k], context_.create_buffer(n * sizeof(std::uint32_t), false));
     SCZ_ASSIGN_OR_RETURN(depth_values_[k], context_.create_buffer(n * sizeof(std::uint32_t), false));
   }
+  SCZ_ASSIGN_OR_RETURN(tile_counts_, context_.create_buffer(n * sizeof(std::uint32_t), false));
+  SCZ_ASSIGN_OR_RETURN(item_offsets_, context_.create_buffer(n * sizeof(std::uint32_t), false));
   SCZ_ASSIGN_OR_RETURN(block_sums_, context_.create_buffer(ceil_div(n, io::kRadixBlockSize) * sizeof(std::uint32_t), false));
   if (context_.timestamp_period_ns() > 0) {
     SCZ_ASSIGN_OR_RETURN(timestamps_, context_.create_timestamp_pool(kTimestampCount));
@@ -145,7 +148,7 @@ Status SplatRenderer::record() {
   // Preprocess: one thread per Gaussian, tiled in 2D past the workgroup-count limit.
   SCZ_RETURN_IF_ERROR(bind(preprocess_,
                            {&params_, &positions_, &log_scales_, &rotations_, &logits_, &sh_, &splats_, &counters_,
-                            &depth_keys_[0], &depth_values_[0]},
+                            &depth_keys_[0], &depth_values_[0], &tile_counts_},
                            nullptr));
   std::uint32_t gx = 1, gy = 1;
   context_.tile_groups(ceil_div(count_, io::kSplatWorkgroupSize), &gx, &gy);
@@ -191,11 +194,14 @@ Status SplatRenderer::record() {
     SCZ_RETURN_IF_ERROR(pass(depth_keys_, depth_values_, nullptr, depth_cur, shift, visible));
   }
 
-  // Tile instances laid out in depth order: per-block sums, their scan, then emission.
-  const VkDeviceSize visible_args = io::kCounterVisibleSortArgs * sizeof(std::uint32_t);
-  SCZ_RETURN_IF_ERROR(
-      bind(emit_count_, {&params_, &counters_, &depth_values_[depth_cur], &splats_, &block_sums_}, nullptr));
-  vkCmdDispatchIndirect(cmd, counters_.handle(), visible_args);
+  stamp(2);
+
+  // Tile instances laid out in depth order: offsets within blocks, a scan of the block
+  // totals, then one thread per visible Gaussian writes its instances.
+  SCZ_RETURN_IF_ERROR(bind(emit_count_,
+                           {&counters_, &depth_values_[depth_cur], &tile_counts_, &item_offsets_, &block_sums_},
+                           nullptr));
+  vkCmdDispatchIndirect(cmd, counters_.handle(), io::kCounterVisibleSortArgs * sizeof(std::uint32_t));
   Context::compute_barrier(cmd);
   const io::RadixPush block_scan{0, 0, io::kCounterVisibleCount, io::kCounterVisibleBlocks};
   SCZ_RETURN_IF_ERROR(bind(scan_, {&counters_, &block_sums_, &digit_totals_}, &block_scan));
@@ -205,11 +211,12 @@ Status SplatRenderer::record() {
   SCZ_RETURN_IF_ERROR(bind(sort_args_, {&params_, &counters_, &digit_totals_}, instance_args_push));
   vkCmdDispatch(cmd, 1, 1, 1);
   Context::compute_barrier(cmd);
-  SCZ_RETURN_IF_ERROR(bind(emit_, {&params_, &counters_, &depth_values_[depth_cur], &splats_, &block_sums_,
-                                   &keys_tile_[0], &values_[0]},
+  SCZ_RETURN_IF_ERROR(bind(emit_, {&params_, &counters_, &depth_values_[depth_cur], &splats_, &item_offsets_,
+                                   &block_sums_, &keys_tile_[0], &values_[0]},
                            nullptr));
-  vkCmdDispatchIndirect(cmd, counters_.handle(), visible_args);
+  vkCmdDispatchIndirect(cmd, counters_.handle(), io::kCounterVisibleArgs * sizeof(std::uint32_t));
   Context::compute_barrier(cmd);
+  stamp(3);
 
   // A stable sort by tile keeps each tile's instances front to back; only the bits the
   // tile index needs are sorted.
@@ -220,7 +227,7 @@ Status SplatRenderer::record() {
     SCZ_RETURN_IF_ERROR(pass(keys_tile_, values_, nullptr, cur, shift, instances));
   }
   final_buffer_ = cur;
-  stamp(2);
+  stamp(4);
 
   SCZ_RETURN_IF_ERROR(bind(ranges_, {&counters_, &keys_tile_[cur], &tile_ranges_}, nullptr));
   vkCmdDispatchIndirect(cmd, counters_.handle(), io::kCounterInstanceArgs * sizeof(std::uint32_t));
@@ -228,7 +235,7 @@ Status SplatRenderer::record() {
   SCZ_RETURN_IF_ERROR(bind(raster_, {&params_, &tile_ranges_, &values_[cur], &splats_, &image_}, nullptr));
   vkCmdDispatch(cmd, tiles_x_, tiles_y_, 1);
   Context::compute_barrier(cmd);
-  stamp(3);
+  stamp(5);
   vkEndCommandBuffer(cmd);
   return Status::Ok();
 }
@@ -306,9 +313,12 @@ Result<SplatTimings> SplatRenderer::render_timed(const Camera& camera, const std
   if (r != VK_SUCCESS) return internal_error("reading GPU timestamps failed");
   const double ms = context_.timestamp_period_ns() * 1e-6;
   t.preprocess = (ticks[1] - ticks[0]) * ms;
-  t.sort = (ticks[2] - ticks[1]) * ms;
-  t.raster = (ticks[3] - ticks[2]) * ms;
-  t.total = (ticks[3] - ticks[0]) * ms;
+  t.sort_depth = (ticks[2] - ticks[1]) * ms;
+  t.emit = (ticks[3] - ticks[2]) * ms;
+  t.sort_tiles = (ticks[4] - ticks[3]) * ms;
+  t.sort = (ticks[4] - ticks[1]) * ms;
+  t.raster = (ticks[5] - ticks[4]) * ms;
+  t.total = (ticks[5] - ticks[0]) * ms;
   return t;
 }
 

@@ -18,7 +18,10 @@ namespace scenezip::gpu {
 // Milliseconds per stage, from GPU timestamps.
 struct SplatTimings {
   double preprocess = 0;
-  double sort = 0;
+  double sort = 0;        // depth sort + instance emission + tile sort
+  double sort_depth = 0;  // parts of `sort`
+  double emit = 0;
+  double sort_tiles = 0;
   double raster = 0;
   double total = 0;
 };
@@ -59,6 +62,7 @@ class SplatRenderer {
   Buffer splats_, counters_, dummy_;
   Buffer depth_keys_[2], depth_values_[2];  // visible Gaussians, sorted by depth
   Buffer keys_tile_[2], values_[2];         // tile instances, sorted by tile
+  Buffer tile_counts_, item_offsets_;       // per Gaussian / per sorted visible Gaussian
   Buffer histogram_counts_, digit_totals_, block_sums_, tile_ranges_, image_;
 
   int width_ = 0, height_ = 0, tiles_x_ = 0, tiles_y_ = 0;

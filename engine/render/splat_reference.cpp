@@ -143,6 +143,16 @@ bool project_gaussian(const GaussianCloud& cloud, std::size_t i, const Camera& c
   }
   if ((rect_max[0] - rect_min[0]) * (rect_max[1] - rect_min[1]) == 0) return false;
 
+  auto pack = [](int x, int y) { return static_cast<std::uint32_t>(x) | (static_cast<std::uint32_t>(y) << 16); };
+  *out = {mean_x, mean_y, t[2], opacity, c * inv_det, -b * inv_det, a * inv_det,
+          0.0f, 0.0f, 0.0f, pack(rect_min[0], rect_min[1]), pack(rect_max[0], rect_max[1])};
+  // Culled when no tile of the rectangle has a pixel that can take alpha >= 1/255.
+  bool any_tile = false;
+  for (int ty = rect_min[1]; ty < rect_max[1] && !any_tile; ++ty)
+    for (int tx = rect_min[0]; tx < rect_max[0] && !any_tile; ++tx)
+      any_tile = tile_touched(*out, tx, ty, camera.width, camera.height);
+  if (!any_tile) return false;
+
   float dir[3] = {p[0] - static_cast<float>(camera.position[0]), p[1] - static_cast<float>(camera.position[1]),
                   p[2] - static_cast<float>(camera.position[2])};
   const float dlen = std::sqrt(dir[0] * dir[0] + dir[1] * dir[1] + dir[2] * dir[2]);
@@ -150,16 +160,12 @@ bool project_gaussian(const GaussianCloud& cloud, std::size_t i, const Camera& c
   float basis[16];
   sh_basis(dir, cloud.sh_degree, basis);
   const int rest = sh_coeffs_per_channel(cloud.sh_degree) - 1;
-  float rgb[3];
+  float* rgb[3] = {&out->r, &out->g, &out->b};
   for (int ch = 0; ch < 3; ++ch) {
     float v = basis[0] * cloud.sh_dc[3 * i + ch];
     for (int k = 1; k <= rest; ++k) v += basis[k] * cloud.sh_rest[(3 * i + ch) * rest + (k - 1)];
-    rgb[ch] = std::max(v + 0.5f, 0.0f);
+    *rgb[ch] = std::max(v + 0.5f, 0.0f);
   }
-
-  auto pack = [](int x, int y) { return static_cast<std::uint32_t>(x) | (static_cast<std::uint32_t>(y) << 16); };
-  *out = {mean_x, mean_y, t[2], opacity, c * inv_det, -b * inv_det, a * inv_det,
-          rgb[0], rgb[1], rgb[2], pack(rect_min[0], rect_min[1]), pack(rect_max[0], rect_max[1])};
   return true;
 }
 

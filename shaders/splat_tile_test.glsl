@@ -1,7 +1,6 @@
-// Tile-instance emission shared by splat_emit_count.comp and splat_emit.comp: both walk
-// the depth-sorted visible Gaussians in blocks of kRadixBlockSize, each thread owning
-// kRadixItemsPerThread consecutive entries, and apply the same tile test, so their sums
-// line up exactly. The C++ twin of tile_touched is in engine/render/splat_reference.cpp.
+// The tile test shared by splat_preprocess.comp (counting) and splat_emit.comp
+// (writing), so both agree exactly. Its C++ twin is tile_touched in
+// engine/render/splat_reference.cpp.
 
 // Whether any pixel centre of tile (tx, ty) can receive alpha >= 1/255 from splat s:
 // alpha = opacity * exp(-q/2) with q = d^T conic d, so the tile counts when the minimum
@@ -38,20 +37,3 @@ uint tiles_of(Splat2D s, uint width, uint height) {
   return count;
 }
 
-shared uint block_scan[kRadixWorkgroupSize];
-
-// Inclusive prefix sum over the workgroup.
-uint workgroup_inclusive_scan(uint value) {
-  const uint tid = gl_LocalInvocationID.x;
-  block_scan[tid] = value;
-  barrier();
-  for (uint step = 1; step < kRadixWorkgroupSize; step <<= 1) {
-    const uint add = tid >= step ? block_scan[tid - step] : 0;
-    barrier();
-    block_scan[tid] += add;
-    barrier();
-  }
-  const uint result = block_scan[tid];
-  barrier();
-  return result;
-}
