@@ -34,7 +34,7 @@ Status run_eval(const EvalOptions& o) {
                          scene_kind_name(reference.kind()));
   }
   // The reference's bounds place the cameras, so both scenes are seen from the same views.
-  const Bounds bounds = reference.gaussians() ? robust_bounds(reference.gaussians()->positions) : reference.bounds();
+  const Orbit orbit = scene_orbit(reference);
   SCZ_ASSIGN_OR_RETURN(auto context, gpu::Context::create());
   SCZ_ASSIGN_OR_RETURN(auto reference_renderer, SceneRenderer::create(reference, *context));
   SCZ_ASSIGN_OR_RETURN(auto candidate_renderer, SceneRenderer::create(candidate, *context));
@@ -44,7 +44,7 @@ Status run_eval(const EvalOptions& o) {
   {
     Progress progress("rendering " + std::to_string(o.views) + " views");
     for (int v = 0; v < o.views; ++v) {
-      const Camera camera = orbit_camera(bounds, v, o.views, o.width, o.height);
+      const Camera camera = orbit_view(orbit, v, o.views, o.width, o.height);
       SCZ_ASSIGN_OR_RETURN(Image a, reference_renderer->render(camera, background));
       SCZ_ASSIGN_OR_RETURN(Image b, candidate_renderer->render(camera, background));
       const double p = psnr(a, b), s = ssim(a, b);

@@ -27,8 +27,7 @@ Status run_render(const RenderOptions& o) {
   }();
   if (!loaded.ok()) return loaded.status();
   const Scene& scene = *loaded;
-  const Bounds bounds = scene.gaussians() ? robust_bounds(scene.gaussians()->positions) : scene.bounds();
-  SCZ_ASSIGN_OR_RETURN(Camera camera, choose_camera(o.view, o.camera, bounds, o.width, o.height));
+  SCZ_ASSIGN_OR_RETURN(Camera camera, choose_camera(o.view, o.camera, scene_orbit(scene), o.width, o.height));
   SCZ_ASSIGN_OR_RETURN(auto context, gpu::Context::create());
   SCZ_ASSIGN_OR_RETURN(auto renderer, SceneRenderer::create(scene, *context));
   Result<Image> image = [&] {
@@ -52,7 +51,8 @@ void add_render(CLI::App& app, Runner& run) {
   cmd->add_option("--width", o->width, "Image width in pixels (default 800)");
   cmd->add_option("--height", o->height, "Image height in pixels (default 600)");
   cmd->add_option("--view", o->view,
-                  "Orbit camera i/n: camera i of n on a ring around the scene's robust bounds (default 0/1)");
+                  "Orbit camera i/n: camera i of n on a ring around the scene's robust bounds, 20 degrees "
+                  "above it (up is -y for Gaussians and points, +y for meshes) (default 0/1)");
   cmd->add_option("--camera", o->camera,
                   "Camera FILE:INDEX from an INRIA cameras.json or NeRF transforms.json (overrides --view)");
   cmd->add_option("--background", o->background, "Background colour r,g,b in [0,1] (default 1,1,1)");

@@ -36,7 +36,28 @@ Status parse_view(const std::string& text, int* index, int* count) {
   return Status::Ok();
 }
 
-Result<Camera> choose_camera(const std::string& view, const std::string& camera_file, const Bounds& bounds, int width,
+Orbit scene_orbit(const Scene& scene) {
+  if (const GaussianCloud* cloud = scene.gaussians()) return {robust_bounds(cloud->positions), false};
+  if (const Mesh* mesh = scene.mesh()) return {robust_bounds(mesh->positions), true};
+  return {robust_bounds(scene.points()->positions), false};
+}
+
+Camera orbit_view(const Orbit& orbit, int index, int count, int width, int height) {
+  if (!orbit.y_up) return orbit_camera(orbit.bounds, index, count, width, height);
+  // Orbit the scene mirrored through y, then mirror the camera back: the position's y
+  // and the axes' y components flip, and x flips too so the camera stays right-handed
+  // (the image is not mirrored). Same ring, same elevation, seen from the +y side.
+  Bounds mirrored = orbit.bounds;
+  mirrored.min[1] = -orbit.bounds.max[1];
+  mirrored.max[1] = -orbit.bounds.min[1];
+  Camera camera = orbit_camera(mirrored, index, count, width, height);
+  camera.position[1] = -camera.position[1];
+  for (int row = 0; row < 3; ++row) camera.rotation[3 * row + 1] = -camera.rotation[3 * row + 1];
+  for (int col = 0; col < 3; ++col) camera.rotation[col] = -camera.rotation[col];
+  return camera;
+}
+
+Result<Camera> choose_camera(const std::string& view, const std::string& camera_file, const Orbit& orbit, int width,
                              int height) {
   if (width < 1 || height < 1 || width > 16384 || height > 16384) {
     return invalid_input("--width and --height must be in 1..16384");
@@ -53,21 +74,24 @@ Result<Camera> choose_camera(const std::string& view, const std::string& camera_
   }
   int index = 0, count = 1;
   SCZ_RETURN_IF_ERROR(parse_view(view, &index, &count));
-  return orbit_camera(bounds, index, count, width, height);
+  return orbit_view(orbit, index, count, width, height);
 }
 
 Result<std::unique_ptr<SceneRenderer>> SceneRenderer::create(const Scene& scene, gpu::Context& context) {
   auto renderer = std::make_unique<SceneRenderer>();
   if (const GaussianCloud* cloud = scene.gaussians()) {
     SCZ_ASSIGN_OR_RETURN(renderer->splats_, gpu::SplatRenderer::create(context, *cloud));
-    return renderer;
+  } else if (const Mesh* mesh = scene.mesh()) {
+    SCZ_ASSIGN_OR_RETURN(renderer->geometry_, gpu::GeometryRenderer::create(context, *mesh));
+  } else {
+    SCZ_ASSIGN_OR_RETURN(renderer->geometry_, gpu::GeometryRenderer::create(context, *scene.points()));
   }
-  return unsupported(std::string("rendering ") + scene_kind_name(scene.kind()) +
-                     " is not built yet: only Gaussian scenes render for now");
+  return renderer;
 }
 
 Result<Image> SceneRenderer::render(const Camera& camera, const std::array<float, 3>& background) {
-  return splats_->render(camera, background);
+  if (splats_) return splats_->render(camera, background);
+  return geometry_->render(camera, background);
 }
 
 }  // namespace scenezip::cli

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "engine/gpu/context.h"
+#include "engine/gpu/geometry_renderer.h"
 #include "engine/gpu/splat_renderer.h"
 #include "engine/render/camera.h"
 #include "engine/scene/scene.h"
@@ -16,19 +17,36 @@ namespace scenezip::cli {
 Result<std::array<float, 3>> parse_background(const std::string& text);
 // Parses "i/n" with 0 <= i < n.
 Status parse_view(const std::string& text, int* index, int* count);
-// The camera of --view i/n (on the orbit of `bounds`) or --camera FILE:INDEX.
-Result<Camera> choose_camera(const std::string& view, const std::string& camera_file, const Bounds& bounds, int width,
+// Where a scene's orbit cameras circle. The bounds follow one rule for every kind:
+// robust_bounds of the positions (Gaussians, mesh vertices or points). The up axis does
+// not: Gaussian scenes (COLMAP) and depth-camera clouds have world -y up, orbit_camera's
+// rule, while glTF meshes are +y up by specification and OBJ/PLY meshes (scans, game
+// assets) commonly follow it, so meshes orbit on the +y side, upright.
+struct Orbit {
+  Bounds bounds;
+  bool y_up = false;
+};
+Orbit scene_orbit(const Scene& scene);
+
+// Camera `index` of `count` on the orbit: orbit_camera's, mirrored through y when y_up.
+Camera orbit_view(const Orbit& orbit, int index, int count, int width, int height);
+
+// The camera of --view i/n (on `orbit`) or --camera FILE:INDEX.
+Result<Camera> choose_camera(const std::string& view, const std::string& camera_file, const Orbit& orbit, int width,
                              int height);
 
-// Draws scenes on the GPU; one Vulkan context for the whole command.
+// Draws scenes on the GPU; one Vulkan context for the whole command. Gaussians go
+// through the splat renderer, meshes and point clouds through the geometry renderer.
 class SceneRenderer {
  public:
   static Result<std::unique_ptr<SceneRenderer>> create(const Scene& scene, gpu::Context& context);
   Result<Image> render(const Camera& camera, const std::array<float, 3>& background);
   gpu::SplatRenderer* splats() { return splats_.get(); }
+  gpu::GeometryRenderer* geometry() { return geometry_.get(); }
 
  private:
   std::unique_ptr<gpu::SplatRenderer> splats_;
+  std::unique_ptr<gpu::GeometryRenderer> geometry_;
 };
 
 }  // namespace scenezip::cli

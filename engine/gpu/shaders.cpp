@@ -33,6 +33,21 @@ const std::uint32_t k_splat_emit_count[] =
 const std::uint32_t k_splat_emit[] =
 #include "shaders/splat_emit.comp.spv.inc"
     ;
+const std::uint32_t k_mesh_vertex[] =
+#include "shaders/mesh_vertex.comp.spv.inc"
+    ;
+const std::uint32_t k_mesh_raster[] =
+#include "shaders/mesh_raster.comp.spv.inc"
+    ;
+const std::uint32_t k_mesh_resolve[] =
+#include "shaders/mesh_resolve.comp.spv.inc"
+    ;
+const std::uint32_t k_point_raster[] =
+#include "shaders/point_raster.comp.spv.inc"
+    ;
+const std::uint32_t k_point_resolve[] =
+#include "shaders/point_resolve.comp.spv.inc"
+    ;
 template <std::size_t N>
 Spirv spirv_of(const std::uint32_t (&words)[N]) {
   return {words, N};
@@ -49,5 +64,10 @@ Spirv splat_tile_ranges_spirv() { return spirv_of(k_splat_tile_ranges); }
 Spirv splat_raster_spirv() { return spirv_of(k_splat_raster); }
 Spirv splat_emit_count_spirv() { return spirv_of(k_splat_emit_count); }
 Spirv splat_emit_spirv() { return spirv_of(k_splat_emit); }
+Spirv mesh_vertex_spirv() { return spirv_of(k_mesh_vertex); }
+Spirv mesh_raster_spirv() { return spirv_of(k_mesh_raster); }
+Spirv mesh_resolve_spirv() { return spirv_of(k_mesh_resolve); }
+Spirv point_raster_spirv() { return spirv_of(k_point_raster); }
+Spirv point_resolve_spirv() { return spirv_of(k_point_resolve); }
 
 }  // namespace scenezip::gpu

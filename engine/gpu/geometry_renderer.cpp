@@ -1,0 +1,268 @@
+#include "engine/gpu/geometry_renderer.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "engine/gpu/shaders.h"
+#include "shaders/shaderio.h"
+
+namespace scenezip::gpu {
+
+namespace io = shaderio;
+
+namespace {
+constexpr std::uint32_t kTimestampCount = 4;  // start, after transform, after raster, end
+
+std::uint32_t ceil_div(std::size_t a, std::size_t b) { return static_cast<std::uint32_t>((a + b - 1) / b); }
+}  // namespace
+
+Result<std::unique_ptr<GeometryRenderer>> GeometryRenderer::create(Context& context, const Mesh& mesh) {
+  std::unique_ptr<GeometryRenderer> r(new GeometryRenderer(context));
+  r->mesh_ = true;
+  r->vertices_ = mesh.vertex_count();
+  r->primitives_ = mesh.triangle_count();
+  // Ids and indices are 32-bit with one value kept for "none".
+  if (r->vertices_ >= io::kIdEmpty || r->primitives_ >= io::kIdEmpty / 3) {
+    return invalid_input("mesh too large for the GPU renderer");
+  }
+  SCZ_RETURN_IF_ERROR(r->init_pipelines());
+  const MeshTables tables = build_mesh_tables(mesh);
+  r->has_normals_ = mesh.normals.size() == 3 * r->vertices_;
+  r->has_texcoords_ = mesh.texcoords.size() == 2 * r->vertices_;
+  r->has_colors_ = mesh.colors.size() == 3 * r->vertices_;
+  r->material_count_ = static_cast<std::uint32_t>(tables.materials.size() - 1);
+
+  Context& c = context;
+  auto upload = [&](const void* data, std::size_t bytes, const char* what, Buffer* out) -> Status {
+    SCZ_RETURN_IF_ERROR(r->check_size(bytes, what));
+    SCZ_ASSIGN_OR_RETURN(*out, c.upload_device(data, bytes));
+    return Status::Ok();
+  };
+  const std::size_t v = r->vertices_;
+  SCZ_RETURN_IF_ERROR(upload(mesh.positions.data(), v * 3 * sizeof(float), "vertex positions", &r->positions_));
+  SCZ_RETURN_IF_ERROR(upload(r->has_normals_ ? mesh.normals.data() : nullptr, r->has_normals_ ? v * 3 * sizeof(float) : 0,
+                             "normals", &r->normals_));
+  SCZ_RETURN_IF_ERROR(upload(r->has_texcoords_ ? mesh.texcoords.data() : nullptr,
+                             r->has_texcoords_ ? v * 2 * sizeof(float) : 0, "texture coordinates", &r->texcoords_));
+  SCZ_RETURN_IF_ERROR(upload(r->has_colors_ ? mesh.colors.data() : nullptr, r->has_colors_ ? v * 3 * sizeof(float) : 0,
+                             "vertex colours", &r->colors_));
+  SCZ_RETURN_IF_ERROR(upload(tables.indices.data(), tables.indices.size() * sizeof(std::uint32_t), "triangle indices",
+                             &r->indices_));
+  SCZ_RETURN_IF_ERROR(upload(tables.triangle_material.data(), tables.triangle_material.size() * sizeof(std::uint32_t),
+                             "triangle materials", &r->triangle_material_));
+  SCZ_RETURN_IF_ERROR(upload(tables.materials.data(), tables.materials.size() * sizeof(io::MeshMaterial), "materials",
+                             &r->materials_));
+  SCZ_RETURN_IF_ERROR(upload(tables.textures.data(), tables.textures.size() * sizeof(io::TextureSlot), "texture table",
+                             &r->textures_));
+  SCZ_RETURN_IF_ERROR(upload(tables.texels.data(), tables.texels.size() * sizeof(std::uint32_t), "textures", &r->texels_));
+  SCZ_RETURN_IF_ERROR(r->check_size(v * 4 * sizeof(float), "projected vertices"));
+  SCZ_ASSIGN_OR_RETURN(r->projected_, c.create_buffer(v * 4 * sizeof(float), false));
+  return r;
+}
+
+Result<std::unique_ptr<GeometryRenderer>> GeometryRenderer::create(Context& context, const PointCloud& input,
+                                                                   int point_size) {
+  if (point_size < 0 || point_size > 256) return invalid_input("point size must be in 0..256");
+  std::unique_ptr<GeometryRenderer> r(new GeometryRenderer(context));
+  const PointCloud cloud = finite_points(input);
+  r->vertices_ = r->primitives_ = cloud.count();
+  if (r->primitives_ >= io::kIdEmpty) return invalid_input("point cloud too large for the GPU renderer");
+  r->fixed_point_size_ = point_size;
+  r->has_colors_ = !cloud.colors.empty();
+  r->has_normals_ = !cloud.normals.empty();
+  SCZ_RETURN_IF_ERROR(r->init_pipelines());
+  auto upload = [&](const std::vector<float>& data, const char* what, Buffer* out) -> Status {
+    SCZ_RETURN_IF_ERROR(r->check_size(data.size() * sizeof(float), what));
+    SCZ_ASSIGN_OR_RETURN(*out, context.upload_device(data.data(), data.size() * sizeof(float)));
+    return Status::Ok();
+  };
+  SCZ_RETURN_IF_ERROR(upload(cloud.positions, "point positions", &r->positions_));
+  SCZ_RETURN_IF_ERROR(upload(cloud.colors, "point colours", &r->colors_));
+  SCZ_RETURN_IF_ERROR(upload(cloud.normals, "point normals", &r->normals_));
+  return r;
+}
+
+GeometryRenderer::~GeometryRenderer() {
+  release_recording();
+  context_.destroy_query_pool(timestamps_);
+}
+
+void GeometryRenderer::release_recording() {
+  for (VkDescriptorSet set : sets_) context_.free_descriptor_set(set);
+  sets_.clear();
+  context_.free_commands(commands_);
+  commands_ = VK_NULL_HANDLE;
+}
+
+Status GeometryRenderer::check_size(VkDeviceSize bytes, const char* what) const {
+  // A binding past this range is invalid (the validation layer says so, drivers may not).
+  const VkDeviceSize limit = context_.limits().maxStorageBufferRange;
+  if (bytes > limit) {
+    return invalid_input(std::string(what) + " take " + std::to_string(bytes) + " bytes, past this device's " +
+                         std::to_string(limit) + "-byte storage buffer limit");
+  }
+  return Status::Ok();
+}
+
+Status GeometryRenderer::init_pipelines() {
+  auto make = [&](Spirv spirv, std::uint32_t bindings, std::uint32_t push, ComputePipeline* out) -> Status {
+    SCZ_ASSIGN_OR_RETURN(*out, context_.create_compute_pipeline(spirv.words, spirv.count, bindings, push));
+    return Status::Ok();
+  };
+  if (mesh_) {
+    SCZ_RETURN_IF_ERROR(make(mesh_vertex_spirv(), io::kMeshVertexBindingCount, 0, &vertex_));
+    SCZ_RETURN_IF_ERROR(make(mesh_raster_spirv(), io::kMeshRasterBindingCount, sizeof(io::GeometryPush), &raster_));
+    SCZ_RETURN_IF_ERROR(make(mesh_resolve_spirv(), io::kMeshResolveBindingCount, 0, &resolve_));
+  } else {
+    SCZ_RETURN_IF_ERROR(make(point_raster_spirv(), io::kPointRasterBindingCount, sizeof(io::GeometryPush), &raster_));
+    SCZ_RETURN_IF_ERROR(make(point_resolve_spirv(), io::kPointResolveBindingCount, 0, &resolve_));
+  }
+  SCZ_ASSIGN_OR_RETURN(params_, context_.create_buffer(sizeof(io::GeometryParams), true));
+  if (context_.timestamp_period_ns() > 0) {
+    SCZ_ASSIGN_OR_RETURN(timestamps_, context_.create_timestamp_pool(kTimestampCount));
+  }
+  return Status::Ok();
+}
+
+Status GeometryRenderer::record() {
+  SCZ_ASSIGN_OR_RETURN(commands_, context_.allocate_commands());
+  VkCommandBuffer cmd = commands_;
+  auto bind = [&](const ComputePipeline& pipeline, const std::vector<const Buffer*>& buffers) -> Status {
+    SCZ_ASSIGN_OR_RETURN(VkDescriptorSet set, context_.create_descriptor_set(pipeline, buffers));
+    sets_.push_back(set);
+    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline.handle());
+    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline.layout(), 0, 1, &set, 0, nullptr);
+    return Status::Ok();
+  };
+  auto stamp = [&](std::uint32_t index) {
+    if (timestamps_) vkCmdWriteTimestamp(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, timestamps_, index);
+  };
+  auto dispatch_1d = [&](std::size_t items) {
+    std::uint32_t gx = 1, gy = 1;
+    context_.tile_groups(ceil_div(items, io::kGeometryWorkgroupSize), &gx, &gy);
+    if (items > 0) vkCmdDispatch(cmd, gx, gy, 1);
+  };
+
+  VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+  vkBeginCommandBuffer(cmd, &begin);
+  if (timestamps_) vkCmdResetQueryPool(cmd, timestamps_, 0, kTimestampCount);
+  vkCmdFillBuffer(cmd, depth_.handle(), 0, VK_WHOLE_SIZE, io::kDepthEmpty);
+  vkCmdFillBuffer(cmd, ids_.handle(), 0, VK_WHOLE_SIZE, io::kIdEmpty);
+  Context::compute_barrier(cmd);
+  stamp(0);
+
+  if (mesh_) {
+    SCZ_RETURN_IF_ERROR(bind(vertex_, {&params_, &positions_, &projected_}));
+    dispatch_1d(vertices_);
+    Context::compute_barrier(cmd);
+  }
+  stamp(1);
+
+  if (mesh_) {
+    SCZ_RETURN_IF_ERROR(bind(raster_, {&params_, &indices_, &projected_, &depth_, &ids_}));
+  } else {
+    SCZ_RETURN_IF_ERROR(bind(raster_, {&params_, &positions_, &depth_, &ids_}));
+  }
+  for (std::uint32_t pass : {io::kRasterPassDepth, io::kRasterPassVisibility}) {
+    const io::GeometryPush push{pass};
+    vkCmdPushConstants(cmd, raster_.layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(push), &push);
+    dispatch_1d(primitives_);
+    Context::compute_barrier(cmd);
+  }
+  stamp(2);
+
+  if (mesh_) {
+    SCZ_RETURN_IF_ERROR(bind(resolve_, {&params_, &indices_, &projected_, &positions_, &normals_, &texcoords_, &colors_,
+                                        &triangle_material_, &materials_, &textures_, &texels_, &ids_, &image_}));
+  } else {
+    SCZ_RETURN_IF_ERROR(bind(resolve_, {&params_, &colors_, &normals_, &ids_, &image_}));
+  }
+  vkCmdDispatch(cmd, ceil_div(width_, io::kResolveTileSize), ceil_div(height_, io::kResolveTileSize), 1);
+  Context::compute_barrier(cmd);
+  stamp(3);
+  vkEndCommandBuffer(cmd);
+  return Status::Ok();
+}
+
+Status GeometryRenderer::prepare(const Camera& camera, const std::array<float, 3>& background) {
+  if (camera.width <= 0 || camera.height <= 0 || camera.width > 16384 || camera.height > 16384) {
+    return invalid_input("image size " + std::to_string(camera.width) + "x" + std::to_string(camera.height) +
+                         " is outside 1..16384");
+  }
+  if (camera.width != width_ || camera.height != height_ || !commands_) {
+    release_recording();
+    const std::size_t pixels = static_cast<std::size_t>(camera.width) * camera.height;
+    SCZ_RETURN_IF_ERROR(check_size(pixels * 4 * sizeof(float), "the image"));
+    SCZ_ASSIGN_OR_RETURN(depth_, context_.create_buffer(pixels * sizeof(std::uint32_t), false));
+    SCZ_ASSIGN_OR_RETURN(ids_, context_.create_buffer(pixels * sizeof(std::uint32_t), false));
+    SCZ_ASSIGN_OR_RETURN(image_, context_.create_buffer(pixels * 4 * sizeof(float), false));
+    width_ = camera.width;
+    height_ = camera.height;
+    SCZ_RETURN_IF_ERROR(record());
+  }
+  io::GeometryParams p{};
+  const auto view = camera.view_matrix();
+  std::copy(view.begin(), view.end(), p.view);
+  p.fx = static_cast<float>(camera.fx);
+  p.fy = static_cast<float>(camera.fy);
+  p.cx = static_cast<float>(camera.cx);
+  p.cy = static_cast<float>(camera.cy);
+  p.znear = static_cast<float>(camera.znear);
+  p.width = camera.width;
+  p.height = camera.height;
+  p.vertex_count = static_cast<std::uint32_t>(vertices_);
+  p.primitive_count = static_cast<std::uint32_t>(primitives_);
+  std::uint32_t gy = 1;
+  context_.tile_groups(ceil_div(vertices_, io::kGeometryWorkgroupSize), &p.vertex_groups_x, &gy);
+  context_.tile_groups(ceil_div(primitives_, io::kGeometryWorkgroupSize), &p.primitive_groups_x, &gy);
+  p.point_size = static_cast<std::uint32_t>(fixed_point_size_ > 0 ? fixed_point_size_ : default_point_size(camera.height));
+  p.has_normals = has_normals_;
+  p.has_texcoords = has_texcoords_;
+  p.has_colors = has_colors_;
+  p.material_count = material_count_;
+  for (int k = 0; k < 3; ++k) p.background[k] = background[k];
+  std::memcpy(params_.mapped(), &p, sizeof(p));
+  return Status::Ok();
+}
+
+Status GeometryRenderer::draw(const Camera& camera, const std::array<float, 3>& background) {
+  SCZ_RETURN_IF_ERROR(prepare(camera, background));
+  return context_.submit_and_wait(commands_);
+}
+
+Result<Image> GeometryRenderer::render(const Camera& camera, const std::array<float, 3>& background) {
+  SCZ_RETURN_IF_ERROR(draw(camera, background));
+  std::vector<float> rgba(static_cast<std::size_t>(width_) * height_ * 4);
+  SCZ_RETURN_IF_ERROR(context_.download(image_, rgba.data(), rgba.size() * sizeof(float)));
+  Image image(width_, height_);
+  for (std::size_t i = 0; i < rgba.size() / 4; ++i) {
+    for (int c = 0; c < 3; ++c) image.rgb[3 * i + c] = rgba[4 * i + c];
+  }
+  return image;
+}
+
+Result<GeometryFrame> GeometryRenderer::render_frame(const Camera& camera, const std::array<float, 3>& background) {
+  GeometryFrame frame;
+  SCZ_ASSIGN_OR_RETURN(frame.image, render(camera, background));
+  frame.depth.resize(static_cast<std::size_t>(width_) * height_);
+  SCZ_RETURN_IF_ERROR(context_.download(depth_, frame.depth.data(), frame.depth.size() * sizeof(float)));
+  return frame;
+}
+
+Result<GeometryTimings> GeometryRenderer::render_timed(const Camera& camera, const std::array<float, 3>& background) {
+  SCZ_RETURN_IF_ERROR(draw(camera, background));
+  GeometryTimings t;
+  if (!timestamps_) return t;
+  std::uint64_t ticks[kTimestampCount];
+  const VkResult r = vkGetQueryPoolResults(context_.device(), timestamps_, 0, kTimestampCount, sizeof(ticks), ticks,
+                                           sizeof(std::uint64_t), VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT);
+  if (r != VK_SUCCESS) return internal_error("reading GPU timestamps failed");
+  const double ms = context_.timestamp_period_ns() * 1e-6;
+  t.transform = (ticks[1] - ticks[0]) * ms;
+  t.raster = (ticks[2] - ticks[1]) * ms;
+  t.resolve = (ticks[3] - ticks[2]) * ms;
+  t.total = (ticks[3] - ticks[0]) * ms;
+  return t;
+}
+
+}  // namespace scenezip::gpu
