@@ -19,6 +19,7 @@ struct BenchOptions {
   int frames = 100;
   int warmup = 5;
   int copies = 1;
+  std::string view;  // empty: frames walk the orbit
   bool json = false;
 };
 
@@ -57,6 +58,8 @@ Status run_bench(const BenchOptions& o) {
   }();
   if (!loaded.ok()) return loaded.status();
   if (o.copies < 1 || o.copies > 4096) return invalid_input("--copies must be in 1..4096");
+  int fixed_index = -1, fixed_count = 1;
+  if (!o.view.empty()) SCZ_RETURN_IF_ERROR(parse_view(o.view, &fixed_index, &fixed_count));
   GaussianCloud* original = loaded->gaussians();
   if (!original) return unsupported(o.scene + ": bench measures Gaussian scenes only for now");
   if (o.copies > 1) *original = replicate(*original, o.copies);
@@ -71,7 +74,8 @@ Status run_bench(const BenchOptions& o) {
   {
     Progress progress("rendering " + std::to_string(o.frames) + " frames");
     for (int f = -o.warmup; f < o.frames; ++f) {
-      const Camera camera = orbit_camera(bounds, std::max(f, 0), o.frames, o.width, o.height);
+      const Camera camera = fixed_index >= 0 ? orbit_camera(bounds, fixed_index, fixed_count, o.width, o.height)
+                                             : orbit_camera(bounds, std::max(f, 0), o.frames, o.width, o.height);
       SCZ_ASSIGN_OR_RETURN(gpu::SplatTimings t, renderer->render_timed(camera, {1, 1, 1}));
       if (f < 0) continue;
       pre.push_back(t.preprocess);
@@ -123,6 +127,7 @@ void add_bench(CLI::App& app, Runner& run) {
   cmd->add_option("--warmup", o->warmup, "Untimed frames first (default 5)");
   cmd->add_option("--copies", o->copies,
                   "Measure this many copies of the scene side by side on a grid (default 1), for scaling runs");
+  cmd->add_option("--view", o->view, "Time every frame from orbit camera i/n instead of walking the orbit");
   cmd->add_flag("--json", o->json, "Print one JSON object");
   cmd->callback([o, &run] { run = [o] { return run_bench(*o); }; });
 }

@@ -1,6 +1,7 @@
 // `scenezip render SCENE --out IMG.png`: one image of a scene, drawn on the GPU.
 #include <cstdio>
 
+#include "formats/file_io.h"
 #include "formats/formats.h"
 #include "tools/command.h"
 #include "tools/render_support.h"
@@ -17,6 +18,7 @@ struct RenderOptions {
   std::string view = "0/1";
   std::string camera;
   std::string background = "1,1,1";
+  std::string save_camera;
 };
 
 Status run_render(const RenderOptions& o) {
@@ -36,6 +38,10 @@ Status run_render(const RenderOptions& o) {
   }();
   if (!image.ok()) return image.status();
   SCZ_RETURN_IF_ERROR(write_png(*image, o.out));
+  if (!o.save_camera.empty()) {
+    const std::string json = camera_to_inria_json(camera) + "\n";
+    SCZ_RETURN_IF_ERROR(write_file_atomic(o.save_camera, json.data(), json.size()).with_context(o.save_camera));
+  }
   std::printf("%s: %dx%d, %zu primitives, on %s\n", o.out.c_str(), o.width, o.height, scene.primitive_count(),
               context->device_name().c_str());
   return Status::Ok();
@@ -56,6 +62,8 @@ void add_render(CLI::App& app, Runner& run) {
   cmd->add_option("--camera", o->camera,
                   "Camera FILE:INDEX from an INRIA cameras.json or NeRF transforms.json (overrides --view)");
   cmd->add_option("--background", o->background, "Background colour r,g,b in [0,1] (default 1,1,1)");
+  cmd->add_option("--save-camera", o->save_camera,
+                  "Also write the camera used as an INRIA cameras.json file, for rendering the same view elsewhere");
   cmd->callback([o, &run] { run = [o] { return run_render(*o); }; });
 }
 

@@ -95,6 +95,24 @@ Camera orbit_camera(const Bounds& bounds, int index, int count, int width, int h
   return cam;
 }
 
+std::string camera_to_inria_json(const Camera& camera, int id) {
+  nlohmann::ordered_json e;
+  e["id"] = id;
+  e["img_name"] = "view_" + std::to_string(id);
+  e["width"] = camera.width;
+  e["height"] = camera.height;
+  e["position"] = camera.position;
+  nlohmann::json rotation = nlohmann::json::array();
+  for (int r = 0; r < 3; ++r) {
+    // Camera-to-world is the transpose of the stored world-to-camera rotation.
+    rotation.push_back({camera.rotation[r], camera.rotation[3 + r], camera.rotation[6 + r]});
+  }
+  e["rotation"] = rotation;
+  e["fy"] = camera.fy;
+  e["fx"] = camera.fx;
+  return nlohmann::json::array({e}).dump(2);
+}
+
 Result<Camera> load_camera_file(const std::string& path, int index, int width, int height) {
   std::ifstream in(path);
   if (!in) return io_error(path + ": cannot open camera file");

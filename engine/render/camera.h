@@ -39,4 +39,8 @@ Camera orbit_camera(const Bounds& bounds, int index, int count, int width, int h
 // is the file's unless width/height are given (then the focal lengths scale with it).
 Result<Camera> load_camera_file(const std::string& path, int index, int width = 0, int height = 0);
 
+// The camera as an INRIA cameras.json entry (rotation camera-to-world, position the
+// centre, focal lengths in pixels), so other tools can render the same view.
+std::string camera_to_inria_json(const Camera& camera, int id = 0);
+
 }  // namespace scenezip

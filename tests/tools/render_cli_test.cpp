@@ -27,6 +27,21 @@ TEST(RenderCli, WritesPngOfShippedScene) {
   EXPECT_GT(coloured, 64 * 48 / 20);
 }
 
+TEST(RenderCli, SavedCameraRendersTheSameView) {
+  test::ScratchDir dir;
+  const std::string cams = dir.file("cameras.json");
+  auto a = run_scenezip("render " + kDemo + " --out " + dir.file("a.png") +
+                        " --width 48 --height 40 --view 2/5 --save-camera " + cams);
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  auto b = run_scenezip("render " + kDemo + " --out " + dir.file("b.png") + " --width 48 --height 40 --camera " +
+                        cams + ":0");
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  auto image_a = read_png(dir.file("a.png"));
+  auto image_b = read_png(dir.file("b.png"));
+  ASSERT_TRUE(image_a.ok() && image_b.ok());
+  EXPECT_GE(psnr(*image_a, *image_b), 60.0);
+}
+
 TEST(RenderCli, RejectsBadOptions) {
   test::ScratchDir dir;
   const std::string png = dir.file("x.png");
