@@ -15,8 +15,8 @@ layout(std430, binding = 3) readonly buffer Splats { Splat2D splats[]; };
 layout(std430, binding = 4) writeonly buffer Image { vec4 image[]; };
 
 const uint kBatch = kTileSize * kTileSize;
-shared vec4 batch_mean_opacity[kBatch];  // mean x, mean y, opacity, unused
-shared vec4 batch_conic[kBatch];
+shared vec4 batch_mean_opacity[kBatch];  // mean x, mean y, opacity, power cutoff
+shared vec4 batch_conic[kBatch];         // -conic_a / 2, -conic_b, -conic_c / 2
 shared vec4 batch_color[kBatch];
 shared uint done_count;
 
@@ -39,8 +39,11 @@ void main() {
     const uint fetch = start + tid;
     if (fetch < range.y) {
       const Splat2D s = splats[values[fetch]];
-      batch_mean_opacity[tid] = vec4(s.mean_x, s.mean_y, s.opacity, 0.0);
-      batch_conic[tid] = vec4(s.conic_a, s.conic_b, s.conic_c, 0.0);
+      // Below `cutoff` the power gives alpha < 1/255 without evaluating exp; the small
+      // margin leaves borderline pixels to the exact test.
+      const float cutoff = -log(255.0 * s.opacity) - 1e-3;
+      batch_mean_opacity[tid] = vec4(s.mean_x, s.mean_y, s.opacity, cutoff);
+      batch_conic[tid] = vec4(-0.5 * s.conic_a, -s.conic_b, -0.5 * s.conic_c, 0.0);
       batch_color[tid] = vec4(s.r, s.g, s.b, 0.0);
     }
     barrier();
@@ -50,8 +53,8 @@ void main() {
       const vec4 mo = batch_mean_opacity[j];
       const vec4 co = batch_conic[j];
       const vec2 d = mo.xy - pixf;
-      const float power = -0.5 * (co.x * d.x * d.x + co.z * d.y * d.y) - co.y * d.x * d.y;
-      if (power > 0.0) continue;
+      const float power = co.x * d.x * d.x + co.z * d.y * d.y + co.y * d.x * d.y;
+      if (power > 0.0 || power < mo.w) continue;
       const float alpha = min(0.99, mo.z * exp(power));
       if (alpha < 1.0 / 255.0) continue;
       const float next_T = T * (1.0 - alpha);
