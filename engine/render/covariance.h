@@ -12,7 +12,11 @@ struct CovarianceOutput {
   std::vector<float> opacities;    // 1 per Gaussian, activated
 };
 
-// sigma = R S S^T R^T with S = diag(scale_modifier * exp(log_scale)).
+// World-space covariance of Gaussian i: sigma = R S S^T R^T with R from its quaternion
+// (normalised; a zero one is identity) and S = diag(scale_modifier * exp(log_scale)).
+void covariance_3d(const GaussianCloud& cloud, std::size_t i, float scale_modifier, float sigma[3][3]);
+
+// covariance_3d and the activated opacity of every Gaussian.
 CovarianceOutput compute_covariances(const GaussianCloud& cloud, float scale_modifier = 1.0f);
 
 }  // namespace scenezip

@@ -54,8 +54,9 @@ struct MeshTables {
 
 MeshTables build_mesh_tables(const Mesh& mesh);
 
-// Side in pixels of a point's square when none is asked for: 1 pixel up to 540 rows,
-// growing with the height (2 at 1080, 4 at 2160) so a cloud looks alike at any size.
+// Side in pixels of a point's square when none is asked for: round(height / 540), at
+// least 1 (1 below 810 rows, 2 at 1080, 4 at 2160), so a cloud covers about the same
+// share of the image at any size.
 int default_point_size(int height);
 
 // The points with finite positions, in order: ids on both sides count these only.

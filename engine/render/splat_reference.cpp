@@ -4,6 +4,8 @@
 #include <cmath>
 #include <tuple>
 
+#include "engine/render/covariance.h"
+
 namespace scenezip {
 
 namespace {
@@ -86,25 +88,13 @@ bool project_gaussian(const GaussianCloud& cloud, std::size_t i, const Camera& c
   for (int r = 0; r < 3; ++r) t[r] = view[r] * p[0] + view[4 + r] * p[1] + view[8 + r] * p[2] + view[12 + r];
   if (t[2] <= static_cast<float>(camera.znear)) return false;
 
-  float q[4];
-  std::copy_n(&cloud.rotations[4 * i], 4, q);
-  const float qlen = std::sqrt(q[0] * q[0] + q[1] * q[1] + q[2] * q[2] + q[3] * q[3]);
-  if (qlen > 0) {
-    for (float& v : q) v /= qlen;
-  } else {
-    q[0] = 1;
-    q[1] = q[2] = q[3] = 0;
+  Mat3 sigma;
+  {
+    float raw[3][3];
+    covariance_3d(cloud, i, 1.0f, raw);
+    for (int r = 0; r < 3; ++r)
+      for (int c = 0; c < 3; ++c) sigma[r][c] = raw[r][c];
   }
-  const float w = q[0], x = q[1], y = q[2], z = q[3];
-  const Mat3 R = {{{1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y)},
-                   {2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x)},
-                   {2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y)}}};
-  Mat3 M = R;
-  for (int c = 0; c < 3; ++c) {
-    const float s = std::exp(cloud.log_scales[3 * i + c]);
-    for (int r = 0; r < 3; ++r) M[r][c] *= s;
-  }
-  const Mat3 sigma = mul(M, transpose(M));
 
   const float fx = static_cast<float>(camera.fx), fy = static_cast<float>(camera.fy);
   const float limx = 1.3f * static_cast<float>(camera.tan_fovx());
