@@ -65,6 +65,31 @@ bool setup_triangle(uint t, out Triangle tri) {
   return tri.lo.x <= tri.hi.x && tri.lo.y <= tri.hi.y;
 }
 
+// Columns of row y that can hold covered centres: each edge that is not parallel to the
+// row bounds x on one side. Only a speed-up, so a thin diagonal triangle costs its rows
+// plus its area rather than its whole box: the exact edge test still decides every
+// pixel, so each bound is widened past any rounding it or that test could carry, and an
+// edge too close to horizontal to bound safely is skipped.
+ivec2 row_span(Triangle tri, int y) {
+  const float py = float(y) + 0.5;
+  float lo = float(tri.lo.x), hi = float(tri.hi.x);
+  const vec2 from[3] = vec2[3](tri.p1, tri.p2, tri.p0);
+  const vec2 to[3] = vec2[3](tri.p2, tri.p0, tri.p1);
+  for (int k = 0; k < 3; ++k) {
+    const vec2 a = from[k], d = to[k] - from[k];
+    if (abs(d.y) < 1e-20) continue;
+    const float t = d.x * ((py - a.y) / d.y);  // the edge crosses the row at a.x + t
+    const float margin = 1.0 + 4e-6 * (abs(a.x) + abs(to[k].x) + abs(t));
+    // Positive area puts the interior left of a->b: right of a downward edge, left of an upward one.
+    if (d.y > 0.0) {
+      hi = min(hi, floor(a.x + t - 0.5 + margin));
+    } else {
+      lo = max(lo, ceil(a.x + t - 0.5 - margin));
+    }
+  }
+  return ivec2(lo, hi);
+}
+
 // Edge values at pixel centre p, one per vertex (the edge opposite it).
 vec3 triangle_edges(Triangle tri, vec2 p) {
   return vec3(shared_edge(tri.p1, tri.p2, p), shared_edge(tri.p2, tri.p0, p), shared_edge(tri.p0, tri.p1, p));

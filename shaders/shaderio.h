@@ -119,7 +119,13 @@ SCZ_CONST kMeshRasterBindingIndices = 1;    // uint[3T]
 SCZ_CONST kMeshRasterBindingProjected = 2;
 SCZ_CONST kMeshRasterBindingDepth = 3;      // uint[W*H], float bits of camera z
 SCZ_CONST kMeshRasterBindingIds = 4;        // uint[W*H], triangle id
-SCZ_CONST kMeshRasterBindingCount = 5;
+SCZ_CONST kMeshRasterBindingBig = 5;        // uint[T]: triangles left to the big-triangle path
+SCZ_CONST kMeshRasterBindingBigArgs = 6;    // uint[4]: big count, then its dispatch x, y, z
+SCZ_CONST kMeshRasterBindingCount = 7;
+// A thread walks the pixels of its triangle's box one by one, so a triangle whose box
+// holds more pixel centres than this goes to a workgroup of its own instead, its
+// threads splitting the box.
+SCZ_CONST kBigTriangleBox = 64;
 
 // Bindings of mesh_resolve.comp.
 SCZ_CONST kMeshResolveBindingParams = 0;
@@ -166,10 +172,12 @@ struct GeometryParams {
   uint has_normals, has_texcoords, has_colors;
   uint material_count;   // materials, not counting the default one after them
   float background[4];
+  uint big_group_cap;    // most workgroups one big-triangle dispatch may have
 };
 
 struct GeometryPush {
   uint pass;  // kRasterPassDepth or kRasterPassVisibility
+  uint big;   // mesh_raster.comp: 0 a thread per triangle, 1 a workgroup per big triangle
 };
 
 struct MeshMaterial {

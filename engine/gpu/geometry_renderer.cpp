@@ -57,6 +57,8 @@ Result<std::unique_ptr<GeometryRenderer>> GeometryRenderer::create(Context& cont
   SCZ_RETURN_IF_ERROR(upload(tables.texels.data(), tables.texels.size() * sizeof(std::uint32_t), "textures", &r->texels_));
   SCZ_RETURN_IF_ERROR(r->check_size(v * 4 * sizeof(float), "projected vertices"));
   SCZ_ASSIGN_OR_RETURN(r->projected_, c.create_buffer(v * 4 * sizeof(float), false));
+  SCZ_ASSIGN_OR_RETURN(r->big_, c.create_buffer(r->primitives_ * sizeof(std::uint32_t), false));
+  SCZ_ASSIGN_OR_RETURN(r->big_args_, c.create_buffer(4 * sizeof(std::uint32_t), false));
   return r;
 }
 
@@ -148,6 +150,10 @@ Status GeometryRenderer::record() {
   if (timestamps_) vkCmdResetQueryPool(cmd, timestamps_, 0, kTimestampCount);
   vkCmdFillBuffer(cmd, depth_.handle(), 0, VK_WHOLE_SIZE, io::kDepthEmpty);
   vkCmdFillBuffer(cmd, ids_.handle(), 0, VK_WHOLE_SIZE, io::kIdEmpty);
+  if (mesh_) {
+    const std::uint32_t no_big[4] = {0, 0, 1, 1};  // count, then an empty dispatch
+    vkCmdUpdateBuffer(cmd, big_args_.handle(), 0, sizeof(no_big), no_big);
+  }
   Context::compute_barrier(cmd);
   stamp(0);
 
@@ -159,15 +165,23 @@ Status GeometryRenderer::record() {
   stamp(1);
 
   if (mesh_) {
-    SCZ_RETURN_IF_ERROR(bind(raster_, {&params_, &indices_, &projected_, &depth_, &ids_}));
+    SCZ_RETURN_IF_ERROR(bind(raster_, {&params_, &indices_, &projected_, &depth_, &ids_, &big_, &big_args_}));
   } else {
     SCZ_RETURN_IF_ERROR(bind(raster_, {&params_, &positions_, &depth_, &ids_}));
   }
   for (std::uint32_t pass : {io::kRasterPassDepth, io::kRasterPassVisibility}) {
-    const io::GeometryPush push{pass};
-    vkCmdPushConstants(cmd, raster_.layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(push), &push);
+    const io::GeometryPush small{pass, 0};
+    vkCmdPushConstants(cmd, raster_.layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(small), &small);
     dispatch_1d(primitives_);
     Context::compute_barrier(cmd);
+    if (mesh_) {
+      // The triangles the per-triangle threads left, listed on the GPU with the workgroup
+      // count of this dispatch: no read-back.
+      const io::GeometryPush big{pass, 1};
+      vkCmdPushConstants(cmd, raster_.layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(big), &big);
+      vkCmdDispatchIndirect(cmd, big_args_.handle(), sizeof(std::uint32_t));
+      Context::compute_barrier(cmd);
+    }
   }
   stamp(2);
 
@@ -220,6 +234,7 @@ Status GeometryRenderer::prepare(const Camera& camera, const std::array<float, 3
   p.has_texcoords = has_texcoords_;
   p.has_colors = has_colors_;
   p.material_count = material_count_;
+  p.big_group_cap = std::min<std::uint32_t>(65535, context_.limits().maxComputeWorkGroupCount[0]);
   for (int k = 0; k < 3; ++k) p.background[k] = background[k];
   std::memcpy(params_.mapped(), &p, sizeof(p));
   return Status::Ok();

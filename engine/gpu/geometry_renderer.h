@@ -72,6 +72,7 @@ class GeometryRenderer {
   ComputePipeline vertex_, raster_, resolve_;
   Buffer params_, positions_, normals_, texcoords_, colors_;
   Buffer indices_, projected_, triangle_material_, materials_, textures_, texels_;
+  Buffer big_, big_args_;  // triangles for the workgroup-per-triangle raster path
   Buffer depth_, ids_, image_;
 
   int width_ = 0, height_ = 0;
