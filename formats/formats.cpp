@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "engine/codec/gaussian_decoder.h"
 #include "formats/compressed_ply.h"
 #include "formats/file_io.h"
 #include "formats/inria_ply.h"
@@ -25,6 +26,7 @@ const char* format_name(FileFormat format) {
     case FileFormat::kGltf: return "gltf";
     case FileFormat::kMeshFile: return "mesh-file";
     case FileFormat::kPointFile: return "point-file";
+    case FileFormat::kScz: return "scz";
     case FileFormat::kUnknown: break;
   }
   return "unknown";
@@ -89,6 +91,12 @@ Result<Scene> load_any(const std::string& path, FileFormat* format) {
     SCZ_ASSIGN_OR_RETURN(GaussianCloud cloud, decode_spz(bytes));
     return wrap(std::move(cloud));
   }
+  if (ext == ".scz") {
+    *format = FileFormat::kScz;
+    SCZ_ASSIGN_OR_RETURN(Bytes bytes, read_file(path));
+    SCZ_ASSIGN_OR_RETURN(GaussianCloud cloud, codec::decode_scz_gaussians(bytes));
+    return wrap(std::move(cloud));
+  }
   if (ext == ".gltf" || ext == ".glb") {
     *format = FileFormat::kGltf;
     SCZ_ASSIGN_OR_RETURN(Mesh mesh, read_gltf(path));
@@ -107,7 +115,7 @@ Result<Scene> load_any(const std::string& path, FileFormat* format) {
   if (ext == ".las" || ext == ".laz") {
     return unsupported("LAS/LAZ point clouds are not supported (no LAZ decoder among the project's dependencies)");
   }
-  return unsupported("unknown file type '" + ext + "' (expected .ply .splat .spz .sog .gltf .glb .obj .off .pcd .xyz)");
+  return unsupported("unknown file type '" + ext + "' (expected .scz .ply .splat .spz .sog .gltf .glb .obj .off .pcd .xyz)");
 }
 
 Status save_gaussians(const GaussianCloud& cloud, const std::string& path, const std::string& ext) {
@@ -126,6 +134,7 @@ Status save_gaussians(const GaussianCloud& cloud, const std::string& path, const
 
 Status save_any(const Scene& scene, const std::string& path) {
   const std::string ext = file_extension(path);
+  if (ext == ".scz") return unsupported("write .scz files with 'scenezip compress', which picks the codec settings");
   if (const GaussianCloud* cloud = scene.gaussians()) return save_gaussians(*cloud, path, ext);
   if (const Mesh* mesh = scene.mesh()) {
     if (ext == ".glb" || ext == ".gltf") return write_glb(*mesh, path);

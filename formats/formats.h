@@ -18,6 +18,7 @@ enum class FileFormat {
   kGltf,
   kMeshFile,   // OBJ, OFF or mesh PLY, through Open3D
   kPointFile,  // point PLY, PCD or XYZ, through Open3D
+  kScz,        // scenezip's own compressed format (written by `scenezip compress`)
 };
 
 const char* format_name(FileFormat format);

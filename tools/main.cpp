@@ -37,6 +37,8 @@ int main(int argc, char** argv) {
   cli::add_render(app, run);
   cli::add_eval(app, run);
   cli::add_bench(app, run);
+  cli::add_compress(app, run);
+  cli::add_decompress(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,0 +1,162 @@
+#include "engine/codec/gaussian_decoder.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "engine/codec/float16.h"
+#include "engine/codec/gaussian_layout.h"
+#include "engine/codec/morton.h"
+
+namespace scenezip::codec {
+
+namespace {
+
+Status decode_positions(const GaussianLayout& layout, const Bytes& raw, GaussianCloud& cloud) {
+  const std::size_t n = cloud.count;
+  const int width = position_delta_bytes(layout.position_bits);
+  const int bits = layout.position_bits;
+  const std::uint64_t end = std::uint64_t{1} << (3 * bits);
+  const double levels = static_cast<double>((std::uint32_t{1} << bits) - 1);
+  double step[3];
+  for (int k = 0; k < 3; ++k) step[k] = (static_cast<double>(layout.bounds_max[k]) - layout.bounds_min[k]) / levels;
+  std::uint64_t code = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::uint64_t delta = 0;
+    for (int b = 0; b < width; ++b) delta |= std::uint64_t{raw[b * n + i]} << (8 * b);
+    // Codes only grow, and stay below 2^(3 bits): anything else is a forged stream.
+    if (delta >= end - code) {
+      return invalid_input("position stream: Morton code of Gaussian " + std::to_string(i) + " leaves the " +
+                           std::to_string(bits) + "-bit grid");
+    }
+    code += delta;
+    const auto q = morton_decode(code);
+    for (int k = 0; k < 3; ++k) {
+      // The last level lands exactly on the maximum, whatever the rounding of the step.
+      const double v = q[k] == static_cast<std::uint32_t>(levels) ? layout.bounds_max[k]
+                                                                   : layout.bounds_min[k] + q[k] * step[k];
+      cloud.positions[3 * i + k] = static_cast<float>(v);
+    }
+  }
+  return Status::Ok();
+}
+
+// Writes one Gaussian's decoded attribute vector into the cloud.
+void scatter(Attribute a, std::size_t i, const float* v, GaussianCloud& cloud) {
+  switch (a) {
+    case Attribute::kScale: std::copy_n(v, 3, &cloud.log_scales[3 * i]); return;
+    case Attribute::kRotation: std::copy_n(v, 4, &cloud.rotations[4 * i]); return;
+    case Attribute::kOpacity:
+      cloud.logit_opacities[i] = activation::logit(std::clamp(v[0], kMinAlpha, kMaxAlpha));
+      return;
+    case Attribute::kColor: std::copy_n(v, 3, &cloud.sh_dc[3 * i]); return;
+    case Attribute::kSh: {
+      const int per_channel = sh_coeffs_per_channel(cloud.sh_degree) - 1;
+      float* rest = &cloud.sh_rest[static_cast<std::size_t>(cloud.sh_rest_stride()) * i];
+      for (int j = 0; j < per_channel; ++j) {
+        for (int c = 0; c < 3; ++c) rest[c * per_channel + j] = v[3 * j + c];
+      }
+      return;
+    }
+  }
+}
+
+Status decode_attribute(const scz::Container& container, const AttributeLayout& layout, GaussianCloud& cloud) {
+  const std::size_t n = cloud.count;
+  const std::string name = attribute_name(layout.attribute);
+  const std::string codebook_name = name + " codebook";
+  const std::string index_name = name + " indices";
+  SCZ_ASSIGN_OR_RETURN(Bytes codebook_raw, scz::read_stream(container, codebook_stream(layout.attribute),
+                                                            codebook_stream_bytes(layout), codebook_name.c_str()));
+  SCZ_ASSIGN_OR_RETURN(Bytes index_raw, scz::read_stream(container, index_stream(layout.attribute),
+                                                         index_stream_bytes(layout, n), index_name.c_str()));
+  std::vector<float> codebook(codebook_raw.size() / 2);
+  for (std::size_t k = 0; k < codebook.size(); ++k) {
+    codebook[k] = half_to_float(scz::load_u16(&codebook_raw[2 * k]));
+    if (!std::isfinite(codebook[k])) return invalid_input(codebook_name + " holds a non-finite value");
+  }
+  const int dims = layout.dims();
+  std::vector<float> transform;  // mean, then the matrix
+  if (layout.transform == Transform::kAffine) {
+    const std::string transform_name = name + " transform";
+    SCZ_ASSIGN_OR_RETURN(Bytes raw, scz::read_stream(container, transform_stream(layout.attribute),
+                                                     transform_stream_bytes(layout), transform_name.c_str()));
+    transform.resize(raw.size() / 4);
+    for (std::size_t k = 0; k < transform.size(); ++k) {
+      const std::uint32_t bits = scz::load_u32(&raw[4 * k]);
+      std::memcpy(&transform[k], &bits, 4);
+      // Bounded too, so no product or sum below can overflow to infinity.
+      if (!(std::fabs(transform[k]) <= kMaxTransformValue)) {
+        return invalid_input(transform_name + " holds a value that is not finite or beyond " +
+                             std::to_string(kMaxTransformValue));
+      }
+    }
+  }
+  std::vector<float> vectors(static_cast<std::size_t>(dims) * n);
+  std::size_t codebook_at = 0, index_at = 0;
+  int offset = 0;
+  for (std::size_t s = 0; s < layout.slices.size(); ++s) {
+    const SliceLayout& slice = layout.slices[s];
+    const float* book = &codebook[codebook_at];
+    const std::uint8_t* low = &index_raw[index_at];
+    const std::uint8_t* high = slice.index_bytes() == 2 ? low + n : nullptr;
+    for (std::size_t i = 0; i < n; ++i) {
+      const unsigned index = low[i] | (high ? high[i] << 8 : 0);
+      if (index >= static_cast<unsigned>(slice.codebook_size)) {
+        return invalid_input(index_name + ": Gaussian " + std::to_string(i) + " uses code " + std::to_string(index) +
+                             " of a " + std::to_string(slice.codebook_size) + "-entry codebook");
+      }
+      std::copy_n(book + static_cast<std::size_t>(index) * slice.dims, slice.dims, &vectors[i * dims + offset]);
+    }
+    codebook_at += static_cast<std::size_t>(slice.codebook_size) * slice.dims;
+    index_at += n * slice.index_bytes();
+    offset += slice.dims;
+  }
+  std::vector<float> v(dims);
+  for (std::size_t i = 0; i < n; ++i) {
+    const float* u = &vectors[i * dims];
+    if (!transform.empty()) {
+      const float* mean = transform.data();
+      const float* m = transform.data() + dims;
+      for (int r = 0; r < dims; ++r) {
+        float sum = mean[r];
+        for (int c = 0; c < dims; ++c) sum += m[r * dims + c] * u[c];
+        v[r] = sum;
+      }
+      u = v.data();
+    }
+    scatter(layout.attribute, i, u, cloud);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<GaussianCloud> decode_gaussians(const scz::Container& container) {
+  if (container.kind != scz::SceneKindId::kGaussians) return invalid_input("the file does not hold Gaussians");
+  SCZ_ASSIGN_OR_RETURN(Bytes layout_raw, scz::read_stream_up_to(container, kLayoutStream, kMaxLayoutBytes, "layout"));
+  SCZ_ASSIGN_OR_RETURN(GaussianLayout layout, parse_layout(layout_raw));
+  const std::uint64_t n = container.count;
+  // The positions are read (really decompressed) before the cloud is sized, so a forged
+  // count costs no more memory than the data the file truly holds.
+  SCZ_ASSIGN_OR_RETURN(Bytes positions,
+                       scz::read_stream(container, kPositionStream, position_stream_bytes(layout, n), "positions"));
+  GaussianCloud cloud;
+  cloud.resize(static_cast<std::size_t>(n), layout.sh_degree);
+  SCZ_RETURN_IF_ERROR(decode_positions(layout, positions, cloud));
+  positions = Bytes();
+  for (const AttributeLayout& a : layout.attributes) SCZ_RETURN_IF_ERROR(decode_attribute(container, a, cloud));
+  cloud.normalize_rotations();
+  SCZ_RETURN_IF_ERROR(cloud.validate());
+  return cloud;
+}
+
+Result<GaussianCloud> decode_scz_gaussians(std::span<const std::uint8_t> file) {
+  SCZ_ASSIGN_OR_RETURN(scz::Container container, scz::parse_container(file));
+  if (container.kind != scz::SceneKindId::kGaussians) {
+    return unsupported("this .scz file holds a mesh or point cloud, which this version cannot decode yet");
+  }
+  return decode_gaussians(container);
+}
+
+}  // namespace scenezip::codec

@@ -1,0 +1,21 @@
+// Decodes the Gaussian scenes of `.scz` files (docs/FORMAT.md). Links only the container
+// reader and the shared layout, never the encoder, so readers and viewers stay small.
+#pragma once
+
+#include <span>
+
+#include "engine/scene/gaussian_cloud.h"
+#include "formats/scz_container.h"
+
+namespace scenezip::codec {
+
+// Decodes a parsed container of kind Gaussians. The Gaussians come out in the file's
+// (Morton) order. Every stream size is derived from the layout and count before it is
+// read, every codebook index is range-checked, and a codebook holding Inf or NaN is
+// rejected: a bad file gives invalid_input, never a crash.
+Result<GaussianCloud> decode_gaussians(const scz::Container& container);
+
+// Parses and decodes a whole `.scz` file that holds Gaussians (other kinds: unsupported).
+Result<GaussianCloud> decode_scz_gaussians(std::span<const std::uint8_t> file);
+
+}  // namespace scenezip::codec

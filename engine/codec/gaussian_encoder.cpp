@@ -1,0 +1,281 @@
+#include "engine/codec/gaussian_encoder.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+
+#include "engine/codec/float16.h"
+#include "engine/codec/gaussian_layout.h"
+#include "engine/codec/kmeans.h"
+#include "engine/codec/morton.h"
+#include "engine/codec/pca.h"
+
+namespace scenezip::codec {
+
+namespace {
+
+std::uint32_t quantize_axis(float v, float lo, float hi, std::uint32_t levels) {
+  if (!(hi > lo)) return 0;
+  const double t = (static_cast<double>(v) - lo) / (static_cast<double>(hi) - lo) * levels;
+  return static_cast<std::uint32_t>(std::clamp<long long>(std::llround(t), 0, levels));
+}
+
+std::uint64_t morton_of(const float* p, const std::array<float, 3>& lo, const std::array<float, 3>& hi, int bits) {
+  const std::uint32_t levels = (std::uint32_t{1} << bits) - 1;
+  return morton_encode(quantize_axis(p[0], lo[0], hi[0], levels), quantize_axis(p[1], lo[1], hi[1], levels),
+                       quantize_axis(p[2], lo[2], hi[2], levels));
+}
+
+// Differences of consecutive Morton codes, split into byte planes (every delta's low
+// byte, then every delta's next byte, ...): the high planes are nearly all zero and the
+// low ones nearly random, which zstd handles far better apart than interleaved.
+Bytes position_stream(const std::vector<std::uint64_t>& sorted_codes, int bits) {
+  const std::size_t n = sorted_codes.size();
+  const int width = position_delta_bytes(bits);
+  Bytes out(n * width);
+  std::uint64_t previous = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint64_t delta = sorted_codes[i] - previous;
+    previous = sorted_codes[i];
+    for (int b = 0; b < width; ++b) out[b * n + i] = static_cast<std::uint8_t>(delta >> (8 * b));
+  }
+  return out;
+}
+
+// The vector the codec quantizes for attribute `a` of Gaussian `i` (see Attribute).
+void gather(Attribute a, const GaussianCloud& cloud, std::size_t i, float* v) {
+  switch (a) {
+    case Attribute::kScale: std::copy_n(&cloud.log_scales[3 * i], 3, v); return;
+    case Attribute::kRotation: {
+      // q and -q are one rotation: w >= 0 halves the space the codebook must cover.
+      const float* q = &cloud.rotations[4 * i];
+      const float sign = q[0] < 0.0f ? -1.0f : 1.0f;
+      for (int k = 0; k < 4; ++k) v[k] = sign * q[k];
+      return;
+    }
+    case Attribute::kOpacity: v[0] = activation::opacity(cloud.logit_opacities[i]); return;
+    case Attribute::kColor: std::copy_n(&cloud.sh_dc[3 * i], 3, v); return;
+    case Attribute::kSh: {
+      const int per_channel = sh_coeffs_per_channel(cloud.sh_degree) - 1;
+      const float* rest = &cloud.sh_rest[static_cast<std::size_t>(cloud.sh_rest_stride()) * i];
+      for (int j = 0; j < per_channel; ++j) {
+        for (int c = 0; c < 3; ++c) v[3 * j + c] = rest[c * per_channel + j];
+      }
+      return;
+    }
+  }
+}
+
+std::vector<float> codec_weights(const GaussianCloud& cloud, const std::string& weighting) {
+  std::vector<float> w(cloud.count, 1.0f);
+  if (weighting == "uniform") return w;
+  for (std::size_t i = 0; i < cloud.count; ++i) {
+    w[i] = activation::opacity(cloud.logit_opacities[i]);
+    if (weighting == "opacity_area") {
+      float s[3] = {cloud.log_scales[3 * i], cloud.log_scales[3 * i + 1], cloud.log_scales[3 * i + 2]};
+      std::sort(s, s + 3);
+      w[i] *= std::exp(0.5f * (s[1] + s[2]));  // square root of the largest cross-section
+    }
+  }
+  return w;
+}
+
+const QuantizerSettings& quantizer_for(const GaussianCodecSettings& s, Attribute a) {
+  switch (a) {
+    case Attribute::kScale: return s.scale;
+    case Attribute::kRotation: return s.rotation;
+    case Attribute::kOpacity: return s.opacity;
+    case Attribute::kColor: return s.color;
+    case Attribute::kSh: return s.sh;
+  }
+  return s.scale;
+}
+
+struct QuantizedAttribute {
+  AttributeLayout layout;
+  Bytes codebook;
+  Bytes indices;
+  Bytes transform;
+  AttributeReport report;
+};
+
+// The leading slices that fit `dims` values, the last one cut short (SH of degree < 3).
+std::vector<std::pair<int, int>> fit_slices(const QuantizerSettings& q, int dims) {
+  std::vector<std::pair<int, int>> out;
+  int left = dims;
+  for (std::size_t i = 0; i < q.slices.size() && left > 0; ++i) {
+    const int d = std::min(q.slices[i], left);
+    out.push_back({d, q.codebook_sizes[i]});
+    left -= d;
+  }
+  return out;
+}
+
+void append_f32(Bytes& out, float v) {
+  std::uint32_t bits;
+  std::memcpy(&bits, &v, 4);
+  for (int b = 0; b < 4; ++b) out.push_back(static_cast<std::uint8_t>(bits >> (8 * b)));
+}
+
+QuantizedAttribute quantize_attribute(Attribute a, const GaussianCloud& cloud, const std::vector<float>& weights,
+                                      const GaussianCodecSettings& s) {
+  const auto start = std::chrono::steady_clock::now();
+  const QuantizerSettings& q = quantizer_for(s, a);
+  const std::size_t n = cloud.count;
+  const int dims = attribute_dims(a, cloud.sh_degree);
+  std::vector<float> vectors(n * dims);
+  for (std::size_t i = 0; i < n; ++i) gather(a, cloud, i, &vectors[i * dims]);
+
+  QuantizedAttribute out;
+  out.layout.attribute = a;
+  out.report.name = attribute_name(a);
+  if (q.transform == "pca") {
+    // Code u = M^T (v - mean); the decoder's v = mean + M u is written with the same
+    // float32 numbers, and M is orthonormal, so errors in u are errors in v.
+    const Pca pca = compute_pca(vectors.data(), n, dims, weights.data());
+    std::vector<float> mean(dims), basis(static_cast<std::size_t>(dims) * dims);
+    for (int k = 0; k < dims; ++k) mean[k] = static_cast<float>(pca.mean[k]);
+    for (std::size_t k = 0; k < basis.size(); ++k) basis[k] = static_cast<float>(pca.basis[k]);
+    std::vector<float> d(dims);
+    for (std::size_t i = 0; i < n; ++i) {
+      float* v = &vectors[i * dims];
+      for (int k = 0; k < dims; ++k) d[k] = v[k] - mean[k];
+      for (int c = 0; c < dims; ++c) {
+        float sum = 0.0f;
+        for (int r = 0; r < dims; ++r) sum += basis[r * dims + c] * d[r];
+        v[c] = sum;
+      }
+    }
+    out.layout.transform = Transform::kAffine;
+    for (float m : mean) append_f32(out.transform, m);
+    for (float b : basis) append_f32(out.transform, b);
+  }
+  double squared_error = 0.0;
+  std::vector<float> slice;
+  std::vector<std::uint32_t> index(n);
+  std::vector<float> distance(n);
+  int offset = 0;
+  const auto slices = fit_slices(q, dims);
+  for (std::size_t si = 0; si < slices.size(); ++si) {
+    const int d = slices[si].first;
+    slice.resize(n * d);
+    for (std::size_t i = 0; i < n; ++i) std::copy_n(&vectors[i * dims + offset], d, &slice[i * d]);
+    KMeansOptions options;
+    options.k = slices[si].second;
+    options.iterations = s.kmeans_iterations;
+    options.max_samples = static_cast<std::size_t>(s.kmeans_samples);
+    // A different stream of random choices per slice, all fixed by the one seed.
+    options.seed = SplitMix64(s.seed ^ (0x100ull * static_cast<std::uint64_t>(a) + si)).next();
+    options.threads = s.threads;
+    KMeansResult km = train_kmeans(slice.data(), n, d, weights.data(), options);
+    if (km.k == 0) {  // no Gaussians: one zero code keeps the layout valid
+      km.k = 1;
+      km.centroids.assign(d, 0.0f);
+    }
+    // Assign against the float16 values the decoder will see, not the float32 ones.
+    Bytes& book = out.codebook;
+    for (float& c : km.centroids) {
+      const std::uint16_t h = float_to_half(c);
+      c = half_to_float(h);
+      book.push_back(static_cast<std::uint8_t>(h));
+      book.push_back(static_cast<std::uint8_t>(h >> 8));
+    }
+    assign_nearest(slice.data(), n, d, km.centroids.data(), km.k, index.data(), distance.data(), s.threads);
+    const SliceLayout layout{d, km.k};
+    const std::size_t at = out.indices.size();
+    out.indices.resize(at + n * layout.index_bytes());
+    for (std::size_t i = 0; i < n; ++i) {
+      out.indices[at + i] = static_cast<std::uint8_t>(index[i]);
+      if (layout.index_bytes() == 2) out.indices[at + n + i] = static_cast<std::uint8_t>(index[i] >> 8);
+      squared_error += distance[i];
+    }
+    out.layout.slices.push_back(layout);
+    out.report.codebook_sizes.push_back(km.k);
+    offset += d;
+  }
+  out.report.rms_error = n ? std::sqrt(squared_error / (static_cast<double>(n) * dims)) : 0.0;
+  out.report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::size_t> morton_order(const std::vector<float>& positions, const std::array<float, 3>& lo,
+                                      const std::array<float, 3>& hi, int bits) {
+  const std::size_t n = positions.size() / 3;
+  std::vector<std::pair<std::uint64_t, std::size_t>> keyed(n);
+  for (std::size_t i = 0; i < n; ++i) keyed[i] = {morton_of(&positions[3 * i], lo, hi, bits), i};
+  std::sort(keyed.begin(), keyed.end());
+  std::vector<std::size_t> order(n);
+  for (std::size_t i = 0; i < n; ++i) order[i] = keyed[i].second;
+  return order;
+}
+
+Result<Bytes> encode_gaussians(const GaussianCloud& input, const GaussianCodecSettings& settings,
+                               GaussianEncodeReport* report, const StageCallback& stage) {
+  SCZ_RETURN_IF_ERROR(check_settings(settings));
+  const std::size_t n_in = input.count;
+  if (input.sh_degree < 0 || input.sh_degree > kMaxShDegree || input.positions.size() != 3 * n_in ||
+      input.log_scales.size() != 3 * n_in || input.rotations.size() != 4 * n_in ||
+      input.logit_opacities.size() != n_in || input.sh_dc.size() != 3 * n_in ||
+      input.sh_rest.size() != static_cast<std::size_t>(input.sh_rest_stride()) * n_in) {
+    return internal_error("Gaussian arrays disagree with their count or SH degree");
+  }
+  auto begin = [&](const std::string& name) {
+    if (stage) stage(name);
+  };
+  GaussianEncodeReport r;
+
+  begin("pruning");
+  PruneSettings prune;
+  prune.min_opacity = settings.min_opacity;
+  prune.min_scale_fraction = settings.min_scale_fraction;
+  prune.sh_band_min_rms = settings.sh_band_min_rms;
+  prune.max_sh_degree = settings.max_sh_degree;
+  GaussianCloud pruned = prune_gaussians(input, prune, &r.prune);
+
+  begin("Morton ordering");
+  GaussianLayout layout;
+  layout.sh_degree = pruned.sh_degree;
+  layout.position_bits = settings.position_bits;
+  const Bounds bounds = compute_bounds(pruned.positions);
+  layout.bounds_min = bounds.min;
+  layout.bounds_max = bounds.max;
+  const std::size_t n = pruned.count;
+  std::vector<std::uint64_t> codes(n);
+  const std::vector<std::size_t> order = morton_order(pruned.positions, bounds.min, bounds.max, settings.position_bits);
+  GaussianCloud cloud;
+  cloud.resize(n, pruned.sh_degree);
+  for (std::size_t i = 0; i < n; ++i) {
+    cloud.copy_from(pruned, order[i], i);
+    codes[i] = morton_of(&cloud.positions[3 * i], bounds.min, bounds.max, settings.position_bits);
+  }
+  pruned = GaussianCloud();
+  const double levels = static_cast<double>((std::uint32_t{1} << settings.position_bits) - 1);
+  for (int k = 0; k < 3; ++k) r.position_step = std::max(r.position_step, (bounds.max[k] - bounds.min[k]) / levels);
+
+  std::vector<scz::StreamToWrite> streams;
+  streams.push_back({kPositionStream, position_stream(codes, settings.position_bits), settings.zstd_level});
+  const std::vector<float> weights = codec_weights(cloud, settings.weighting);
+  for (Attribute a : attributes_for_degree(cloud.sh_degree)) {
+    begin(std::string("k-means ") + attribute_name(a));
+    QuantizedAttribute q = quantize_attribute(a, cloud, weights, settings);
+    streams.push_back({codebook_stream(a), std::move(q.codebook), settings.zstd_level});
+    streams.push_back({index_stream(a), std::move(q.indices), settings.zstd_level});
+    if (!q.transform.empty()) streams.push_back({transform_stream(a), std::move(q.transform), settings.zstd_level});
+    layout.attributes.push_back(std::move(q.layout));
+    r.attributes.push_back(std::move(q.report));
+  }
+  SCZ_RETURN_IF_ERROR(check_layout(layout).with_context("encoder produced a bad layout"));
+  streams.push_back({kLayoutStream, serialize_layout(layout), 0});
+
+  begin("entropy coding");
+  r.count_out = n;
+  SCZ_ASSIGN_OR_RETURN(Bytes file, scz::write_container(scz::SceneKindId::kGaussians, n, settings_to_json(settings),
+                                                        std::move(streams), settings.threads, &r.streams));
+  if (report) *report = std::move(r);
+  return file;
+}
+
+}  // namespace scenezip::codec

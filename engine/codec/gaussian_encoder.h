@@ -1,0 +1,48 @@
+// Encodes Gaussian scenes as `.scz` files: prune, order along a Morton curve, quantize
+// positions and delta-code them, sub-vector-quantize every other attribute with k-means
+// codebooks, zstd every stream. The decoder (gaussian_decoder.h) shares only the layout.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "engine/codec/gaussian_settings.h"
+#include "engine/codec/prune.h"
+#include "engine/codec/scz_writer.h"
+#include "engine/scene/gaussian_cloud.h"
+
+namespace scenezip::codec {
+
+// How well one attribute's codebooks fit: RMS over Gaussians and values of the
+// difference between the vector coded and the vector the decoder gets back.
+struct AttributeReport {
+  std::string name;
+  std::vector<int> codebook_sizes;  // per slice, as learned (may be below the setting)
+  double rms_error = 0;
+  double seconds = 0;
+};
+
+struct GaussianEncodeReport {
+  PruneReport prune;
+  std::size_t count_out = 0;
+  double position_step = 0;  // largest quantization step of the position grid
+  std::vector<AttributeReport> attributes;
+  std::vector<scz::WrittenStream> streams;
+};
+
+// Called with a short name as each stage starts ("pruning", "k-means sh1", ...).
+using StageCallback = std::function<void(const std::string& stage)>;
+
+// Encodes `cloud` with `settings` into the bytes of an `.scz` file. The settings are
+// checked first (invalid_input); a cloud whose arrays disagree with its count is
+// internal_error; non-finite Gaussians are pruned, not refused.
+Result<Bytes> encode_gaussians(const GaussianCloud& cloud, const GaussianCodecSettings& settings,
+                               GaussianEncodeReport* report = nullptr, const StageCallback& stage = {});
+
+// The Morton order the encoder stores Gaussians in: indices of `positions` (xyz
+// triples) sorted by the Morton code of their quantized coordinates, ties by index.
+std::vector<std::size_t> morton_order(const std::vector<float>& positions, const std::array<float, 3>& bounds_min,
+                                      const std::array<float, 3>& bounds_max, int bits);
+
+}  // namespace scenezip::codec

@@ -1,0 +1,98 @@
+// What the Gaussian streams of an `.scz` file hold and how they are laid out: the part
+// of the format the encoder and the decoder share (docs/FORMAT.md, "Gaussian scenes").
+// Stream IDs and attribute IDs are part of the format and never change.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/core/status.h"
+#include "formats/file_io.h"
+
+namespace scenezip::codec {
+
+// Every attribute is coded as a vector per Gaussian, split into slices, each slice an
+// index into its own codebook (sub-vector quantization).
+enum class Attribute : std::uint8_t {
+  kScale = 0,     // log-scales x y z
+  kRotation = 1,  // unit quaternion w x y z with w >= 0; the decoder renormalises
+  kOpacity = 2,   // sigmoid(logit opacity), in [0, 1]
+  kColor = 3,     // SH DC coefficients R G B
+  kSh = 4,        // higher SH bands: R G B of each basis function in turn, bands 1..degree
+};
+inline constexpr int kAttributeCount = 5;
+
+// How an attribute's coded vector u maps back to its values v.
+enum class Transform : std::uint8_t {
+  kNone = 0,    // v = u
+  kAffine = 1,  // v = mean + M u, with mean (dims) and M (dims x dims, row-major) in float32
+                // in the attribute's transform stream; the encoder makes M the PCA basis
+};
+
+const char* attribute_name(Attribute a);
+// Floats per Gaussian in the attribute's vector for a scene of SH degree `sh_degree`.
+int attribute_dims(Attribute a, int sh_degree);
+// The attributes a scene of SH degree `degree` carries, in ID order.
+std::vector<Attribute> attributes_for_degree(int degree);
+
+// Stream IDs.
+inline constexpr std::uint16_t kLayoutStream = 1;
+inline constexpr std::uint16_t kPositionStream = 2;
+inline constexpr std::uint16_t codebook_stream(Attribute a) { return static_cast<std::uint16_t>(16 + 2 * static_cast<int>(a)); }
+inline constexpr std::uint16_t index_stream(Attribute a) { return static_cast<std::uint16_t>(17 + 2 * static_cast<int>(a)); }
+inline constexpr std::uint16_t transform_stream(Attribute a) { return static_cast<std::uint16_t>(48 + static_cast<int>(a)); }
+
+inline constexpr int kMaxCodebookSize = 65536;
+inline constexpr int kMinPositionBits = 1;
+inline constexpr int kMaxPositionBits = 21;  // three axes fill a 63-bit Morton code
+// Opacity codes are clamped into this range before the logit, so 0 and 1 stay finite.
+inline constexpr float kMinAlpha = 1e-7f;
+inline constexpr float kMaxAlpha = 1.0f - 1e-7f;
+// Transform entries beyond this are refused: with float16 codes (at most 65504) and at
+// most 45 values, v = mean + M u then stays far inside the float range.
+inline constexpr float kMaxTransformValue = 1e6f;
+
+struct SliceLayout {
+  int dims = 1;
+  int codebook_size = 1;
+  // Index bytes per Gaussian: one up to 256 codes, else two.
+  int index_bytes() const { return codebook_size <= 256 ? 1 : 2; }
+};
+
+struct AttributeLayout {
+  Attribute attribute = Attribute::kScale;
+  Transform transform = Transform::kNone;
+  std::vector<SliceLayout> slices;
+  int dims() const;
+};
+
+// The layout stream: everything the decoder needs besides the count.
+struct GaussianLayout {
+  int sh_degree = 0;
+  int position_bits = 16;
+  std::array<float, 3> bounds_min{0, 0, 0};
+  std::array<float, 3> bounds_max{0, 0, 0};
+  std::vector<AttributeLayout> attributes;  // exactly attributes_for_degree(sh_degree), in order
+
+  const AttributeLayout* find(Attribute a) const;
+};
+
+// Raw sizes of the streams for `count` Gaussians.
+std::uint64_t position_stream_bytes(const GaussianLayout& layout, std::uint64_t count);
+int position_delta_bytes(int position_bits);
+std::uint64_t codebook_stream_bytes(const AttributeLayout& attribute);
+std::uint64_t index_stream_bytes(const AttributeLayout& attribute, std::uint64_t count);
+std::uint64_t transform_stream_bytes(const AttributeLayout& attribute);
+// The layout stream is the one variable-size stream read before the others are known.
+inline constexpr std::uint64_t kMaxLayoutBytes = 4096;
+
+// Encodes the layout stream. The layout must be valid (check_layout).
+Bytes serialize_layout(const GaussianLayout& layout);
+// Decodes and checks a layout stream; any inconsistency is invalid_input.
+Result<GaussianLayout> parse_layout(const Bytes& bytes);
+// Checks a layout built in memory against the rules parse_layout enforces.
+Status check_layout(const GaussianLayout& layout);
+
+}  // namespace scenezip::codec

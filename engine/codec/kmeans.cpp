@@ -1,0 +1,235 @@
+#include "engine/codec/kmeans.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <numeric>
+
+#include "engine/codec/parallel.h"
+
+namespace scenezip::codec {
+
+namespace {
+
+// Vectors per parallel work item: fixed, so the split never depends on the thread count.
+constexpr std::size_t kChunk = 2048;
+// Centroids per tile and vectors per block in the nearest-centroid kernel: a block's
+// accumulators for one tile stay in L1 while the tile's centroid rows stream past.
+constexpr int kTile = 256;
+constexpr int kBlock = 4;
+
+// Centroids stored dimension-major (row j holds coordinate j of every centroid, padded
+// to a multiple of 8), so the inner loop runs over centroids and vectorises.
+struct Transposed {
+  std::vector<float> values;
+  int k = 0;
+  int padded = 0;
+};
+
+Transposed transpose(const float* centroids, int k, int dims) {
+  Transposed t;
+  t.k = k;
+  t.padded = (k + 7) / 8 * 8;
+  t.values.assign(static_cast<std::size_t>(t.padded) * dims, 0.0f);
+  for (int c = 0; c < k; ++c) {
+    for (int j = 0; j < dims; ++j) t.values[static_cast<std::size_t>(j) * t.padded + c] = centroids[c * dims + j];
+  }
+  return t;
+}
+
+void nearest_range(const float* data, std::size_t begin, std::size_t end, int dims, const Transposed& t,
+                   std::uint32_t* out, float* distances) {
+  const int tile = std::min(kTile, t.padded);
+  alignas(64) float acc[kBlock][kTile];
+  for (std::size_t i = begin; i < end; i += kBlock) {
+    const int m = static_cast<int>(std::min<std::size_t>(kBlock, end - i));
+    float best[kBlock];
+    std::uint32_t best_index[kBlock];
+    for (int p = 0; p < kBlock; ++p) {
+      best[p] = std::numeric_limits<float>::infinity();
+      best_index[p] = 0;
+    }
+    for (int start = 0; start < t.padded; start += tile) {
+      const int width = std::min(tile, t.padded - start);
+      for (int p = 0; p < m; ++p) std::fill_n(acc[p], width, 0.0f);
+      for (int j = 0; j < dims; ++j) {
+        const float* row = &t.values[static_cast<std::size_t>(j) * t.padded + start];
+        for (int p = 0; p < m; ++p) {
+          const float x = data[(i + p) * dims + j];
+          float* a = acc[p];
+          for (int c = 0; c < width; ++c) {
+            const float d = x - row[c];
+            a[c] += d * d;
+          }
+        }
+      }
+      const int real = std::min(width, t.k - start);
+      for (int p = 0; p < m; ++p) {
+        for (int c = 0; c < real; ++c) {
+          if (acc[p][c] < best[p]) {
+            best[p] = acc[p][c];
+            best_index[p] = static_cast<std::uint32_t>(start + c);
+          }
+        }
+      }
+    }
+    for (int p = 0; p < m; ++p) {
+      out[i + p] = best_index[p];
+      if (distances) distances[i + p] = best[p];
+    }
+  }
+}
+
+float squared_distance(const float* a, const float* b, int dims) {
+  float sum = 0.0f;
+  for (int j = 0; j < dims; ++j) {
+    const float d = a[j] - b[j];
+    sum += d * d;
+  }
+  return sum;
+}
+
+std::size_t chunks_of(std::size_t n) { return (n + kChunk - 1) / kChunk; }
+
+// Picks index i with probability weight[i] / total by one uniform draw and a scan in
+// index order (what a GPU prefix sum reproduces).
+std::size_t draw(const std::vector<double>& weight, double total, SplitMix64& rng) {
+  const double target = rng.uniform() * total;
+  double running = 0.0;
+  std::size_t last_positive = 0;
+  for (std::size_t i = 0; i < weight.size(); ++i) {
+    if (weight[i] <= 0.0) continue;
+    running += weight[i];
+    last_positive = i;
+    if (running > target) return i;
+  }
+  return last_positive;  // rounding left the target just past the sum
+}
+
+}  // namespace
+
+void assign_nearest(const float* data, std::size_t n, int dims, const float* centroids, int k, std::uint32_t* out,
+                    float* distances, int threads) {
+  if (n == 0 || k <= 0) return;
+  const Transposed t = transpose(centroids, k, dims);
+  parallel_chunks(chunks_of(n), resolve_threads(threads), [&](std::size_t c) {
+    nearest_range(data, c * kChunk, std::min(n, (c + 1) * kChunk), dims, t, out, distances);
+  });
+}
+
+KMeansResult train_kmeans(const float* data, std::size_t n, int dims, const float* weights,
+                          const KMeansOptions& options) {
+  KMeansResult result;
+  result.dims = dims;
+  if (n == 0 || dims <= 0 || options.k <= 0) return result;
+  const int threads = resolve_threads(options.threads);
+  SplitMix64 rng(options.seed);
+
+  // The training set: all vectors, or a seeded uniform subset kept in input order.
+  std::vector<std::size_t> picked;
+  if (options.max_samples > 0 && n > options.max_samples) {
+    std::vector<std::size_t> all(n);
+    std::iota(all.begin(), all.end(), std::size_t{0});
+    for (std::size_t i = 0; i < options.max_samples; ++i) std::swap(all[i], all[i + rng.below(n - i)]);
+    picked.assign(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(options.max_samples));
+    std::sort(picked.begin(), picked.end());
+  }
+  const std::size_t m = picked.empty() ? n : picked.size();
+  std::vector<float> train_copy;
+  const float* train = data;
+  std::vector<double> w(m, 1.0);
+  if (!picked.empty()) {
+    train_copy.resize(m * dims);
+    for (std::size_t i = 0; i < m; ++i) std::copy_n(data + picked[i] * dims, dims, &train_copy[i * dims]);
+    train = train_copy.data();
+  }
+  if (weights) {
+    double total = 0.0;
+    for (std::size_t i = 0; i < m; ++i) {
+      w[i] = std::max(0.0, static_cast<double>(weights[picked.empty() ? i : picked[i]]));
+      total += w[i];
+    }
+    if (!(total > 0.0)) std::fill(w.begin(), w.end(), 1.0);  // all-zero weights: fall back to plain k-means
+  }
+
+  // k-means++ seeding: each new centroid is a training vector drawn with probability
+  // proportional to weight times squared distance to the nearest centroid so far.
+  const int k_wanted = static_cast<int>(std::min<std::size_t>(options.k, m));
+  std::vector<float>& centroids = result.centroids;
+  centroids.reserve(static_cast<std::size_t>(k_wanted) * dims);
+  std::vector<float> nearest(m, std::numeric_limits<float>::infinity());
+  std::vector<double> mass(m);
+  double total_weight = std::accumulate(w.begin(), w.end(), 0.0);
+  std::size_t first = draw(w, total_weight, rng);
+  centroids.insert(centroids.end(), train + first * dims, train + (first + 1) * dims);
+  for (int c = 1; c <= k_wanted; ++c) {
+    const float* newest = &centroids[static_cast<std::size_t>(c - 1) * dims];
+    parallel_chunks(chunks_of(m), threads, [&](std::size_t chunk) {
+      const std::size_t end = std::min(m, (chunk + 1) * kChunk);
+      for (std::size_t i = chunk * kChunk; i < end; ++i) {
+        nearest[i] = std::min(nearest[i], squared_distance(train + i * dims, newest, dims));
+        mass[i] = w[i] * nearest[i];
+      }
+    });
+    if (c == k_wanted) break;
+    const double total = std::accumulate(mass.begin(), mass.end(), 0.0);
+    if (!(total > 0.0)) break;  // every vector already sits on a centroid
+    const std::size_t next = draw(mass, total, rng);
+    centroids.insert(centroids.end(), train + next * dims, train + (next + 1) * dims);
+  }
+  const int k = static_cast<int>(centroids.size() / dims);
+  result.k = k;
+
+  // Lloyd iterations.
+  std::vector<std::uint32_t> assignment(m), previous(m, UINT32_MAX);
+  std::vector<float> distance(m);
+  std::vector<double> sums(static_cast<std::size_t>(k) * dims);
+  std::vector<double> cluster_weight(k);
+  std::vector<std::size_t> cluster_size(k);
+  for (int iteration = 0; iteration < options.iterations; ++iteration) {
+    assign_nearest(train, m, dims, centroids.data(), k, assignment.data(), distance.data(), threads);
+    if (assignment == previous) break;  // the centroids already are the means of this assignment
+    previous = assignment;
+    std::fill(sums.begin(), sums.end(), 0.0);
+    std::fill(cluster_weight.begin(), cluster_weight.end(), 0.0);
+    std::fill(cluster_size.begin(), cluster_size.end(), 0);
+    for (std::size_t i = 0; i < m; ++i) {
+      const std::uint32_t a = assignment[i];
+      cluster_weight[a] += w[i];
+      ++cluster_size[a];
+      for (int j = 0; j < dims; ++j) sums[a * dims + j] += w[i] * train[i * dims + j];
+    }
+    std::vector<int> empty;
+    for (int c = 0; c < k; ++c) {
+      if (cluster_size[c] == 0) {
+        empty.push_back(c);
+      } else if (cluster_weight[c] > 0.0) {
+        for (int j = 0; j < dims; ++j) centroids[c * dims + j] = static_cast<float>(sums[c * dims + j] / cluster_weight[c]);
+      }
+      // A cluster of zero-weight vectors keeps its centroid.
+    }
+    if (!empty.empty()) {
+      // An empty cluster takes the vector worst served by its centroid, largest first.
+      std::vector<std::size_t> order(m);
+      std::iota(order.begin(), order.end(), std::size_t{0});
+      const std::size_t take = std::min(empty.size(), m);
+      std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(take), order.end(),
+                        [&](std::size_t a, std::size_t b) {
+                          const double da = w[a] * distance[a], db = w[b] * distance[b];
+                          return da != db ? da > db : a < b;
+                        });
+      for (std::size_t e = 0; e < take; ++e) {
+        std::copy_n(train + order[e] * dims, dims, &centroids[static_cast<std::size_t>(empty[e]) * dims]);
+      }
+    }
+    result.iterations = iteration + 1;
+  }
+  double inertia = 0.0;
+  assign_nearest(train, m, dims, centroids.data(), k, assignment.data(), distance.data(), threads);
+  for (std::size_t i = 0; i < m; ++i) inertia += w[i] * distance[i];
+  result.inertia = inertia;
+  return result;
+}
+
+}  // namespace scenezip::codec

@@ -1,0 +1,169 @@
+// `scenezip compress IN OUT.scz [--preset P] [--json]`: the codec's front door.
+#include <chrono>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "engine/codec/gaussian_encoder.h"
+#include "engine/codec/gaussian_layout.h"
+#include "formats/file_io.h"
+#include "formats/formats.h"
+#include "tools/command.h"
+
+namespace scenezip::cli {
+
+namespace {
+
+struct CompressOptions {
+  std::string input;
+  std::string output;
+  std::string preset = "balanced";
+  std::string settings_file;
+  int threads = 0;
+  bool json = false;
+};
+
+const char* codec_name(scz::Codec c) { return c == scz::Codec::kZstd ? "zstd" : "raw"; }
+
+std::string stream_name(std::uint16_t id) {
+  if (id == codec::kLayoutStream) return "layout";
+  if (id == codec::kPositionStream) return "positions";
+  for (int a = 0; a < codec::kAttributeCount; ++a) {
+    const auto attribute = static_cast<codec::Attribute>(a);
+    if (id == codec::codebook_stream(attribute)) return std::string(codec::attribute_name(attribute)) + " codebook";
+    if (id == codec::index_stream(attribute)) return std::string(codec::attribute_name(attribute)) + " indices";
+    if (id == codec::transform_stream(attribute)) return std::string(codec::attribute_name(attribute)) + " transform";
+  }
+  return "stream " + std::to_string(id);
+}
+
+Result<codec::GaussianCodecSettings> choose_settings(const CompressOptions& o) {
+  if (o.settings_file.empty()) return codec::preset_settings(o.preset);
+  Result<Bytes> read = read_file(o.settings_file);
+  if (!read.ok()) return read.status().with_context(o.settings_file);
+  const Bytes& text = *read;
+  auto settings = codec::settings_from_json(std::string(text.begin(), text.end()));
+  if (!settings.ok()) return settings.status().with_context(o.settings_file);
+  return settings;
+}
+
+Status run_compress(const CompressOptions& o) {
+  const auto start = std::chrono::steady_clock::now();
+  if (file_extension(o.output) != ".scz") {
+    return invalid_input(o.output + ": compress writes .scz files (use 'scenezip convert' for other formats)");
+  }
+  SCZ_ASSIGN_OR_RETURN(codec::GaussianCodecSettings settings, choose_settings(o));
+  settings.threads = o.threads;
+  FileFormat format = FileFormat::kUnknown;
+  Result<Scene> loaded = [&] {
+    Progress progress("reading " + o.input);
+    return load_scene(o.input, &format);
+  }();
+  if (!loaded.ok()) return loaded.status();
+  const GaussianCloud* cloud = loaded->gaussians();
+  if (!cloud) {
+    return unsupported(o.input + ": holds a " + scene_kind_name(loaded->kind()) +
+                       "; compressing meshes and point clouds is not implemented yet");
+  }
+  const std::uint64_t input_bytes = scene_bytes_on_disk(o.input);
+
+  codec::GaussianEncodeReport report;
+  std::optional<Progress> stage;
+  const auto encode_start = std::chrono::steady_clock::now();
+  auto encoded = codec::encode_gaussians(*cloud, settings, &report, [&](const std::string& name) {
+    stage.reset();
+    stage.emplace(name);
+  });
+  stage.reset();
+  if (!encoded.ok()) return encoded.status().with_context(o.input);
+  const double encode_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - encode_start).count();
+  {
+    Progress progress("writing " + o.output);
+    SCZ_RETURN_IF_ERROR(write_file_atomic(o.output, *encoded).with_context(o.output));
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const std::uint64_t output_bytes = encoded->size();
+  const double ratio = output_bytes ? static_cast<double>(input_bytes) / output_bytes : 0.0;
+  const double per_gaussian = report.count_out ? static_cast<double>(output_bytes) / report.count_out : 0.0;
+  const codec::PruneReport& p = report.prune;
+
+  nlohmann::ordered_json j;
+  j["input"] = o.input;
+  j["output"] = o.output;
+  j["input_format"] = format_name(format);
+  j["input_bytes"] = input_bytes;
+  j["output_bytes"] = output_bytes;
+  j["ratio"] = ratio;
+  j["bytes_per_gaussian"] = per_gaussian;
+  j["count_in"] = p.count_in;
+  j["count_out"] = report.count_out;
+  j["pruned"] = {{"non_finite", p.non_finite}, {"transparent", p.transparent}, {"tiny", p.tiny}};
+  j["sh_degree_in"] = p.sh_degree_in;
+  j["sh_degree_out"] = p.sh_degree_out;
+  j["sh_band_rms"] = p.band_rms;
+  j["seconds"] = seconds;
+  j["encode_seconds"] = encode_seconds;
+  j["position_step"] = report.position_step;
+  j["settings"] = nlohmann::ordered_json::parse(codec::settings_to_json(settings));
+  nlohmann::ordered_json attributes = nlohmann::json::array();
+  for (const auto& a : report.attributes) {
+    attributes.push_back(
+        {{"name", a.name}, {"codebook_sizes", a.codebook_sizes}, {"rms_error", a.rms_error}, {"seconds", a.seconds}});
+  }
+  j["attributes"] = attributes;
+  nlohmann::ordered_json streams = nlohmann::json::array();
+  for (const auto& s : report.streams) {
+    streams.push_back({{"id", s.id},
+                       {"name", stream_name(s.id)},
+                       {"codec", codec_name(s.codec)},
+                       {"raw_bytes", s.raw_size},
+                       {"stored_bytes", s.stored_size}});
+  }
+  j["streams"] = streams;
+  if (o.json) {
+    std::printf("%s\n", j.dump().c_str());
+    return Status::Ok();
+  }
+  std::printf("input:    %s (%s, %zu Gaussians, SH degree %d), %llu bytes\n", o.input.c_str(), format_name(format),
+              p.count_in, p.sh_degree_in, static_cast<unsigned long long>(input_bytes));
+  std::printf("output:   %s, %llu bytes (%.2f per Gaussian)\n", o.output.c_str(),
+              static_cast<unsigned long long>(output_bytes), per_gaussian);
+  std::printf("ratio:    %.2fx\n", ratio);
+  std::printf("count:    %zu -> %zu (pruned %zu non-finite, %zu transparent, %zu tiny), SH degree %d -> %d\n",
+              p.count_in, report.count_out, p.non_finite, p.transparent, p.tiny, p.sh_degree_in, p.sh_degree_out);
+  std::printf("time:     %.2f s (encoding %.2f s)\n", seconds, encode_seconds);
+  std::printf("streams:\n");
+  for (const auto& s : report.streams) {
+    std::printf("  %-18s %-4s %10llu -> %10llu bytes (%.2f per Gaussian)\n", stream_name(s.id).c_str(),
+                codec_name(s.codec), static_cast<unsigned long long>(s.raw_size),
+                static_cast<unsigned long long>(s.stored_size),
+                report.count_out ? static_cast<double>(s.stored_size) / report.count_out : 0.0);
+  }
+  std::printf("quantization RMS error: position step %.3g", report.position_step);
+  for (const auto& a : report.attributes) std::printf(", %s %.3g", a.name.c_str(), a.rms_error);
+  std::printf("\nsettings: %s\n", codec::settings_to_json(settings).c_str());
+  return Status::Ok();
+}
+
+}  // namespace
+
+void add_compress(CLI::App& app, Runner& run) {
+  auto options = std::make_shared<CompressOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "compress",
+      "Compress a Gaussian scene to .scz: prune, Morton-ordered quantized positions, k-means codebooks per "
+      "attribute slice (sub-vector quantization), zstd. The settings used are printed and stored in the file.");
+  cmd->add_option("input", options->input, "Gaussian scene to read (.ply .splat .spz .sog .compressed.ply)")
+      ->required();
+  cmd->add_option("output", options->output, "The .scz file to write (written whole or not at all)")->required();
+  cmd->add_option("--preset", options->preset, "Parameter set: high, balanced (default) or small")
+      ->check(CLI::IsMember(codec::preset_names()));
+  cmd->add_option("--settings", options->settings_file,
+                  "JSON settings file instead of a preset (the format compress --json prints under 'settings')");
+  cmd->add_option("--threads", options->threads, "Threads for k-means and compression (default: all)")
+      ->check(CLI::Range(0, 256));
+  cmd->add_flag("--json", options->json, "Print one JSON object instead of text");
+  cmd->callback([options, &run] { run = [options] { return run_compress(*options); }; });
+}
+
+}  // namespace scenezip::cli
