@@ -18,6 +18,9 @@ struct MeshCase {
   int width, height, views;
 };
 
+// Failures name the file rather than dumping the struct's bytes.
+void PrintTo(const MeshCase& c, std::ostream* os) { *os << c.file; }
+
 // Pixels whose colour differs from the background.
 std::size_t drawn_pixels(const Image& image, const std::array<float, 3>& background) {
   std::size_t n = 0;

@@ -17,6 +17,9 @@ struct PointCase {
   int point_size;  // 0: the default for the height
 };
 
+// Failures name the file rather than dumping the struct's bytes.
+void PrintTo(const PointCase& c, std::ostream* os) { *os << c.file; }
+
 std::size_t drawn_pixels(const Image& image, const std::array<float, 3>& background) {
   std::size_t n = 0;
   for (std::size_t i = 0; i < image.rgb.size() / 3; ++i) {
