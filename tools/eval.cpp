@@ -17,6 +17,7 @@ struct EvalOptions {
   int width = 512;
   int height = 512;
   std::string background = "1,1,1";
+  std::string up = "auto";
   bool json = false;
 };
 
@@ -34,7 +35,7 @@ Status run_eval(const EvalOptions& o) {
                          scene_kind_name(reference.kind()));
   }
   // The reference's bounds place the cameras, so both scenes are seen from the same views.
-  const Orbit orbit = scene_orbit(reference);
+  SCZ_ASSIGN_OR_RETURN(const Orbit orbit, scene_orbit(reference, o.up));
   SCZ_ASSIGN_OR_RETURN(auto context, gpu::Context::create());
   SCZ_ASSIGN_OR_RETURN(auto reference_renderer, SceneRenderer::create(reference, *context));
   SCZ_ASSIGN_OR_RETURN(auto candidate_renderer, SceneRenderer::create(candidate, *context));
@@ -94,6 +95,7 @@ void add_eval(CLI::App& app, Runner& run) {
   cmd->add_option("--views", o->views, "Orbit views to average over (default 8)");
   cmd->add_option("--width", o->width, "Image width (default 512)");
   cmd->add_option("--height", o->height, "Image height (default 512)");
+  cmd->add_option("--up", o->up, kUpHelp);
   cmd->add_option("--background", o->background, "Background colour r,g,b in [0,1] (default 1,1,1)");
   cmd->add_flag("--json", o->json, "Print one JSON object");
   cmd->callback([o, &run] { run = [o] { return run_eval(*o); }; });

@@ -18,6 +18,7 @@ struct RenderOptions {
   std::string view = "0/1";
   std::string camera;
   std::string background = "1,1,1";
+  std::string up = "auto";
   std::string save_camera;
 };
 
@@ -29,7 +30,8 @@ Status run_render(const RenderOptions& o) {
   }();
   if (!loaded.ok()) return loaded.status();
   const Scene& scene = *loaded;
-  SCZ_ASSIGN_OR_RETURN(Camera camera, choose_camera(o.view, o.camera, scene_orbit(scene), o.width, o.height));
+  SCZ_ASSIGN_OR_RETURN(const Orbit orbit, scene_orbit(scene, o.up));
+  SCZ_ASSIGN_OR_RETURN(Camera camera, choose_camera(o.view, o.camera, orbit, o.width, o.height));
   SCZ_ASSIGN_OR_RETURN(auto context, gpu::Context::create());
   SCZ_ASSIGN_OR_RETURN(auto renderer, SceneRenderer::create(scene, *context));
   Result<Image> image = [&] {
@@ -61,6 +63,7 @@ void add_render(CLI::App& app, Runner& run) {
                   "above it (up is -y for Gaussians and points, +y for meshes) (default 0/1)");
   cmd->add_option("--camera", o->camera,
                   "Camera FILE:INDEX from an INRIA cameras.json or NeRF transforms.json (overrides --view)");
+  cmd->add_option("--up", o->up, kUpHelp);
   cmd->add_option("--background", o->background, "Background colour r,g,b in [0,1] (default 1,1,1)");
   cmd->add_option("--save-camera", o->save_camera,
                   "Also write the camera used as an INRIA cameras.json file, for rendering the same view elsewhere");

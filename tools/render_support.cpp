@@ -36,10 +36,15 @@ Status parse_view(const std::string& text, int* index, int* count) {
   return Status::Ok();
 }
 
-Orbit scene_orbit(const Scene& scene) {
-  if (const GaussianCloud* cloud = scene.gaussians()) return {robust_bounds(cloud->positions), false};
-  if (const Mesh* mesh = scene.mesh()) return {robust_bounds(mesh->positions), true};
-  return {robust_bounds(scene.points()->positions), false};
+Result<Orbit> scene_orbit(const Scene& scene, const std::string& up) {
+  Orbit orbit;
+  if (const GaussianCloud* cloud = scene.gaussians()) orbit = {robust_bounds(cloud->positions), false};
+  else if (const Mesh* mesh = scene.mesh()) orbit = {robust_bounds(mesh->positions), true};
+  else orbit = {robust_bounds(scene.points()->positions), false};
+  if (up == "-y") orbit.y_up = false;
+  else if (up == "+y") orbit.y_up = true;
+  else if (up != "auto") return invalid_input("--up takes auto, -y or +y, got '" + up + "'");
+  return orbit;
 }
 
 Camera orbit_view(const Orbit& orbit, int index, int count, int width, int height) {

@@ -26,7 +26,12 @@ struct Orbit {
   Bounds bounds;
   bool y_up = false;
 };
-Orbit scene_orbit(const Scene& scene);
+// `up` is "auto" (the per-kind default above), "-y" (every kind on orbit_camera's rule)
+// or "+y"; anything else is an error.
+Result<Orbit> scene_orbit(const Scene& scene, const std::string& up = "auto");
+inline constexpr const char* kUpHelp =
+    "Up axis of orbit views: auto (+y for meshes, as glTF specifies; -y for Gaussians and points, as "
+    "COLMAP-trained scenes have), -y or +y (default auto)";
 
 // Camera `index` of `count` on the orbit: orbit_camera's, mirrored through y when y_up.
 Camera orbit_view(const Orbit& orbit, int index, int count, int width, int height);

@@ -46,7 +46,7 @@ TEST(RenderCli, RejectsBadOptions) {
   test::ScratchDir dir;
   const std::string png = dir.file("x.png");
   for (const char* bad : {"--view 3/3", "--view abc", "--width 0", "--background 1,2,3", "--background 1,1",
-                          "--camera nofile.json"}) {
+                          "--camera nofile.json", "--up z"}) {
     auto r = run_scenezip("render " + kDemo + " --out " + png + " " + bad);
     EXPECT_EQ(r.exit_code, 2) << bad << ": " << r.err;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << bad << ": " << r.err;
