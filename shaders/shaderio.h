@@ -64,7 +64,8 @@ struct FrameParams {
   uint sh_coeffs;        // coefficients per channel stored in the SH buffer
   uint instance_capacity;
   uint groups_x;         // preprocess workgroups along x (2D tiling past the limit)
-  uint pad0, pad1, pad2;
+  uint use_underlay;     // 1: blend over an opaque frame (colour + depth) instead of the background
+  uint pad1, pad2;
 };
 
 // A projected Gaussian, what the rasterizer reads (48 bytes).

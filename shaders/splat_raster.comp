@@ -13,11 +13,15 @@ layout(std430, binding = 1) readonly buffer Ranges { uvec2 ranges[]; };
 layout(std430, binding = 2) readonly buffer Values { uint values[]; };
 layout(std430, binding = 3) readonly buffer Splats { Splat2D splats[]; };
 layout(std430, binding = 4) writeonly buffer Image { vec4 image[]; };
+// An opaque frame drawn first (meshes, points): splats behind its surface are hidden and
+// its colour shows through what the splats leave transparent.
+layout(std430, binding = 5) readonly buffer UnderlayColor { vec4 underlay_color[]; };
+layout(std430, binding = 6) readonly buffer UnderlayDepth { float underlay_depth[]; };
 
 const uint kBatch = kTileSize * kTileSize;
 shared vec4 batch_mean_opacity[kBatch];  // mean x, mean y, opacity, power cutoff
 shared vec4 batch_conic[kBatch];         // -conic_a / 2, -conic_b, -conic_c / 2
-shared vec4 batch_color[kBatch];
+shared vec4 batch_color[kBatch];         // rgb, depth
 shared uint done_count;
 
 void main() {
@@ -28,6 +32,13 @@ void main() {
   const vec2 pixf = vec2(pixel) + 0.5;
 
   const uvec2 range = ranges[tile.y * params.tiles_x + tile.x];
+  vec3 under = vec3(params.background[0], params.background[1], params.background[2]);
+  float opaque_depth = 3.0e38;
+  if (params.use_underlay != 0 && inside) {
+    const uint p = pixel.y * params.width + pixel.x;
+    under = underlay_color[p].rgb;
+    opaque_depth = underlay_depth[p];
+  }
   bool done = !inside;
   float T = 1.0;
   vec3 C = vec3(0.0);
@@ -44,12 +55,17 @@ void main() {
       const float cutoff = -log(255.0 * s.opacity) - 1e-3;
       batch_mean_opacity[tid] = vec4(s.mean_x, s.mean_y, s.opacity, cutoff);
       batch_conic[tid] = vec4(-0.5 * s.conic_a, -s.conic_b, -0.5 * s.conic_c, 0.0);
-      batch_color[tid] = vec4(s.r, s.g, s.b, 0.0);
+      batch_color[tid] = vec4(s.r, s.g, s.b, s.depth);
     }
     barrier();
     if (done_count == kBatch) break;  // every pixel of the tile is saturated
     const uint batch_size = min(kBatch, range.y - start);
     for (uint j = 0; j < batch_size && !done; ++j) {
+      // Splats come front to back: the first one behind the surface ends the pixel.
+      if (batch_color[j].w >= opaque_depth) {
+        done = true;
+        break;
+      }
       const vec4 mo = batch_mean_opacity[j];
       const vec4 co = batch_conic[j];
       const vec2 d = mo.xy - pixf;
@@ -67,5 +83,5 @@ void main() {
     }
     barrier();
   }
-  if (inside) image[pixel.y * params.width + pixel.x] = vec4(C + T * vec3(params.background[0], params.background[1], params.background[2]), 1.0 - T);
+  if (inside) image[pixel.y * params.width + pixel.x] = vec4(C + T * under, 1.0 - T);
 }

@@ -19,6 +19,7 @@ struct RenderOptions {
   std::string camera;
   std::string background = "1,1,1";
   std::string up = "auto";
+  std::string with;
   std::string save_camera;
 };
 
@@ -34,6 +35,14 @@ Status run_render(const RenderOptions& o) {
   SCZ_ASSIGN_OR_RETURN(Camera camera, choose_camera(o.view, o.camera, orbit, o.width, o.height));
   SCZ_ASSIGN_OR_RETURN(auto context, gpu::Context::create());
   SCZ_ASSIGN_OR_RETURN(auto renderer, SceneRenderer::create(scene, *context));
+  if (!o.with.empty()) {
+    Result<Scene> other = [&] {
+      Progress progress("reading " + o.with);
+      return load_scene(o.with);
+    }();
+    if (!other.ok()) return other.status();
+    SCZ_RETURN_IF_ERROR(renderer->add_scene(*other, *context).with_context(o.with));
+  }
   Result<Image> image = [&] {
     Progress progress("rendering");
     return renderer->render(camera, background);
@@ -63,6 +72,9 @@ void add_render(CLI::App& app, Runner& run) {
                   "above it (up is -y for Gaussians and points, +y for meshes) (default 0/1)");
   cmd->add_option("--camera", o->camera,
                   "Camera FILE:INDEX from an INRIA cameras.json or NeRF transforms.json (overrides --view)");
+  cmd->add_option("--with", o->with,
+                  "A second scene in the same world: Gaussians with a mesh or point cloud, the Gaussians "
+                  "composited over the opaque one with depth (the cameras follow SCENE)");
   cmd->add_option("--up", o->up, kUpHelp);
   cmd->add_option("--background", o->background, "Background colour r,g,b in [0,1] (default 1,1,1)");
   cmd->add_option("--save-camera", o->save_camera,

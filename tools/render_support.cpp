@@ -94,7 +94,22 @@ Result<std::unique_ptr<SceneRenderer>> SceneRenderer::create(const Scene& scene,
   return renderer;
 }
 
+Status SceneRenderer::add_scene(const Scene& scene, gpu::Context& context) {
+  const bool adds_gaussians = scene.gaussians() != nullptr;
+  if (adds_gaussians == (splats_ != nullptr)) {
+    return invalid_input("two scenes combine only as Gaussians over a mesh or point cloud");
+  }
+  SCZ_ASSIGN_OR_RETURN(auto other, create(scene, context));
+  if (adds_gaussians) splats_ = std::move(other->splats_);
+  else geometry_ = std::move(other->geometry_);
+  return Status::Ok();
+}
+
 Result<Image> SceneRenderer::render(const Camera& camera, const std::array<float, 3>& background) {
+  if (splats_ && geometry_) {
+    SCZ_RETURN_IF_ERROR(geometry_->draw(camera, background));
+    splats_->set_underlay(&geometry_->image_buffer(), &geometry_->depth_buffer());
+  }
   if (splats_) return splats_->render(camera, background);
   return geometry_->render(camera, background);
 }

@@ -45,6 +45,10 @@ Result<Camera> choose_camera(const std::string& view, const std::string& camera_
 class SceneRenderer {
  public:
   static Result<std::unique_ptr<SceneRenderer>> create(const Scene& scene, gpu::Context& context);
+  // Adds a second scene: one of the two must be Gaussians, the other a mesh or points.
+  // The opaque one is drawn first and the Gaussians blend over it, hidden behind its
+  // surfaces (depth-aware).
+  Status add_scene(const Scene& scene, gpu::Context& context);
   Result<Image> render(const Camera& camera, const std::array<float, 3>& background);
   gpu::SplatRenderer* splats() { return splats_.get(); }
   gpu::GeometryRenderer* geometry() { return geometry_.get(); }

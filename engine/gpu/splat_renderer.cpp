@@ -60,7 +60,7 @@ Status SplatRenderer::init(const GaussianCloud& cloud) {
   SCZ_RETURN_IF_ERROR(make(splat_emit_spirv(), 8, 0, &emit_));
   SCZ_RETURN_IF_ERROR(make(radix_scatter_spirv(), 9, sizeof(io::RadixPush), &scatter_));
   SCZ_RETURN_IF_ERROR(make(splat_tile_ranges_spirv(), 3, 0, &ranges_));
-  SCZ_RETURN_IF_ERROR(make(splat_raster_spirv(), 5, 0, &raster_));
+  SCZ_RETURN_IF_ERROR(make(splat_raster_spirv(), 7, 0, &raster_));
 
   const std::size_t n = cloud.count;
   SCZ_ASSIGN_OR_RETURN(params_, context_.create_buffer(sizeof(io::FrameParams), true));
@@ -232,7 +232,11 @@ Status SplatRenderer::record() {
   SCZ_RETURN_IF_ERROR(bind(ranges_, {&counters_, &keys_tile_[cur], &tile_ranges_}, nullptr));
   vkCmdDispatchIndirect(cmd, counters_.handle(), io::kCounterInstanceArgs * sizeof(std::uint32_t));
   Context::compute_barrier(cmd);
-  SCZ_RETURN_IF_ERROR(bind(raster_, {&params_, &tile_ranges_, &values_[cur], &splats_, &image_}, nullptr));
+  const bool underlay = underlay_color_ && underlay_depth_;
+  SCZ_RETURN_IF_ERROR(bind(raster_,
+                           {&params_, &tile_ranges_, &values_[cur], &splats_, &image_,
+                            underlay ? underlay_color_ : &dummy_, underlay ? underlay_depth_ : &dummy_},
+                           nullptr));
   vkCmdDispatch(cmd, tiles_x_, tiles_y_, 1);
   Context::compute_barrier(cmd);
   stamp(5);
@@ -240,10 +244,22 @@ Status SplatRenderer::record() {
   return Status::Ok();
 }
 
+void SplatRenderer::set_underlay(const Buffer* color, const Buffer* depth) {
+  if (color == underlay_color_ && depth == underlay_depth_) return;
+  underlay_color_ = color;
+  underlay_depth_ = depth;
+  release_recording();  // the raster's bindings change: record the frame again
+}
+
 Status SplatRenderer::prepare(const Camera& camera, const std::array<float, 3>& background) {
   if (camera.width <= 0 || camera.height <= 0 || camera.width > 16384 || camera.height > 16384) {
     return invalid_input("image size " + std::to_string(camera.width) + "x" + std::to_string(camera.height) +
                          " is outside 1..16384");
+  }
+  const VkDeviceSize pixels = static_cast<VkDeviceSize>(camera.width) * camera.height;
+  if (underlay_color_ && underlay_depth_ &&
+      (underlay_color_->size() < pixels * 4 * sizeof(float) || underlay_depth_->size() < pixels * sizeof(float))) {
+    return internal_error("the opaque frame under the splats is smaller than the image");
   }
   if (camera.width != width_ || camera.height != height_ || !commands_) {
     // A first guess of tile instances per Gaussian; run_frame grows it when exceeded.
@@ -271,6 +287,7 @@ Status SplatRenderer::prepare(const Camera& camera, const std::array<float, 3>& 
   p.sh_degree = sh_degree_;
   p.sh_coeffs = sh_coeffs_per_channel(sh_degree_);
   p.instance_capacity = static_cast<std::uint32_t>(capacity_);
+  p.use_underlay = underlay_color_ && underlay_depth_ ? 1u : 0u;
   std::uint32_t gy = 1;
   context_.tile_groups(ceil_div(count_, io::kSplatWorkgroupSize), &p.groups_x, &gy);
   std::memcpy(params_.mapped(), &p, sizeof(p));

@@ -38,6 +38,10 @@ class SplatRenderer {
 
   // Renders one frame and reads the image back.
   Result<Image> render(const Camera& camera, const std::array<float, 3>& background);
+  // Blends the following frames over an opaque frame of the same size already on the
+  // GPU (per pixel: colour vec4, camera-z depth float, as GeometryRenderer leaves them)
+  // instead of the plain background; null buffers go back to the background.
+  void set_underlay(const Buffer* color, const Buffer* depth);
   // Renders one frame without reading the image back; returns its GPU stage times.
   Result<SplatTimings> render_timed(const Camera& camera, const std::array<float, 3>& background);
   // Counts of the last frame.
@@ -67,7 +71,9 @@ class SplatRenderer {
 
   int width_ = 0, height_ = 0, tiles_x_ = 0, tiles_y_ = 0;
   std::size_t capacity_ = 0;
-  int final_buffer_ = 0;  // which of the ping-pong buffers holds the sorted result
+  int final_buffer_ = 0;
+  const Buffer* underlay_color_ = nullptr;
+  const Buffer* underlay_depth_ = nullptr;  // which of the ping-pong buffers holds the sorted result
   VkCommandBuffer commands_ = VK_NULL_HANDLE;
   std::vector<VkDescriptorSet> sets_;
   VkQueryPool timestamps_ = VK_NULL_HANDLE;

@@ -160,7 +160,9 @@ bool project_gaussian(const GaussianCloud& cloud, std::size_t i, const Camera& c
 }
 
 Image render_gaussians_reference(const GaussianCloud& cloud, const Camera& camera,
-                                 const std::array<float, 3>& background, SplatStats* stats) {
+                                 const std::array<float, 3>& background, SplatStats* stats,
+                                 const Image* underlay_color, const std::vector<float>* underlay_depth) {
+  const bool underlay = underlay_color && underlay_depth;
   const int tile = static_cast<int>(shaderio::kTileSize);
   const int tiles_x = (camera.width + tile - 1) / tile;
   const int tiles_y = (camera.height + tile - 1) / tile;
@@ -192,8 +194,11 @@ Image render_gaussians_reference(const GaussianCloud& cloud, const Camera& camer
       const float fx = px + 0.5f, fy = py + 0.5f;
       float T = 1.0f;
       float C[3] = {0, 0, 0};
+      const std::size_t pixel = static_cast<std::size_t>(py) * camera.width + px;
+      const float opaque_depth = underlay ? (*underlay_depth)[pixel] : 3.0e38f;
       for (std::size_t k = begin; k < end; ++k) {
         const shaderio::Splat2D& s = splats[std::get<2>(instances[k])];
+        if (s.depth >= opaque_depth) break;  // front to back: the rest are hidden too
         const float dx = s.mean_x - fx, dy = s.mean_y - fy;
         const float power = -0.5f * (s.conic_a * dx * dx + s.conic_c * dy * dy) - s.conic_b * dx * dy;
         if (power > 0.0f) continue;
@@ -207,7 +212,9 @@ Image render_gaussians_reference(const GaussianCloud& cloud, const Camera& camer
         T = next_T;
       }
       float* out = &image.rgb[3 * (static_cast<std::size_t>(py) * camera.width + px)];
-      for (int ch = 0; ch < 3; ++ch) out[ch] = C[ch] + T * background[ch];
+      for (int ch = 0; ch < 3; ++ch) {
+        out[ch] = C[ch] + T * (underlay ? underlay_color->rgb[3 * pixel + ch] : background[ch]);
+      }
     }
   }
   if (stats) *stats = {visible, instances.size()};

@@ -26,7 +26,11 @@ bool project_gaussian(const GaussianCloud& cloud, std::size_t i, const Camera& c
 // (twin of tile_touched in shaders/splat_tiles.glsl).
 bool tile_touched(const shaderio::Splat2D& splat, int tx, int ty, int width, int height);
 
+// With `underlay_color`/`underlay_depth` (an opaque frame of the camera's size: RGB
+// image, camera-z depth per pixel), splats behind its surface are hidden and its colour
+// replaces the background.
 Image render_gaussians_reference(const GaussianCloud& cloud, const Camera& camera,
-                                 const std::array<float, 3>& background, SplatStats* stats = nullptr);
+                                 const std::array<float, 3>& background, SplatStats* stats = nullptr,
+                                 const Image* underlay_color = nullptr, const std::vector<float>* underlay_depth = nullptr);
 
 }  // namespace scenezip
