@@ -163,6 +163,10 @@ QuantizedAttribute quantize_attribute(Attribute a, const GaussianCloud& cloud, c
     for (std::size_t i = 0; i < n; ++i) std::copy_n(&vectors[i * dims + offset], d, &slice[i * d]);
     KMeansOptions options;
     options.k = slices[si].second;
+    if (s.min_gaussians_per_code > 0) {
+      const std::size_t cap = std::max<std::size_t>(16, n / static_cast<std::size_t>(s.min_gaussians_per_code));
+      options.k = static_cast<int>(std::min<std::size_t>(options.k, cap));
+    }
     options.iterations = s.kmeans_iterations;
     options.max_samples = static_cast<std::size_t>(s.kmeans_samples);
     // A different stream of random choices per slice, all fixed by the one seed.
@@ -174,14 +178,25 @@ QuantizedAttribute quantize_attribute(Attribute a, const GaussianCloud& cloud, c
       km.centroids.assign(d, 0.0f);
     }
     // Assign against the float16 values the decoder will see, not the float32 ones.
-    Bytes& book = out.codebook;
-    for (float& c : km.centroids) {
-      const std::uint16_t h = float_to_half(c);
-      c = half_to_float(h);
-      book.push_back(static_cast<std::uint8_t>(h));
-      book.push_back(static_cast<std::uint8_t>(h >> 8));
-    }
+    for (float& c : km.centroids) c = half_to_float(float_to_half(c));
     assign_nearest(slice.data(), n, d, km.centroids.data(), km.k, index.data(), distance.data(), s.threads);
+    // Most used codes first: the high bytes of two-byte indices then cluster near zero,
+    // which zstd's entropy stage turns into fewer bits.
+    std::vector<std::size_t> uses(km.k, 0);
+    for (std::size_t i = 0; i < n; ++i) ++uses[index[i]];
+    std::vector<std::uint32_t> by_use(km.k), rank(km.k);
+    for (int c = 0; c < km.k; ++c) by_use[c] = static_cast<std::uint32_t>(c);
+    std::stable_sort(by_use.begin(), by_use.end(), [&](std::uint32_t a, std::uint32_t b) { return uses[a] > uses[b]; });
+    for (int r = 0; r < km.k; ++r) rank[by_use[r]] = static_cast<std::uint32_t>(r);
+    for (std::size_t i = 0; i < n; ++i) index[i] = rank[index[i]];
+    Bytes& book = out.codebook;
+    for (int r = 0; r < km.k; ++r) {
+      for (int j = 0; j < d; ++j) {
+        const std::uint16_t h = float_to_half(km.centroids[static_cast<std::size_t>(by_use[r]) * d + j]);
+        book.push_back(static_cast<std::uint8_t>(h));
+        book.push_back(static_cast<std::uint8_t>(h >> 8));
+      }
+    }
     const SliceLayout layout{d, km.k};
     const std::size_t at = out.indices.size();
     out.indices.resize(at + n * layout.index_bytes());

@@ -78,6 +78,7 @@ std::string settings_to_json(const GaussianCodecSettings& s, int indent) {
   j["sh"] = quantizer_json(s.sh);
   j["kmeans"] = {{"iterations", s.kmeans_iterations},
                  {"samples", s.kmeans_samples},
+                 {"min_gaussians_per_code", s.min_gaussians_per_code},
                  {"seed", s.seed},
                  {"weighting", s.weighting}};
   j["zstd_level"] = s.zstd_level;
@@ -110,6 +111,7 @@ Result<GaussianCodecSettings> settings_from_json(const std::string& text) {
     const auto& kmeans = j.at("kmeans");
     s.kmeans_iterations = kmeans.at("iterations").get<int>();
     s.kmeans_samples = kmeans.at("samples").get<std::uint64_t>();
+    s.min_gaussians_per_code = kmeans.at("min_gaussians_per_code").get<int>();
     s.seed = kmeans.at("seed").get<std::uint64_t>();
     s.weighting = kmeans.at("weighting").get<std::string>();
     s.zstd_level = j.at("zstd_level").get<int>();
@@ -155,6 +157,7 @@ Status check_settings(const GaussianCodecSettings& s) {
     }
   }
   if (s.kmeans_iterations < 0 || s.kmeans_iterations > 1000) return invalid_input("k-means iterations must be in 0..1000");
+  if (s.min_gaussians_per_code < 0) return invalid_input("min_gaussians_per_code must be >= 0");
   if (s.weighting != "uniform" && s.weighting != "opacity" && s.weighting != "opacity_area") {
     return invalid_input("weighting must be uniform, opacity or opacity_area");
   }

@@ -47,6 +47,9 @@ struct GaussianCodecSettings {
   // k-means.
   int kmeans_iterations = 10;
   std::uint64_t kmeans_samples = 65536;  // training subset per codebook (0: every Gaussian)
+  // Codebooks shrink to at most (Gaussians / this) codes, so a small scene does not pay
+  // for a codebook larger than its index savings (0: no cap).
+  int min_gaussians_per_code = 16;
   std::uint64_t seed = 1;
   // How much each Gaussian pulls on the codebooks: "uniform", "opacity", or
   // "opacity_area" (opacity times the square root of its largest cross-section).

@@ -1,0 +1,155 @@
+// `scenezip compress` and `scenezip decompress` from the outside: exit codes, outputs
+// written whole or not at all, --json keys, and .scz read back by info.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "engine/codec/gaussian_encoder.h"
+#include "formats/formats.h"
+#include "tests/codec/synthetic_cloud.h"
+#include "tests/test_support.h"
+
+namespace scenezip {
+namespace {
+
+using test::run_scenezip;
+
+std::size_t files_in(const std::filesystem::path& dir) {
+  return static_cast<std::size_t>(std::distance(std::filesystem::directory_iterator(dir), {}));
+}
+
+// One line on stderr naming the file, exit code 2.
+void expect_clean_failure(const test::CommandResult& r, const std::string& file) {
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find(file), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+}
+
+// A small scene of our own, so these tests need no shared data.
+std::string write_synthetic(const test::ScratchDir& dir) {
+  const std::string path = dir.file("synthetic.ply");
+  EXPECT_TRUE(save_scene(Scene{test::synthetic_cloud(1500, 2, 31)}, path).ok());
+  return path;
+}
+
+TEST(CompressCli, HelpListsTheSubcommands) {
+  auto r = run_scenezip("--help");
+  EXPECT_NE(r.out.find("compress"), std::string::npos);
+  EXPECT_NE(r.out.find("decompress"), std::string::npos);
+  EXPECT_EQ(run_scenezip("compress --help").exit_code, 0);
+  EXPECT_EQ(run_scenezip("decompress --help").exit_code, 0);
+}
+
+TEST(CompressCli, CompressJsonThenDecompressAndInfo) {
+  test::ScratchDir dir;
+  const std::string in = write_synthetic(dir);
+  const std::string scz = dir.file("out.scz");
+  auto r = run_scenezip("compress " + in + " " + scz + " --preset small --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  for (const char* key : {"input_bytes", "output_bytes", "ratio", "count_in", "count_out", "seconds", "settings"}) {
+    EXPECT_TRUE(j.contains(key)) << key;
+  }
+  EXPECT_EQ(j["count_in"], 1500);
+  EXPECT_LE(j["count_out"].get<int>(), 1500);
+  EXPECT_EQ(j["output_bytes"].get<std::uint64_t>(), std::filesystem::file_size(scz));
+  EXPECT_EQ(j["input_bytes"].get<std::uint64_t>(), std::filesystem::file_size(in));
+  EXPECT_NEAR(j["ratio"].get<double>(), j["input_bytes"].get<double>() / j["output_bytes"].get<double>(), 1e-9);
+  EXPECT_EQ(j["settings"]["preset"], "small");
+  EXPECT_GT(j["ratio"].get<double>(), 3.0);
+
+  auto info = run_scenezip("info --json " + scz);
+  ASSERT_EQ(info.exit_code, 0) << info.err;
+  const auto ij = nlohmann::json::parse(info.out);
+  EXPECT_EQ(ij["format"], "scz");
+  EXPECT_EQ(ij["count"], j["count_out"]);
+  EXPECT_EQ(ij["sh_degree"], 2);
+
+  for (const char* ext : {".ply", ".spz", ".splat"}) {
+    const std::string out = dir.file(std::string("back") + ext);
+    auto d = run_scenezip("decompress " + scz + " " + out);
+    ASSERT_EQ(d.exit_code, 0) << d.err;
+    EXPECT_NE(d.out.find("\"preset\":\"small\""), std::string::npos) << d.out;  // the stored settings
+    auto back = load_scene(out);
+    ASSERT_TRUE(back.ok()) << back.status().message();
+    EXPECT_EQ(back->primitive_count(), j["count_out"].get<std::size_t>());
+  }
+}
+
+TEST(CompressCli, TextOutputPrintsSizesAndSettings) {
+  test::ScratchDir dir;
+  const std::string in = write_synthetic(dir);
+  auto r = run_scenezip("compress " + in + " " + dir.file("a.scz") + " --threads 1");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* word : {"input:", "output:", "ratio:", "count:", "time:", "settings:", "\"preset\":\"balanced\""}) {
+    EXPECT_NE(r.out.find(word), std::string::npos) << word << "\n" << r.out;
+  }
+}
+
+TEST(CompressCli, SettingsFileReproducesAPreset) {
+  test::ScratchDir dir;
+  const std::string in = write_synthetic(dir);
+  auto first = run_scenezip("compress " + in + " " + dir.file("a.scz") + " --preset small --json");
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  const std::string settings = dir.file("settings.json");
+  std::ofstream(settings) << nlohmann::json::parse(first.out)["settings"].dump();
+  auto second = run_scenezip("compress " + in + " " + dir.file("b.scz") + " --settings " + settings);
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_EQ(*read_file(dir.file("a.scz")), *read_file(dir.file("b.scz")));
+  std::ofstream(settings) << "{\"codec\":\"gaussians\"}";
+  expect_clean_failure(run_scenezip("compress " + in + " " + dir.file("c.scz") + " --settings " + settings), settings);
+}
+
+TEST(CompressCli, FailuresExitTwoAndLeaveNoOutput) {
+  test::ScratchDir dir;
+  const std::string in = write_synthetic(dir);
+  const std::size_t before = files_in(dir.path());
+  // Unknown preset, wrong output type, missing input, unwritable output.
+  EXPECT_EQ(run_scenezip("compress " + in + " " + dir.file("x.scz") + " --preset huge").exit_code, 2);
+  expect_clean_failure(run_scenezip("compress " + in + " " + dir.file("x.ply")), dir.file("x.ply"));
+  expect_clean_failure(run_scenezip("compress " + dir.file("absent.ply") + " " + dir.file("x.scz")),
+                       dir.file("absent.ply"));
+  expect_clean_failure(run_scenezip("compress " + in + " /nonexistent-dir/x.scz"), "/nonexistent-dir/x.scz");
+  EXPECT_EQ(files_in(dir.path()), before);
+
+  // A damaged .scz: decompress fails cleanly and writes nothing; info fails the same way.
+  const std::string scz = dir.file("good.scz");
+  ASSERT_EQ(run_scenezip("compress " + in + " " + scz + " --preset small").exit_code, 0);
+  auto bytes = read_file(scz);
+  ASSERT_TRUE(bytes.ok());
+  (*bytes)[bytes->size() / 2] ^= 0x10;
+  const std::string bad = dir.file("bad.scz");
+  ASSERT_TRUE(write_file_atomic(bad, *bytes).ok());
+  const std::string out = dir.file("out.ply");
+  expect_clean_failure(run_scenezip("decompress " + bad + " " + out), bad);
+  expect_clean_failure(run_scenezip("info " + bad), bad);
+  EXPECT_FALSE(std::filesystem::exists(out));
+  bytes->resize(bytes->size() / 3);
+  ASSERT_TRUE(write_file_atomic(bad, *bytes).ok());
+  expect_clean_failure(run_scenezip("decompress " + bad + " " + out), bad);
+  EXPECT_FALSE(std::filesystem::exists(out));
+  // Unwritable format for Gaussians, and a non-.scz input.
+  expect_clean_failure(run_scenezip("decompress " + scz + " " + dir.file("out.obj")), dir.file("out.obj"));
+  expect_clean_failure(run_scenezip("decompress " + in + " " + out), in);
+  EXPECT_FALSE(std::filesystem::exists(out));
+}
+
+TEST(CompressCli, RealSceneRoundTrip) {
+  SCZ_REQUIRE_DATA("splats/small-sh3-9k.ply");
+  test::ScratchDir dir;
+  const std::string scz = dir.file("small.scz");
+  auto r = run_scenezip("compress " + test::data_path("splats/small-sh3-9k.ply") + " " + scz + " --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["count_in"], 9080);
+  EXPECT_GT(j["ratio"].get<double>(), 8.0);
+  auto d = run_scenezip("decompress " + scz + " " + dir.file("back.ply"));
+  ASSERT_EQ(d.exit_code, 0) << d.err;
+  auto back = load_scene(dir.file("back.ply"));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->primitive_count(), j["count_out"].get<std::size_t>());
+}
+
+}  // namespace
+}  // namespace scenezip
