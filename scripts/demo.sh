@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up (packages, build) and runs the main job on the scene the project ships:
-# inspect it, convert it to a smaller format, render both and compare them.
+# compress it, render the original and the compressed copy, and compare them.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bash "$root/scripts/setup.sh"
@@ -9,8 +9,8 @@ out="${SCENEZIP_DEMO_OUT:-${TMPDIR:-/tmp}/scenezip-demo}"
 mkdir -p "$out"
 bin="$root/build/scenezip"
 "$bin" info "$scene"
-"$bin" convert "$scene" "$out/demo-knot.splat"
+"$bin" compress "$scene" "$out/demo-knot.scz"
 "$bin" render "$scene" --out "$out/original.png" --width 480 --height 360 --view 0/4
-"$bin" render "$out/demo-knot.splat" --out "$out/converted.png" --width 480 --height 360 --view 0/4
-"$bin" eval "$scene" "$out/demo-knot.splat" --views 4 --width 240 --height 180
-echo "images: $out/original.png $out/converted.png"
+"$bin" render "$out/demo-knot.scz" --out "$out/compressed.png" --width 480 --height 360 --view 0/4
+"$bin" eval "$scene" "$out/demo-knot.scz" --views 4 --width 240 --height 180
+echo "images: $out/original.png $out/compressed.png"
