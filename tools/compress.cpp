@@ -103,6 +103,7 @@ Status run_compress(const CompressOptions& o) {
   j["sh_band_rms"] = p.band_rms;
   j["seconds"] = seconds;
   j["encode_seconds"] = encode_seconds;
+  j["position_bits"] = report.position_bits;
   j["position_step"] = report.position_step;
   j["settings"] = nlohmann::ordered_json::parse(codec::settings_to_json(settings));
   nlohmann::ordered_json attributes = nlohmann::json::array();
@@ -139,7 +140,7 @@ Status run_compress(const CompressOptions& o) {
                 static_cast<unsigned long long>(s.stored_size),
                 report.count_out ? static_cast<double>(s.stored_size) / report.count_out : 0.0);
   }
-  std::printf("quantization RMS error: position step %.3g", report.position_step);
+  std::printf("quantization RMS error: position step %.3g (%d bits)", report.position_step, report.position_bits);
   for (const auto& a : report.attributes) std::printf(", %s %.3g", a.name.c_str(), a.rms_error);
   std::printf("\nsettings: %s\n", codec::settings_to_json(settings).c_str());
   return Status::Ok();

@@ -216,6 +216,25 @@ QuantizedAttribute quantize_attribute(Attribute a, const GaussianCloud& cloud, c
 
 }  // namespace
 
+int position_grid_bits(const std::vector<float>& positions, int bits) {
+  const std::size_t n = positions.size() / 3;
+  if (n < 2) return bits;
+  double worst = 1.0;
+  std::vector<float> axis(n);
+  for (int k = 0; k < 3; ++k) {
+    for (std::size_t i = 0; i < n; ++i) axis[i] = positions[3 * i + k];
+    const auto at = [&](double q) {
+      const auto it = axis.begin() + static_cast<std::ptrdiff_t>(q * static_cast<double>(n - 1));
+      std::nth_element(axis.begin(), it, axis.end());
+      return static_cast<double>(*it);
+    };
+    const double lo = at(0.005), hi = at(0.995), full_lo = at(0.0), full_hi = at(1.0);
+    if (hi > lo) worst = std::max(worst, (full_hi - full_lo) / (hi - lo));
+  }
+  const int extra = static_cast<int>(std::floor(std::log2(worst) + 0.5));
+  return std::clamp(bits + extra, kMinPositionBits, kMaxPositionBits);
+}
+
 std::vector<std::size_t> morton_order(const std::vector<float>& positions, const std::array<float, 3>& lo,
                                       const std::array<float, 3>& hi, int bits) {
   const std::size_t n = positions.size() / 3;
@@ -253,25 +272,26 @@ Result<Bytes> encode_gaussians(const GaussianCloud& input, const GaussianCodecSe
   begin("Morton ordering");
   GaussianLayout layout;
   layout.sh_degree = pruned.sh_degree;
-  layout.position_bits = settings.position_bits;
+  layout.position_bits = position_grid_bits(pruned.positions, settings.position_bits);
   const Bounds bounds = compute_bounds(pruned.positions);
   layout.bounds_min = bounds.min;
   layout.bounds_max = bounds.max;
   const std::size_t n = pruned.count;
   std::vector<std::uint64_t> codes(n);
-  const std::vector<std::size_t> order = morton_order(pruned.positions, bounds.min, bounds.max, settings.position_bits);
+  const std::vector<std::size_t> order = morton_order(pruned.positions, bounds.min, bounds.max, layout.position_bits);
   GaussianCloud cloud;
   cloud.resize(n, pruned.sh_degree);
   for (std::size_t i = 0; i < n; ++i) {
     cloud.copy_from(pruned, order[i], i);
-    codes[i] = morton_of(&cloud.positions[3 * i], bounds.min, bounds.max, settings.position_bits);
+    codes[i] = morton_of(&cloud.positions[3 * i], bounds.min, bounds.max, layout.position_bits);
   }
   pruned = GaussianCloud();
-  const double levels = static_cast<double>((std::uint32_t{1} << settings.position_bits) - 1);
+  const double levels = static_cast<double>((std::uint32_t{1} << layout.position_bits) - 1);
+  r.position_bits = layout.position_bits;
   for (int k = 0; k < 3; ++k) r.position_step = std::max(r.position_step, (bounds.max[k] - bounds.min[k]) / levels);
 
   std::vector<scz::StreamToWrite> streams;
-  streams.push_back({kPositionStream, position_stream(codes, settings.position_bits), settings.zstd_level});
+  streams.push_back({kPositionStream, position_stream(codes, layout.position_bits), settings.zstd_level});
   const std::vector<float> weights = codec_weights(cloud, settings.weighting);
   for (Attribute a : attributes_for_degree(cloud.sh_degree)) {
     begin(std::string("k-means ") + attribute_name(a));

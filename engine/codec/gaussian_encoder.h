@@ -26,6 +26,7 @@ struct AttributeReport {
 struct GaussianEncodeReport {
   PruneReport prune;
   std::size_t count_out = 0;
+  int position_bits = 0;     // bits per axis of the position grid actually used
   double position_step = 0;  // largest quantization step of the position grid
   std::vector<AttributeReport> attributes;
   std::vector<scz::WrittenStream> streams;
@@ -39,6 +40,11 @@ using StageCallback = std::function<void(const std::string& stage)>;
 // internal_error; non-finite Gaussians are pruned, not refused.
 Result<Bytes> encode_gaussians(const GaussianCloud& cloud, const GaussianCodecSettings& settings,
                                GaussianEncodeReport* report = nullptr, const StageCallback& stage = {});
+
+// Bits per axis of the position grid: `bits` buy that precision over the central 99%
+// of the scene on each axis, and each doubling of the full extent past it (floaters far
+// out) adds a bit, so outliers do not coarsen the grid where the scene is.
+int position_grid_bits(const std::vector<float>& positions, int bits);
 
 // The Morton order the encoder stores Gaussians in: indices of `positions` (xyz
 // triples) sorted by the Morton code of their quantized coordinates, ties by index.

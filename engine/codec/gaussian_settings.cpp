@@ -13,38 +13,42 @@ QuantizerSettings q(std::vector<int> slices, std::vector<int> codes, std::string
   return {std::move(slices), std::move(codes), std::move(transform)};
 }
 
+// Tuned on lego-3dgs (124,480 Gaussians, SH 3) by rendered PSNR against the original:
+// the higher SH bands carry most of the error, so they get most of the bytes, in the
+// principal axes, split finest where the variance is; colour likewise in its principal
+// axes; rotations as four scalar codebooks; log-scales as three.
 GaussianCodecSettings balanced() {
   GaussianCodecSettings s;
   s.preset = "balanced";
-  s.position_bits = 16;
-  s.scale = q({1, 1, 1}, {256, 256, 256});
-  s.rotation = q({2, 2}, {1024, 1024});
+  s.position_bits = 12;
+  s.scale = q({1, 1, 1}, {128, 128, 128});
+  s.rotation = q({1, 1, 1, 1}, {64, 64, 64, 64});
   s.opacity = q({1}, {256});
-  s.color = q({3}, {4096});
-  s.sh = q({9, 15, 21}, {4096, 2048, 2048});
+  s.color = q({1, 2}, {256, 1024}, "pca");
+  s.sh = q({3, 3, 4, 5, 6, 24}, {1024, 1024, 1024, 1024, 1024, 128}, "pca");
   return s;
 }
 
 GaussianCodecSettings high() {
   GaussianCodecSettings s = balanced();
   s.preset = "high";
-  s.position_bits = 18;
-  s.scale = q({1, 1, 1}, {1024, 1024, 1024});
-  s.rotation = q({2, 2}, {4096, 4096});
-  s.color = q({3}, {16384});
-  s.sh = q({9, 15, 21}, {16384, 8192, 8192});
+  s.position_bits = 16;
+  s.scale = q({1, 1, 1}, {256, 256, 256});
+  s.rotation = q({1, 1, 1, 1}, {128, 128, 128, 128});
+  s.color = q({1, 1, 1}, {256, 256, 256}, "pca");
+  s.sh = q({2, 2, 2, 3, 3, 4, 5, 6, 18}, {1024, 1024, 1024, 1024, 1024, 1024, 1024, 1024, 256}, "pca");
   return s;
 }
 
 GaussianCodecSettings small() {
   GaussianCodecSettings s = balanced();
   s.preset = "small";
-  s.position_bits = 14;
-  s.scale = q({3}, {4096});
-  s.rotation = q({4}, {4096});
-  s.opacity = q({1}, {64});
-  s.color = q({3}, {2048});
-  s.sh = q({9, 15, 21}, {1024, 512, 512});
+  s.position_bits = 11;
+  s.scale = q({1, 1, 1}, {64, 64, 64});
+  s.rotation = q({2, 2}, {256, 256});
+  s.opacity = q({1}, {128});
+  s.color = q({1, 2}, {256, 256}, "pca");
+  s.sh = q({4, 6, 8, 27}, {1024, 1024, 512, 64}, "pca");
   return s;
 }
 

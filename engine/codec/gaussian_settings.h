@@ -34,7 +34,8 @@ struct GaussianCodecSettings {
   float sh_band_min_rms = 1.0f / 1024;
   int max_sh_degree = 3;
 
-  // Positions: bits per axis within the bounds, Morton order, delta coded.
+  // Positions: bits per axis over the central 99% of the scene (more where floaters
+  // widen the bounds: see position_grid_bits), Morton order, delta coded.
   int position_bits = 16;
 
   // Sub-vector quantization per attribute (see codec::Attribute for the vectors).
@@ -53,7 +54,7 @@ struct GaussianCodecSettings {
   std::uint64_t seed = 1;
   // How much each Gaussian pulls on the codebooks: "uniform", "opacity", or
   // "opacity_area" (opacity times the square root of its largest cross-section).
-  std::string weighting = "opacity";
+  std::string weighting = "uniform";
 
   int zstd_level = 19;
   // Threads for k-means and compression; 0 means all. Not stored: it never changes output.

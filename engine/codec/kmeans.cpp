@@ -20,22 +20,42 @@ constexpr int kTile = 256;
 constexpr int kBlock = 4;
 
 // Centroids stored dimension-major (row j holds coordinate j of every centroid, padded
-// to a multiple of 8), so the inner loop runs over centroids and vectorises.
+// to a multiple of 8 with far-away dummies), so the inner loops run over centroids and
+// vectorise. The dummies sit at 1e18: their squared distances (up to 255 * 1e36) stay
+// finite and never win.
 struct Transposed {
   std::vector<float> values;
   int k = 0;
   int padded = 0;
 };
+constexpr float kFarAway = 1e18f;
 
 Transposed transpose(const float* centroids, int k, int dims) {
   Transposed t;
   t.k = k;
   t.padded = (k + 7) / 8 * 8;
-  t.values.assign(static_cast<std::size_t>(t.padded) * dims, 0.0f);
+  t.values.assign(static_cast<std::size_t>(t.padded) * dims, kFarAway);
   for (int c = 0; c < k; ++c) {
     for (int j = 0; j < dims; ++j) t.values[static_cast<std::size_t>(j) * t.padded + c] = centroids[c * dims + j];
   }
   return t;
+}
+
+// Lowest index of the smallest of `width` (a multiple of 8) values: the minimum by
+// eight lanes (vectorised: min is exact in any order), then the first index holding it.
+inline int argmin(const float* a, int width, float* best) {
+  float lanes[8];
+  std::copy_n(a, 8, lanes);
+  for (int c = 8; c < width; c += 8) {
+    for (int l = 0; l < 8; ++l) lanes[l] = a[c + l] < lanes[l] ? a[c + l] : lanes[l];
+  }
+  float m = lanes[0];
+  for (int l = 1; l < 8; ++l) m = lanes[l] < m ? lanes[l] : m;
+  *best = m;
+  for (int c = 0; c < width; ++c) {
+    if (a[c] == m) return c;
+  }
+  return 0;
 }
 
 void nearest_range(const float* data, std::size_t begin, std::size_t end, int dims, const Transposed& t,
@@ -64,13 +84,12 @@ void nearest_range(const float* data, std::size_t begin, std::size_t end, int di
           }
         }
       }
-      const int real = std::min(width, t.k - start);
       for (int p = 0; p < m; ++p) {
-        for (int c = 0; c < real; ++c) {
-          if (acc[p][c] < best[p]) {
-            best[p] = acc[p][c];
-            best_index[p] = static_cast<std::uint32_t>(start + c);
-          }
+        float value;
+        const int c = argmin(acc[p], width, &value);
+        if (value < best[p]) {  // strict: an earlier tile keeps ties
+          best[p] = value;
+          best_index[p] = static_cast<std::uint32_t>(start + c);
         }
       }
     }
@@ -154,29 +173,73 @@ KMeansResult train_kmeans(const float* data, std::size_t n, int dims, const floa
   }
 
   // k-means++ seeding: each new centroid is a training vector drawn with probability
-  // proportional to weight times squared distance to the nearest centroid so far.
+  // proportional to weight times squared distance to the nearest centroid so far. One
+  // sequential pass per centroid, kept cheap two ways: a vector whose nearest centroid
+  // c satisfies |new - c|^2 >= 4 d^2 cannot be closer to the new one (triangle
+  // inequality), so it is skipped without a distance; and the draw walks sums over
+  // blocks of vectors, recomputed exactly for the blocks that changed.
   const int k_wanted = static_cast<int>(std::min<std::size_t>(options.k, m));
   std::vector<float>& centroids = result.centroids;
   centroids.reserve(static_cast<std::size_t>(k_wanted) * dims);
-  std::vector<float> nearest(m, std::numeric_limits<float>::infinity());
+  std::vector<float> nearest(m);
+  std::vector<std::uint32_t> owner(m, 0);
   std::vector<double> mass(m);
-  double total_weight = std::accumulate(w.begin(), w.end(), 0.0);
-  std::size_t first = draw(w, total_weight, rng);
-  centroids.insert(centroids.end(), train + first * dims, train + (first + 1) * dims);
-  for (int c = 1; c <= k_wanted; ++c) {
-    const float* newest = &centroids[static_cast<std::size_t>(c - 1) * dims];
-    parallel_chunks(chunks_of(m), threads, [&](std::size_t chunk) {
-      const std::size_t end = std::min(m, (chunk + 1) * kChunk);
-      for (std::size_t i = chunk * kChunk; i < end; ++i) {
-        nearest[i] = std::min(nearest[i], squared_distance(train + i * dims, newest, dims));
-        mass[i] = w[i] * nearest[i];
+  constexpr std::size_t kSeedBlock = 256;
+  const std::size_t blocks = (m + kSeedBlock - 1) / kSeedBlock;
+  std::vector<double> block_mass(blocks, 0.0);
+  std::vector<char> dirty(blocks, 1);
+  auto refresh_blocks = [&] {
+    double total = 0.0;
+    for (std::size_t b = 0; b < blocks; ++b) {
+      if (dirty[b]) {
+        double sum = 0.0;
+        for (std::size_t i = b * kSeedBlock; i < std::min(m, (b + 1) * kSeedBlock); ++i) sum += mass[i];
+        block_mass[b] = sum;
+        dirty[b] = 0;
       }
-    });
-    if (c == k_wanted) break;
-    const double total = std::accumulate(mass.begin(), mass.end(), 0.0);
+      total += block_mass[b];
+    }
+    return total;
+  };
+  auto draw_index = [&](double total) {
+    const double target = rng.uniform() * total;
+    double running = 0.0;
+    std::size_t b = 0;
+    for (; b + 1 < blocks && running + block_mass[b] <= target; ++b) running += block_mass[b];
+    std::size_t last_positive = b * kSeedBlock;
+    for (std::size_t i = b * kSeedBlock; i < std::min(m, (b + 1) * kSeedBlock); ++i) {
+      if (mass[i] <= 0.0) continue;
+      running += mass[i];
+      last_positive = i;
+      if (running > target) return i;
+    }
+    return last_positive;  // rounding left the target just past the sum
+  };
+  const std::size_t first = draw(w, std::accumulate(w.begin(), w.end(), 0.0), rng);
+  centroids.insert(centroids.end(), train + first * dims, train + (first + 1) * dims);
+  for (std::size_t i = 0; i < m; ++i) {
+    nearest[i] = squared_distance(train + i * dims, train + first * dims, dims);
+    mass[i] = w[i] * nearest[i];
+  }
+  std::vector<float> to_new;
+  for (int c = 1; c < k_wanted; ++c) {
+    const double total = refresh_blocks();
     if (!(total > 0.0)) break;  // every vector already sits on a centroid
-    const std::size_t next = draw(mass, total, rng);
-    centroids.insert(centroids.end(), train + next * dims, train + (next + 1) * dims);
+    const std::size_t next = draw_index(total);
+    const float* fresh = train + next * dims;
+    centroids.insert(centroids.end(), fresh, fresh + dims);
+    to_new.resize(c);
+    for (int j = 0; j < c; ++j) to_new[j] = squared_distance(&centroids[static_cast<std::size_t>(j) * dims], fresh, dims);
+    for (std::size_t i = 0; i < m; ++i) {
+      if (to_new[owner[i]] >= 4.0f * nearest[i]) continue;
+      const float d = squared_distance(train + i * dims, fresh, dims);
+      if (d < nearest[i]) {
+        nearest[i] = d;
+        owner[i] = static_cast<std::uint32_t>(c);
+        mass[i] = w[i] * d;
+        dirty[i / kSeedBlock] = 1;
+      }
+    }
   }
   const int k = static_cast<int>(centroids.size() / dims);
   result.k = k;

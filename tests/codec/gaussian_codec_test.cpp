@@ -22,7 +22,7 @@ GaussianCloud in_file_order(const GaussianCloud& cloud, const GaussianCodecSetti
   PruneSettings p{s.min_opacity, s.min_scale_fraction, s.sh_band_min_rms, s.max_sh_degree};
   const GaussianCloud pruned = prune_gaussians(cloud, p, nullptr);
   const Bounds b = compute_bounds(pruned.positions);
-  const auto order = morton_order(pruned.positions, b.min, b.max, s.position_bits);
+  const auto order = morton_order(pruned.positions, b.min, b.max, position_grid_bits(pruned.positions, s.position_bits));
   GaussianCloud out;
   out.resize(pruned.count, pruned.sh_degree);
   for (std::size_t i = 0; i < order.size(); ++i) out.copy_from(pruned, order[i], i);

@@ -334,7 +334,7 @@ TEST(SczGolden, Version1Sh3) {
   // And the whole file still stands for the scene it was made from.
   const auto s = golden_settings();
   const Bounds b = compute_bounds(source.positions);
-  const auto order = codec::morton_order(source.positions, b.min, b.max, s.position_bits);
+  const auto order = codec::morton_order(source.positions, b.min, b.max, codec::position_grid_bits(source.positions, s.position_bits));
   double position = 0, dc = 0;
   for (std::size_t i = 0; i < kGoldenCount; ++i) {
     for (int k = 0; k < 3; ++k) {
