@@ -50,6 +50,56 @@ double median(std::vector<double> values) {
   return n % 2 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
 }
 
+// Meshes and point clouds: the geometry renderer's stages (transform, raster, resolve).
+Status run_geometry_bench(const BenchOptions& o, const Scene& scene, int fixed_index, int fixed_count) {
+  if (o.copies != 1) return invalid_input("--copies applies to Gaussian scenes only");
+  SCZ_ASSIGN_OR_RETURN(const Orbit orbit, scene_orbit(scene));
+  SCZ_ASSIGN_OR_RETURN(auto context, gpu::Context::create());
+  if (context->timestamp_period_ns() <= 0) return unsupported("the Vulkan device has no GPU timestamps");
+  std::unique_ptr<gpu::GeometryRenderer> renderer;
+  if (const Mesh* mesh = scene.mesh()) {
+    SCZ_ASSIGN_OR_RETURN(renderer, gpu::GeometryRenderer::create(*context, *mesh));
+  } else {
+    SCZ_ASSIGN_OR_RETURN(renderer, gpu::GeometryRenderer::create(*context, *scene.points()));
+  }
+  std::vector<double> transform, raster, resolve, total;
+  {
+    Progress progress("rendering " + std::to_string(o.frames) + " frames");
+    for (int f = -o.warmup; f < o.frames; ++f) {
+      const Camera camera = fixed_index >= 0 ? orbit_view(orbit, fixed_index, fixed_count, o.width, o.height)
+                                             : orbit_view(orbit, std::max(f, 0), o.frames, o.width, o.height);
+      SCZ_ASSIGN_OR_RETURN(gpu::GeometryTimings t, renderer->render_timed(camera, {1, 1, 1}));
+      if (f < 0) continue;
+      transform.push_back(t.transform);
+      raster.push_back(t.raster);
+      resolve.push_back(t.resolve);
+      total.push_back(t.total);
+    }
+  }
+  const double total_ms = median(total);
+  nlohmann::ordered_json j;
+  j["scene"] = o.scene;
+  j["device"] = context->device_name();
+  j["kind"] = scene_kind_name(scene.kind());
+  j["count"] = scene.primitive_count();
+  if (const Mesh* mesh = scene.mesh()) j["triangles"] = mesh->triangle_count();
+  j["width"] = o.width;
+  j["height"] = o.height;
+  j["frames"] = o.frames;
+  j["ms"] = {{"transform", median(transform)}, {"raster", median(raster)}, {"resolve", median(resolve)},
+             {"total", total_ms}};
+  j["fps"] = total_ms > 0 ? 1000.0 / total_ms : 0.0;
+  if (o.json) {
+    std::printf("%s\n", j.dump().c_str());
+  } else {
+    std::printf("%s on %s: %zu %s at %dx%d, median over %d frames\n", o.scene.c_str(), context->device_name().c_str(),
+                scene.primitive_count(), scene.mesh() ? "vertices" : "points", o.width, o.height, o.frames);
+    std::printf("transform %.3f ms, raster %.3f ms, resolve %.3f ms, total %.3f ms (%.0f FPS)\n", median(transform),
+                median(raster), median(resolve), total_ms, j["fps"].get<double>());
+  }
+  return Status::Ok();
+}
+
 Status run_bench(const BenchOptions& o) {
   if (o.frames < 1 || o.frames > 100000) return invalid_input("--frames must be in 1..100000");
   Result<Scene> loaded = [&] {
@@ -61,7 +111,7 @@ Status run_bench(const BenchOptions& o) {
   int fixed_index = -1, fixed_count = 1;
   if (!o.view.empty()) SCZ_RETURN_IF_ERROR(parse_view(o.view, &fixed_index, &fixed_count));
   GaussianCloud* original = loaded->gaussians();
-  if (!original) return unsupported(o.scene + ": bench measures Gaussian scenes only for now");
+  if (!original) return run_geometry_bench(o, *loaded, fixed_index, fixed_count);
   if (o.copies > 1) *original = replicate(*original, o.copies);
   const GaussianCloud* cloud = original;
   const Bounds bounds = robust_bounds(cloud->positions);
@@ -120,7 +170,8 @@ void add_bench(CLI::App& app, Runner& run) {
   CLI::App* cmd = app.add_subcommand(
       "bench", "Measure GPU time per stage (preprocess, sort, raster, total) with timestamp queries, as the median "
                "over frames on an orbit, and the FPS that median gives.");
-  cmd->add_option("scene", o->scene, "Gaussian scene")->required();
+  cmd->add_option("scene", o->scene, "Scene: Gaussians (preprocess/sort/raster) or a mesh or point cloud "
+                                     "(transform/raster/resolve)")->required();
   cmd->add_option("--width", o->width, "Image width (default 1920)");
   cmd->add_option("--height", o->height, "Image height (default 1080)");
   cmd->add_option("--frames", o->frames, "Frames to time (default 100)");

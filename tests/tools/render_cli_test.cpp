@@ -77,5 +77,16 @@ TEST(BenchCli, ReportsStagesAsJson) {
   EXPECT_FALSE(j["device"].get<std::string>().empty());
 }
 
+TEST(BenchCli, MeasuresMeshesByStage) {
+  SCZ_REQUIRE_DATA("meshes/bunny.obj");
+  auto r = run_scenezip("bench " + test::data_path("meshes/bunny.obj") + " --width 48 --height 32 --frames 2 --warmup 1 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["kind"], "mesh");
+  EXPECT_EQ(j["triangles"], 4968);
+  for (const char* stage : {"transform", "raster", "resolve", "total"}) EXPECT_GE(j["ms"][stage].get<double>(), 0.0);
+  EXPECT_GT(j["ms"]["total"].get<double>(), 0.0);
+}
+
 }  // namespace
 }  // namespace scenezip
