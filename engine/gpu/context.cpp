@@ -450,6 +450,26 @@ Status Context::download(const Buffer& buffer, void* out, VkDeviceSize size) {
   return Status::Ok();
 }
 
+Result<Image> Context::download_image(const Buffer& buffer, int width, int height) {
+  std::vector<float> rgba(static_cast<std::size_t>(width) * height * 4);
+  SCZ_RETURN_IF_ERROR(download(buffer, rgba.data(), rgba.size() * sizeof(float)));
+  Image image(width, height);
+  for (std::size_t i = 0; i < rgba.size() / 4; ++i) {
+    for (int c = 0; c < 3; ++c) image.rgb[3 * i + c] = rgba[4 * i + c];
+  }
+  return image;
+}
+
+Result<std::vector<double>> Context::read_timestamps_ms(VkQueryPool pool, std::uint32_t count) {
+  std::vector<std::uint64_t> ticks(count);
+  const VkResult r = vkGetQueryPoolResults(device_, pool, 0, count, ticks.size() * sizeof(std::uint64_t), ticks.data(),
+                                           sizeof(std::uint64_t), VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT);
+  if (r != VK_SUCCESS) return internal_error(vk_error("reading GPU timestamps", r));
+  std::vector<double> ms(count);
+  for (std::uint32_t i = 0; i < count; ++i) ms[i] = (ticks[i] - ticks[0]) * timestamp_period_ns_ * 1e-6;
+  return ms;
+}
+
 Status Context::dispatch(const ComputePipeline& pipeline, const std::vector<const Buffer*>& buffers, const void* push,
                          std::uint32_t groups) {
   SCZ_ASSIGN_OR_RETURN(VkDescriptorSet set, create_descriptor_set(pipeline, buffers));

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/core/status.h"
+#include "engine/render/image.h"
 
 namespace scenezip::gpu {
 
@@ -105,6 +106,8 @@ class Context {
   Result<Buffer> upload_device(const void* data, VkDeviceSize size);
   // Copies `size` bytes of a buffer back into `out` through a staging buffer.
   Status download(const Buffer& buffer, void* out, VkDeviceSize size);
+  // Reads back a width x height image stored as one vec4 (rgb, alpha) per pixel.
+  Result<Image> download_image(const Buffer& buffer, int width, int height);
 
   // Lower-level pieces for work recorded once and submitted many times.
   Result<VkDescriptorSet> create_descriptor_set(const ComputePipeline& pipeline,
@@ -115,6 +118,8 @@ class Context {
   Status submit_and_wait(VkCommandBuffer cmd);
   Result<VkQueryPool> create_timestamp_pool(std::uint32_t count);
   void destroy_query_pool(VkQueryPool pool);
+  // The `count` timestamps of a pool as milliseconds since the first one (waits for them).
+  Result<std::vector<double>> read_timestamps_ms(VkQueryPool pool, std::uint32_t count);
   // Nanoseconds per timestamp tick; 0 when the queue has no timestamps.
   double timestamp_period_ns() const { return timestamp_period_ns_; }
   // Makes compute writes visible to later compute reads and indirect-argument fetches.

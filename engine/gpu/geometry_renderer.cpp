@@ -247,13 +247,7 @@ Status GeometryRenderer::draw(const Camera& camera, const std::array<float, 3>& 
 
 Result<Image> GeometryRenderer::render(const Camera& camera, const std::array<float, 3>& background) {
   SCZ_RETURN_IF_ERROR(draw(camera, background));
-  std::vector<float> rgba(static_cast<std::size_t>(width_) * height_ * 4);
-  SCZ_RETURN_IF_ERROR(context_.download(image_, rgba.data(), rgba.size() * sizeof(float)));
-  Image image(width_, height_);
-  for (std::size_t i = 0; i < rgba.size() / 4; ++i) {
-    for (int c = 0; c < 3; ++c) image.rgb[3 * i + c] = rgba[4 * i + c];
-  }
-  return image;
+  return context_.download_image(image_, width_, height_);
 }
 
 Result<GeometryFrame> GeometryRenderer::render_frame(const Camera& camera, const std::array<float, 3>& background) {
@@ -268,15 +262,11 @@ Result<GeometryTimings> GeometryRenderer::render_timed(const Camera& camera, con
   SCZ_RETURN_IF_ERROR(draw(camera, background));
   GeometryTimings t;
   if (!timestamps_) return t;
-  std::uint64_t ticks[kTimestampCount];
-  const VkResult r = vkGetQueryPoolResults(context_.device(), timestamps_, 0, kTimestampCount, sizeof(ticks), ticks,
-                                           sizeof(std::uint64_t), VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT);
-  if (r != VK_SUCCESS) return internal_error("reading GPU timestamps failed");
-  const double ms = context_.timestamp_period_ns() * 1e-6;
-  t.transform = (ticks[1] - ticks[0]) * ms;
-  t.raster = (ticks[2] - ticks[1]) * ms;
-  t.resolve = (ticks[3] - ticks[2]) * ms;
-  t.total = (ticks[3] - ticks[0]) * ms;
+  SCZ_ASSIGN_OR_RETURN(const std::vector<double> at, context_.read_timestamps_ms(timestamps_, kTimestampCount));
+  t.transform = at[1] - at[0];
+  t.raster = at[2] - at[1];
+  t.resolve = at[3] - at[2];
+  t.total = at[3];
   return t;
 }
 

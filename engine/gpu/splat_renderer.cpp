@@ -311,31 +311,21 @@ Status SplatRenderer::run_frame(const Camera& camera, const std::array<float, 3>
 
 Result<Image> SplatRenderer::render(const Camera& camera, const std::array<float, 3>& background) {
   SCZ_RETURN_IF_ERROR(run_frame(camera, background));
-  std::vector<float> rgba(static_cast<std::size_t>(camera.width) * camera.height * 4);
-  SCZ_RETURN_IF_ERROR(context_.download(image_, rgba.data(), rgba.size() * sizeof(float)));
-  Image image(camera.width, camera.height);
-  for (std::size_t i = 0; i < rgba.size() / 4; ++i) {
-    for (int c = 0; c < 3; ++c) image.rgb[3 * i + c] = rgba[4 * i + c];
-  }
-  return image;
+  return context_.download_image(image_, camera.width, camera.height);
 }
 
 Result<SplatTimings> SplatRenderer::render_timed(const Camera& camera, const std::array<float, 3>& background) {
   SCZ_RETURN_IF_ERROR(run_frame(camera, background));
   SplatTimings t;
   if (!timestamps_) return t;
-  std::uint64_t ticks[kTimestampCount];
-  const VkResult r = vkGetQueryPoolResults(context_.device(), timestamps_, 0, kTimestampCount, sizeof(ticks), ticks,
-                                           sizeof(std::uint64_t), VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT);
-  if (r != VK_SUCCESS) return internal_error("reading GPU timestamps failed");
-  const double ms = context_.timestamp_period_ns() * 1e-6;
-  t.preprocess = (ticks[1] - ticks[0]) * ms;
-  t.sort_depth = (ticks[2] - ticks[1]) * ms;
-  t.emit = (ticks[3] - ticks[2]) * ms;
-  t.sort_tiles = (ticks[4] - ticks[3]) * ms;
-  t.sort = (ticks[4] - ticks[1]) * ms;
-  t.raster = (ticks[5] - ticks[4]) * ms;
-  t.total = (ticks[5] - ticks[0]) * ms;
+  SCZ_ASSIGN_OR_RETURN(const std::vector<double> at, context_.read_timestamps_ms(timestamps_, kTimestampCount));
+  t.preprocess = at[1];
+  t.sort_depth = at[2] - at[1];
+  t.emit = at[3] - at[2];
+  t.sort_tiles = at[4] - at[3];
+  t.sort = at[4] - at[1];
+  t.raster = at[5] - at[4];
+  t.total = at[5];
   return t;
 }
 
