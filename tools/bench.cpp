@@ -102,10 +102,7 @@ Status run_geometry_bench(const BenchOptions& o, const Scene& scene, int fixed_i
 
 Status run_bench(const BenchOptions& o) {
   if (o.frames < 1 || o.frames > 100000) return invalid_input("--frames must be in 1..100000");
-  Result<Scene> loaded = [&] {
-    Progress progress("reading " + o.scene);
-    return load_scene(o.scene);
-  }();
+  Result<Scene> loaded = load_with_progress(o.scene);
   if (!loaded.ok()) return loaded.status();
   if (o.copies < 1 || o.copies > 4096) return invalid_input("--copies must be in 1..4096");
   int fixed_index = -1, fixed_count = 1;

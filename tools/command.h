@@ -7,6 +7,7 @@
 #include <string>
 
 #include "engine/core/status.h"
+#include "formats/formats.h"
 
 namespace scenezip::cli {
 
@@ -35,5 +36,8 @@ class Progress {
   std::chrono::steady_clock::time_point start_;
   bool terminal_;
 };
+
+// load_scene with a progress line on stderr.
+Result<Scene> load_with_progress(const std::string& path, FileFormat* format = nullptr);
 
 }  // namespace scenezip::cli

@@ -55,10 +55,7 @@ Status run_compress(const CompressOptions& o) {
   SCZ_ASSIGN_OR_RETURN(codec::GaussianCodecSettings settings, choose_settings(o));
   settings.threads = o.threads;
   FileFormat format = FileFormat::kUnknown;
-  Result<Scene> loaded = [&] {
-    Progress progress("reading " + o.input);
-    return load_scene(o.input, &format);
-  }();
+  Result<Scene> loaded = load_with_progress(o.input, &format);
   if (!loaded.ok()) return loaded.status();
   const GaussianCloud* cloud = loaded->gaussians();
   if (!cloud) {

@@ -15,10 +15,7 @@ struct ConvertOptions {
 
 Status run_convert(const ConvertOptions& options) {
   FileFormat format = FileFormat::kUnknown;
-  Result<Scene> loaded = [&] {
-    Progress progress("reading " + options.input);
-    return load_scene(options.input, &format);
-  }();
+  Result<Scene> loaded = load_with_progress(options.input, &format);
   if (!loaded.ok()) return loaded.status();
   {
     Progress progress("writing " + options.output);

@@ -24,12 +24,8 @@ struct EvalOptions {
 Status run_eval(const EvalOptions& o) {
   if (o.views < 1 || o.views > 1000) return invalid_input("--views must be in 1..1000");
   SCZ_ASSIGN_OR_RETURN(auto background, parse_background(o.background));
-  auto load = [](const std::string& path) {
-    Progress progress("reading " + path);
-    return load_scene(path);
-  };
-  SCZ_ASSIGN_OR_RETURN(Scene reference, load(o.reference));
-  SCZ_ASSIGN_OR_RETURN(Scene candidate, load(o.candidate));
+  SCZ_ASSIGN_OR_RETURN(Scene reference, load_with_progress(o.reference));
+  SCZ_ASSIGN_OR_RETURN(Scene candidate, load_with_progress(o.candidate));
   if (reference.kind() != candidate.kind()) {
     return invalid_input(o.candidate + ": holds " + scene_kind_name(candidate.kind()) + " but the reference holds " +
                          scene_kind_name(reference.kind()));

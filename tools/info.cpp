@@ -17,10 +17,7 @@ struct InfoOptions {
 
 Status run_info(const InfoOptions& options) {
   FileFormat format = FileFormat::kUnknown;
-  Result<Scene> loaded = [&] {
-    Progress progress("reading " + options.path);
-    return load_scene(options.path, &format);
-  }();
+  Result<Scene> loaded = load_with_progress(options.path, &format);
   if (!loaded.ok()) return loaded.status();
   const Scene& scene = *loaded;
   const std::uint64_t bytes = scene_bytes_on_disk(options.path);

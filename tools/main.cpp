@@ -21,6 +21,11 @@ Progress::~Progress() {
   }
 }
 
+Result<Scene> load_with_progress(const std::string& path, FileFormat* format) {
+  Progress progress("reading " + path);
+  return load_scene(path, format);
+}
+
 }  // namespace scenezip::cli
 
 int main(int argc, char** argv) {

@@ -25,10 +25,7 @@ struct RenderOptions {
 
 Status run_render(const RenderOptions& o) {
   SCZ_ASSIGN_OR_RETURN(auto background, parse_background(o.background));
-  Result<Scene> loaded = [&] {
-    Progress progress("reading " + o.scene);
-    return load_scene(o.scene);
-  }();
+  Result<Scene> loaded = load_with_progress(o.scene);
   if (!loaded.ok()) return loaded.status();
   const Scene& scene = *loaded;
   SCZ_ASSIGN_OR_RETURN(const Orbit orbit, scene_orbit(scene, o.up));
@@ -36,10 +33,7 @@ Status run_render(const RenderOptions& o) {
   SCZ_ASSIGN_OR_RETURN(auto context, gpu::Context::create());
   SCZ_ASSIGN_OR_RETURN(auto renderer, SceneRenderer::create(scene, *context));
   if (!o.with.empty()) {
-    Result<Scene> other = [&] {
-      Progress progress("reading " + o.with);
-      return load_scene(o.with);
-    }();
+    Result<Scene> other = load_with_progress(o.with);
     if (!other.ok()) return other.status();
     SCZ_RETURN_IF_ERROR(renderer->add_scene(*other, *context).with_context(o.with));
   }
