@@ -3,6 +3,8 @@
 #include <sys/wait.h>
 
 #include <fstream>
+
+#include "formats/formats.h"
 #include <sstream>
 
 namespace scenezip::test {
@@ -15,6 +17,20 @@ std::string slurp(const std::string& path) {
   return s.str();
 }
 }  // namespace
+
+void write_text(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
+
+void write_bytes(const std::string& path, const void* data, std::size_t size) {
+  std::ofstream(path, std::ios::binary).write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
+}
+
+void expect_rejected(const std::string& path, const std::string& words) {
+  auto scene = load_scene(path);
+  ASSERT_FALSE(scene.ok()) << path << " was accepted";
+  EXPECT_EQ(scene.status().exit_code(), 2) << scene.status().message();
+  EXPECT_NE(scene.status().message().find(path), std::string::npos) << scene.status().message();
+  if (!words.empty()) EXPECT_NE(scene.status().message().find(words), std::string::npos) << scene.status().message();
+}
 
 CommandResult run_scenezip(const std::string& args) {
   const std::string base = std::filesystem::temp_directory_path() / ("scenezip-cmd-" + std::to_string(::getpid()));

@@ -56,4 +56,11 @@ CommandResult run_scenezip(const std::string& args);
 
 inline Bytes bytes_of(const std::string& text) { return Bytes(text.begin(), text.end()); }
 
+void write_text(const std::string& path, const std::string& text);
+void write_bytes(const std::string& path, const void* data, std::size_t size);
+
+// load_scene refuses `path` as bad input (exit code 2) with a message naming the file
+// and, when given, containing `words`: never a crash or an internal error.
+void expect_rejected(const std::string& path, const std::string& words = "");
+
 }  // namespace scenezip::test

@@ -14,27 +14,15 @@ namespace scenezip {
 namespace {
 
 namespace fs = std::filesystem;
-
-void write_text(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
-
-void write_bytes(const std::string& path, const void* data, std::size_t size) {
-  std::ofstream(path, std::ios::binary).write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
-}
+using test::expect_rejected;
+using test::write_bytes;
+using test::write_text;
 
 Mesh load_mesh(const std::string& path) {
   auto scene = load_scene(path);
   EXPECT_TRUE(scene.ok()) << scene.status().message();
   if (!scene.ok() || !scene->mesh()) return Mesh();
   return std::move(*scene->mesh());
-}
-
-// A failure names the file and is a bad-input error, not a crash or an internal error.
-void expect_rejected(const std::string& path, const std::string& words = "") {
-  auto scene = load_scene(path);
-  ASSERT_FALSE(scene.ok()) << path << " was accepted";
-  EXPECT_EQ(scene.status().exit_code(), 2) << scene.status().message();
-  EXPECT_NE(scene.status().message().find(path), std::string::npos) << scene.status().message();
-  if (!words.empty()) EXPECT_NE(scene.status().message().find(words), std::string::npos) << scene.status().message();
 }
 
 float max_abs_difference(const std::vector<float>& a, const std::vector<float>& b) {

@@ -13,22 +13,15 @@ namespace scenezip {
 namespace {
 
 namespace fs = std::filesystem;
-
-void write_text(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
+using test::expect_rejected;
+using test::write_bytes;
+using test::write_text;
 
 PointCloud load_points(const std::string& path) {
   auto scene = load_scene(path);
   EXPECT_TRUE(scene.ok()) << scene.status().message();
   if (!scene.ok() || !scene->points()) return PointCloud();
   return std::move(*scene->points());
-}
-
-void expect_rejected(const std::string& path, const std::string& words = "") {
-  auto scene = load_scene(path);
-  ASSERT_FALSE(scene.ok()) << path << " was accepted";
-  EXPECT_EQ(scene.status().exit_code(), 2) << scene.status().message();
-  EXPECT_NE(scene.status().message().find(path), std::string::npos) << scene.status().message();
-  if (!words.empty()) EXPECT_NE(scene.status().message().find(words), std::string::npos) << scene.status().message();
 }
 
 bool all_finite(const std::vector<float>& values) {

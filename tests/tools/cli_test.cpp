@@ -10,9 +10,7 @@ namespace {
 
 using test::run_scenezip;
 
-void write_text(const std::string& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary) << text;
-}
+using test::write_text;
 
 // One line on stderr naming the file, exit code 2, nothing on stdout.
 void expect_clean_failure(const test::CommandResult& r, const std::string& file) {
