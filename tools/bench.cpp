@@ -50,6 +50,12 @@ double median(std::vector<double> values) {
   return n % 2 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
 }
 
+// The camera of frame `f` (negative: warm-up): walks the orbit, or stays on --view.
+Camera frame_camera(const Orbit& orbit, int f, const BenchOptions& o, int fixed_index, int fixed_count) {
+  return fixed_index >= 0 ? orbit_view(orbit, fixed_index, fixed_count, o.width, o.height)
+                          : orbit_view(orbit, std::max(f, 0), o.frames, o.width, o.height);
+}
+
 // Meshes and point clouds: the geometry renderer's stages (transform, raster, resolve).
 Status run_geometry_bench(const BenchOptions& o, const Scene& scene, int fixed_index, int fixed_count) {
   if (o.copies != 1) return invalid_input("--copies applies to Gaussian scenes only");
@@ -66,8 +72,7 @@ Status run_geometry_bench(const BenchOptions& o, const Scene& scene, int fixed_i
   {
     Progress progress("rendering " + std::to_string(o.frames) + " frames");
     for (int f = -o.warmup; f < o.frames; ++f) {
-      const Camera camera = fixed_index >= 0 ? orbit_view(orbit, fixed_index, fixed_count, o.width, o.height)
-                                             : orbit_view(orbit, std::max(f, 0), o.frames, o.width, o.height);
+      const Camera camera = frame_camera(orbit, f, o, fixed_index, fixed_count);
       SCZ_ASSIGN_OR_RETURN(gpu::GeometryTimings t, renderer->render_timed(camera, {1, 1, 1}));
       if (f < 0) continue;
       transform.push_back(t.transform);
@@ -111,7 +116,7 @@ Status run_bench(const BenchOptions& o) {
   if (!original) return run_geometry_bench(o, *loaded, fixed_index, fixed_count);
   if (o.copies > 1) *original = replicate(*original, o.copies);
   const GaussianCloud* cloud = original;
-  const Bounds bounds = robust_bounds(cloud->positions);
+  const Orbit orbit{robust_bounds(cloud->positions), false};
   SCZ_ASSIGN_OR_RETURN(auto context, gpu::Context::create());
   if (context->timestamp_period_ns() <= 0) return unsupported("the Vulkan device has no GPU timestamps");
   SCZ_ASSIGN_OR_RETURN(auto renderer, gpu::SplatRenderer::create(*context, *cloud));
@@ -121,8 +126,7 @@ Status run_bench(const BenchOptions& o) {
   {
     Progress progress("rendering " + std::to_string(o.frames) + " frames");
     for (int f = -o.warmup; f < o.frames; ++f) {
-      const Camera camera = fixed_index >= 0 ? orbit_camera(bounds, fixed_index, fixed_count, o.width, o.height)
-                                             : orbit_camera(bounds, std::max(f, 0), o.frames, o.width, o.height);
+      const Camera camera = frame_camera(orbit, f, o, fixed_index, fixed_count);
       SCZ_ASSIGN_OR_RETURN(gpu::SplatTimings t, renderer->render_timed(camera, {1, 1, 1}));
       if (f < 0) continue;
       pre.push_back(t.preprocess);
