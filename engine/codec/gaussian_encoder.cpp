@@ -247,7 +247,8 @@ std::vector<std::size_t> morton_order(const std::vector<float>& positions, const
 }
 
 Result<Bytes> encode_gaussians(const GaussianCloud& input, const GaussianCodecSettings& settings,
-                               GaussianEncodeReport* report, const StageCallback& stage) {
+                               GaussianEncodeReport* report, const StageCallback& stage,
+                               const EncoderAccelerators& accelerators) {
   SCZ_RETURN_IF_ERROR(check_settings(settings));
   const std::size_t n_in = input.count;
   if (input.sh_degree < 0 || input.sh_degree > kMaxShDegree || input.positions.size() != 3 * n_in ||

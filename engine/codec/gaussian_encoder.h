@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/codec/gaussian_settings.h"
+#include "engine/codec/kmeans.h"
 #include "engine/codec/prune.h"
 #include "engine/codec/scz_writer.h"
 #include "engine/scene/gaussian_cloud.h"
@@ -35,11 +36,25 @@ struct GaussianEncodeReport {
 // Called with a short name as each stage starts ("pruning", "k-means sh1", ...).
 using StageCallback = std::function<void(const std::string& stage)>;
 
+// Work the encoder can hand to a GPU. The codec library does not depend on Vulkan: the
+// caller (the CLI) fills these from engine/gpu. An empty member runs the CPU reference;
+// a filled one must keep that reference's contract (kmeans.h), and may return an error
+// (a lost device, say), which the encoder reports instead of falling back silently.
+struct EncoderAccelerators {
+  std::function<Result<KMeansResult>(const float* data, std::size_t n, int dims, const float* weights,
+                                     const KMeansOptions& options)>
+      train_kmeans;
+  std::function<Status(const float* data, std::size_t n, int dims, const float* centroids, int k,
+                       std::uint32_t* out, float* distances)>
+      assign_nearest;
+};
+
 // Encodes `cloud` with `settings` into the bytes of an `.scz` file. The settings are
 // checked first (invalid_input); a cloud whose arrays disagree with its count is
 // internal_error; non-finite Gaussians are pruned, not refused.
 Result<Bytes> encode_gaussians(const GaussianCloud& cloud, const GaussianCodecSettings& settings,
-                               GaussianEncodeReport* report = nullptr, const StageCallback& stage = {});
+                               GaussianEncodeReport* report = nullptr, const StageCallback& stage = {},
+                               const EncoderAccelerators& accelerators = {});
 
 // Bits per axis of the position grid: `bits` buy that precision over the central 99%
 // of the scene on each axis, and each doubling of the full extent past it (floaters far
