@@ -28,6 +28,61 @@ struct CovariancePush {
   uint pad0;
 };
 
+// --- kmeans_*.comp: k-means assignment and Lloyd iterations (engine/gpu/kmeans_kernel) --
+// One Lloyd iteration: kmeans_assign (nearest centroid per vector), a stable radix sort
+// of vector indices by centroid (the radix_*.comp kernels), kmeans_update (one
+// workgroup per centroid sums its run of the sorted order in a fixed order, so results
+// never depend on scheduling), kmeans_refill (empty clusters, one workgroup).
+SCZ_CONST kKMeansMaxDims = 64;              // floats per vector held by each assign invocation
+SCZ_CONST kKMeansAssignWorkgroupSize = 256;  // one vector per invocation
+SCZ_CONST kKMeansSharedFloats = 4096;        // centroid floats staged in shared memory at a time (16 KB)
+SCZ_CONST kKMeansUpdateWorkgroupSize = 64;   // one workgroup per centroid
+SCZ_CONST kKMeansRefillWorkgroupSize = 256;  // a single workgroup
+SCZ_CONST kKMeansPlainAssign = 0xFFFFFFFFu;  // KMeansPush.iteration outside the Lloyd loop
+
+// Slots of the control buffer (uint), written on the GPU so the loop needs no read-back.
+SCZ_CONST kKMeansControlSortCount = 0;   // keys the radix passes sort (0 once converged)
+SCZ_CONST kKMeansControlSortBlocks = 1;  // radix blocks (0 once converged)
+SCZ_CONST kKMeansControlStopped = 2;     // 1 once an assignment repeated the previous one
+SCZ_CONST kKMeansControlIterations = 3;  // Lloyd iterations completed
+SCZ_CONST kKMeansControlChanged = 4;     // + iteration: nonzero when that assignment changed
+
+// kmeans_assign.comp bindings.
+SCZ_CONST kKMeansAssignBindingData = 0;        // float[count * dims]
+SCZ_CONST kKMeansAssignBindingCentroids = 1;   // float[k * dims]
+SCZ_CONST kKMeansAssignBindingAssignment = 2;  // uint[count]: read (previous) and written
+SCZ_CONST kKMeansAssignBindingDistance = 3;    // float[count]: squared distance to it
+SCZ_CONST kKMeansAssignBindingControl = 4;
+SCZ_CONST kKMeansAssignBindingCount = 5;
+
+// kmeans_update.comp bindings.
+SCZ_CONST kKMeansUpdateBindingData = 0;
+SCZ_CONST kKMeansUpdateBindingWeights = 1;      // float[count], >= 0
+SCZ_CONST kKMeansUpdateBindingSortedKeys = 2;   // uint[count]: assignments, ascending
+SCZ_CONST kKMeansUpdateBindingSortedIndex = 3;  // uint[count]: vector of each sorted key
+SCZ_CONST kKMeansUpdateBindingCentroids = 4;
+SCZ_CONST kKMeansUpdateBindingSizes = 5;        // uint[k]: vectors per cluster
+SCZ_CONST kKMeansUpdateBindingControl = 6;
+SCZ_CONST kKMeansUpdateBindingCount = 7;
+
+// kmeans_refill.comp bindings.
+SCZ_CONST kKMeansRefillBindingData = 0;
+SCZ_CONST kKMeansRefillBindingWeights = 1;
+SCZ_CONST kKMeansRefillBindingDistance = 2;
+SCZ_CONST kKMeansRefillBindingSizes = 3;
+SCZ_CONST kKMeansRefillBindingCentroids = 4;
+SCZ_CONST kKMeansRefillBindingControl = 5;
+SCZ_CONST kKMeansRefillBindingCount = 6;
+
+struct KMeansPush {
+  uint count;      // vectors
+  uint dims;       // floats per vector, 1..kKMeansMaxDims
+  uint k;          // centroids
+  uint groups_x;   // workgroups along x (dispatches tile in 2D past the device limit)
+  uint iteration;  // the Lloyd iteration recorded, or kKMeansPlainAssign
+  uint pad0, pad1, pad2;
+};
+
 
 // --- Gaussian splatting: preprocess, radix sort, tile ranges, rasterize --------------
 SCZ_CONST kTileSize = 16;                // pixels per tile side; one raster workgroup per tile

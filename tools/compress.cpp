@@ -1,4 +1,4 @@
-// `scenezip compress IN OUT.scz [--preset P] [--json]`: the codec's front door.
+// `scenezip compress IN OUT.scz [--preset P] [--device auto|gpu|cpu] [--json]`: the codec's front door.
 #include <chrono>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -6,6 +6,7 @@
 
 #include "engine/codec/gaussian_encoder.h"
 #include "engine/codec/gaussian_layout.h"
+#include "engine/gpu/kmeans_kernel.h"
 #include "formats/file_io.h"
 #include "formats/formats.h"
 #include "tools/command.h"
@@ -20,6 +21,7 @@ struct CompressOptions {
   std::string preset = "balanced";
   std::string settings_file;
   int threads = 0;
+  std::string device = "auto";  // where k-means runs: auto, gpu or cpu
   bool json = false;
 };
 
@@ -47,6 +49,32 @@ Result<codec::GaussianCodecSettings> choose_settings(const CompressOptions& o) {
   return settings;
 }
 
+// Where k-means runs. "auto" takes a Vulkan GPU when there is one and the C++ reference
+// otherwise (a CPU Vulkan driver is no faster than it); "gpu" takes any Vulkan device,
+// the CPU driver included; "cpu" never touches Vulkan.
+struct KMeansDevice {
+  std::unique_ptr<gpu::Context> context;
+  codec::EncoderAccelerators accelerators;  // declared after the context: released before it
+  std::string kind = "cpu";
+  std::string name = "C++ reference";
+};
+
+Result<KMeansDevice> choose_kmeans_device(const std::string& device) {
+  KMeansDevice chosen;
+  if (device == "cpu") return chosen;
+  auto context = gpu::Context::create();
+  if (!context.ok()) {
+    if (device == "auto") return chosen;
+    return context.status().with_context("--device gpu");
+  }
+  if (device == "auto" && (*context)->cpu_driver()) return chosen;
+  SCZ_RETURN_IF_ERROR(gpu::use_gpu_kmeans(**context, &chosen.accelerators).with_context("--device " + device));
+  chosen.context = std::move(*context);
+  chosen.kind = "gpu";
+  chosen.name = chosen.context->device_name();
+  return chosen;
+}
+
 Status run_compress(const CompressOptions& o) {
   const auto start = std::chrono::steady_clock::now();
   if (file_extension(o.output) != ".scz") {
@@ -64,13 +92,19 @@ Status run_compress(const CompressOptions& o) {
   }
   const std::uint64_t input_bytes = scene_bytes_on_disk(o.input);
 
+  SCZ_ASSIGN_OR_RETURN(KMeansDevice kmeans_device, choose_kmeans_device(o.device));
+  const std::string kmeans_on = " on " + kmeans_device.kind + " (" + kmeans_device.name + ")";
+
   codec::GaussianEncodeReport report;
   std::optional<Progress> stage;
   const auto encode_start = std::chrono::steady_clock::now();
-  auto encoded = codec::encode_gaussians(*cloud, settings, &report, [&](const std::string& name) {
-    stage.reset();
-    stage.emplace(name);
-  });
+  auto encoded = codec::encode_gaussians(
+      *cloud, settings, &report,
+      [&](const std::string& name) {
+        stage.reset();
+        stage.emplace(name.rfind("k-means", 0) == 0 ? name + kmeans_on : name);
+      },
+      kmeans_device.accelerators);
   stage.reset();
   if (!encoded.ok()) return encoded.status().with_context(o.input);
   const double encode_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - encode_start).count();
@@ -100,6 +134,8 @@ Status run_compress(const CompressOptions& o) {
   j["sh_band_rms"] = p.band_rms;
   j["seconds"] = seconds;
   j["encode_seconds"] = encode_seconds;
+  j["kmeans_device"] = kmeans_device.kind;
+  j["kmeans_device_name"] = kmeans_device.name;
   j["position_bits"] = report.position_bits;
   j["position_step"] = report.position_step;
   j["settings"] = nlohmann::ordered_json::parse(codec::settings_to_json(settings));
@@ -130,6 +166,7 @@ Status run_compress(const CompressOptions& o) {
   std::printf("count:    %zu -> %zu (pruned %zu non-finite, %zu transparent, %zu tiny), SH degree %d -> %d\n",
               p.count_in, report.count_out, p.non_finite, p.transparent, p.tiny, p.sh_degree_in, p.sh_degree_out);
   std::printf("time:     %.2f s (encoding %.2f s)\n", seconds, encode_seconds);
+  std::printf("k-means:  %s (%s)\n", kmeans_device.kind.c_str(), kmeans_device.name.c_str());
   std::printf("streams:\n");
   for (const auto& s : report.streams) {
     std::printf("  %-18s %-4s %10llu -> %10llu bytes (%.2f per Gaussian)\n", stream_name(s.id).c_str(),
@@ -160,6 +197,10 @@ void add_compress(CLI::App& app, Runner& run) {
                   "JSON settings file instead of a preset (the format compress --json prints under 'settings')");
   cmd->add_option("--threads", options->threads, "Threads for k-means and compression (default: all)")
       ->check(CLI::Range(0, 256));
+  cmd->add_option("--device", options->device,
+                  "Where k-means runs: auto (default: a Vulkan GPU if there is one, else the CPU), gpu (any Vulkan "
+                  "device, the CPU driver included) or cpu (the C++ reference)")
+      ->check(CLI::IsMember({"auto", "gpu", "cpu"}));
   cmd->add_flag("--json", options->json, "Print one JSON object instead of text");
   cmd->callback([options, &run] { run = [options] { return run_compress(*options); }; });
 }

@@ -118,8 +118,8 @@ void append_f32(Bytes& out, float v) {
   for (int b = 0; b < 4; ++b) out.push_back(static_cast<std::uint8_t>(bits >> (8 * b)));
 }
 
-QuantizedAttribute quantize_attribute(Attribute a, const GaussianCloud& cloud, const std::vector<float>& weights,
-                                      const GaussianCodecSettings& s) {
+Result<QuantizedAttribute> quantize_attribute(Attribute a, const GaussianCloud& cloud, const std::vector<float>& weights,
+                                              const GaussianCodecSettings& s, const EncoderAccelerators& accelerators) {
   const auto start = std::chrono::steady_clock::now();
   const QuantizerSettings& q = quantizer_for(s, a);
   const std::size_t n = cloud.count;
@@ -172,14 +172,24 @@ QuantizedAttribute quantize_attribute(Attribute a, const GaussianCloud& cloud, c
     // A different stream of random choices per slice, all fixed by the one seed.
     options.seed = SplitMix64(s.seed ^ (0x100ull * static_cast<std::uint64_t>(a) + si)).next();
     options.threads = s.threads;
-    KMeansResult km = train_kmeans(slice.data(), n, d, weights.data(), options);
+    KMeansResult km;
+    if (accelerators.train_kmeans) {
+      SCZ_ASSIGN_OR_RETURN(km, accelerators.train_kmeans(slice.data(), n, d, weights.data(), options));
+    } else {
+      km = train_kmeans(slice.data(), n, d, weights.data(), options);
+    }
     if (km.k == 0) {  // no Gaussians: one zero code keeps the layout valid
       km.k = 1;
       km.centroids.assign(d, 0.0f);
     }
     // Assign against the float16 values the decoder will see, not the float32 ones.
     for (float& c : km.centroids) c = half_to_float(float_to_half(c));
-    assign_nearest(slice.data(), n, d, km.centroids.data(), km.k, index.data(), distance.data(), s.threads);
+    if (accelerators.assign_nearest) {
+      SCZ_RETURN_IF_ERROR(
+          accelerators.assign_nearest(slice.data(), n, d, km.centroids.data(), km.k, index.data(), distance.data()));
+    } else {
+      assign_nearest(slice.data(), n, d, km.centroids.data(), km.k, index.data(), distance.data(), s.threads);
+    }
     // Most used codes first: the high bytes of two-byte indices then cluster near zero,
     // which zstd's entropy stage turns into fewer bits.
     std::vector<std::size_t> uses(km.k, 0);
@@ -296,7 +306,9 @@ Result<Bytes> encode_gaussians(const GaussianCloud& input, const GaussianCodecSe
   const std::vector<float> weights = codec_weights(cloud, settings.weighting);
   for (Attribute a : attributes_for_degree(cloud.sh_degree)) {
     begin(std::string("k-means ") + attribute_name(a));
-    QuantizedAttribute q = quantize_attribute(a, cloud, weights, settings);
+    Result<QuantizedAttribute> quantized = quantize_attribute(a, cloud, weights, settings, accelerators);
+    if (!quantized.ok()) return quantized.status().with_context(std::string("k-means ") + attribute_name(a));
+    QuantizedAttribute q = std::move(quantized).value();
     streams.push_back({codebook_stream(a), std::move(q.codebook), settings.zstd_level});
     streams.push_back({index_stream(a), std::move(q.indices), settings.zstd_level});
     if (!q.transform.empty()) streams.push_back({transform_stream(a), std::move(q.transform), settings.zstd_level});

@@ -137,16 +137,14 @@ void assign_nearest(const float* data, std::size_t n, int dims, const float* cen
   });
 }
 
-KMeansResult train_kmeans(const float* data, std::size_t n, int dims, const float* weights,
-                          const KMeansOptions& options) {
-  KMeansResult result;
-  result.dims = dims;
-  if (n == 0 || dims <= 0 || options.k <= 0) return result;
-  const int threads = resolve_threads(options.threads);
+KMeansStart kmeans_start(const float* data, std::size_t n, int dims, const float* weights,
+                         const KMeansOptions& options) {
+  KMeansStart start;
+  if (n == 0 || dims <= 0 || options.k <= 0) return start;
   SplitMix64 rng(options.seed);
 
   // The training set: all vectors, or a seeded uniform subset kept in input order.
-  std::vector<std::size_t> picked;
+  std::vector<std::size_t>& picked = start.picked;
   if (options.max_samples > 0 && n > options.max_samples) {
     std::vector<std::size_t> all(n);
     std::iota(all.begin(), all.end(), std::size_t{0});
@@ -155,9 +153,10 @@ KMeansResult train_kmeans(const float* data, std::size_t n, int dims, const floa
     std::sort(picked.begin(), picked.end());
   }
   const std::size_t m = picked.empty() ? n : picked.size();
-  std::vector<float> train_copy;
+  std::vector<float>& train_copy = start.train;
   const float* train = data;
-  std::vector<double> w(m, 1.0);
+  std::vector<double>& w = start.weights;
+  w.assign(m, 1.0);
   if (!picked.empty()) {
     train_copy.resize(m * dims);
     for (std::size_t i = 0; i < m; ++i) std::copy_n(data + picked[i] * dims, dims, &train_copy[i * dims]);
@@ -179,7 +178,7 @@ KMeansResult train_kmeans(const float* data, std::size_t n, int dims, const floa
   // inequality), so it is skipped without a distance; and the draw walks sums over
   // blocks of vectors, recomputed exactly for the blocks that changed.
   const int k_wanted = static_cast<int>(std::min<std::size_t>(options.k, m));
-  std::vector<float>& centroids = result.centroids;
+  std::vector<float>& centroids = start.centroids;
   centroids.reserve(static_cast<std::size_t>(k_wanted) * dims);
   std::vector<float> nearest(m);
   std::vector<std::uint32_t> owner(m, 0);
@@ -241,7 +240,28 @@ KMeansResult train_kmeans(const float* data, std::size_t n, int dims, const floa
       }
     }
   }
-  const int k = static_cast<int>(centroids.size() / dims);
+  start.k = static_cast<int>(centroids.size() / dims);
+  return start;
+}
+
+KMeansResult train_kmeans(const float* data, std::size_t n, int dims, const float* weights,
+                          const KMeansOptions& options) {
+  return kmeans_lloyd(data, n, dims, kmeans_start(data, n, dims, weights, options), options.iterations,
+                      options.threads);
+}
+
+KMeansResult kmeans_lloyd(const float* data, std::size_t n, int dims, KMeansStart start, int iterations,
+                          int threads_wanted) {
+  KMeansResult result;
+  result.dims = dims;
+  if (n == 0 || dims <= 0 || start.k <= 0) return result;
+  const int threads = resolve_threads(threads_wanted);
+  const std::size_t m = start.picked.empty() ? n : start.picked.size();
+  const float* train = start.picked.empty() ? data : start.train.data();
+  const std::vector<double>& w = start.weights;
+  std::vector<float>& centroids = result.centroids;
+  centroids = std::move(start.centroids);
+  const int k = start.k;
   result.k = k;
 
   // Lloyd iterations.
@@ -250,7 +270,7 @@ KMeansResult train_kmeans(const float* data, std::size_t n, int dims, const floa
   std::vector<double> sums(static_cast<std::size_t>(k) * dims);
   std::vector<double> cluster_weight(k);
   std::vector<std::size_t> cluster_size(k);
-  for (int iteration = 0; iteration < options.iterations; ++iteration) {
+  for (int iteration = 0; iteration < iterations; ++iteration) {
     assign_nearest(train, m, dims, centroids.data(), k, assignment.data(), distance.data(), threads);
     if (assignment == previous) break;  // the centroids already are the means of this assignment
     previous = assignment;

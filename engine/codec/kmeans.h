@@ -33,6 +33,23 @@ struct KMeansResult {
 KMeansResult train_kmeans(const float* data, std::size_t n, int dims, const float* weights,
                           const KMeansOptions& options);
 
+// Where train_kmeans's Lloyd iterations begin: its training set, weights and k-means++
+// seeds (every random choice of train_kmeans is made here). Public so a GPU version
+// iterates from exactly the same start.
+struct KMeansStart {
+  std::vector<std::size_t> picked;  // indices of the training vectors in `data`, ascending; empty: all n
+  std::vector<float> train;         // copies of the picked vectors (empty when all n train)
+  std::vector<double> weights;      // per training vector as used: >= 0, all ones when none or all zero
+  std::vector<float> centroids;     // the seeds, k x dims
+  int k = 0;                        // 0 for no input
+};
+KMeansStart kmeans_start(const float* data, std::size_t n, int dims, const float* weights,
+                         const KMeansOptions& options);
+// train_kmeans's Lloyd iterations (at most `iterations`) from `start`, whose fields must
+// agree with each other and with `data` (n x dims).
+KMeansResult kmeans_lloyd(const float* data, std::size_t n, int dims, KMeansStart start, int iterations,
+                          int threads);
+
 // For each of `n` vectors, the index of the nearest of `k` centroids (squared Euclidean
 // distance; ties go to the lower index), written to `out`; `distances`, when given,
 // receives the squared distances.

@@ -171,6 +171,7 @@ Status Context::init(const ContextOptions& options) {
   VkPhysicalDeviceProperties properties;
   vkGetPhysicalDeviceProperties(physical_, &properties);
   device_name_ = properties.deviceName;
+  cpu_driver_ = properties.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU;
   limits_ = properties.limits;
   vkGetPhysicalDeviceMemoryProperties(physical_, &memory_properties_);
 

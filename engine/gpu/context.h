@@ -83,6 +83,9 @@ class Context {
 
   VkDevice device() const { return device_; }
   const std::string& device_name() const { return device_name_; }
+  // True when the device is a CPU implementation of Vulkan (such as lavapipe), which
+  // runs the kernels but is no faster than the C++ references.
+  bool cpu_driver() const { return cpu_driver_; }
   const VkPhysicalDeviceLimits& limits() const { return limits_; }
   // Validation messages of severity error seen since creation (0 when validation is off).
   std::uint32_t validation_errors() const;
@@ -141,6 +144,7 @@ class Context {
   VkPhysicalDeviceMemoryProperties memory_properties_{};
   VkPhysicalDeviceLimits limits_{};
   std::string device_name_;
+  bool cpu_driver_ = false;
   double timestamp_period_ns_ = 0;
   bool validation_ = false;
   std::unique_ptr<std::uint32_t> error_count_ = std::make_unique<std::uint32_t>(0);

@@ -48,6 +48,15 @@ const std::uint32_t k_point_raster[] =
 const std::uint32_t k_point_resolve[] =
 #include "shaders/point_resolve.comp.spv.inc"
     ;
+const std::uint32_t k_kmeans_assign[] =
+#include "shaders/kmeans_assign.comp.spv.inc"
+    ;
+const std::uint32_t k_kmeans_update[] =
+#include "shaders/kmeans_update.comp.spv.inc"
+    ;
+const std::uint32_t k_kmeans_refill[] =
+#include "shaders/kmeans_refill.comp.spv.inc"
+    ;
 template <std::size_t N>
 Spirv spirv_of(const std::uint32_t (&words)[N]) {
   return {words, N};
@@ -69,5 +78,8 @@ Spirv mesh_raster_spirv() { return spirv_of(k_mesh_raster); }
 Spirv mesh_resolve_spirv() { return spirv_of(k_mesh_resolve); }
 Spirv point_raster_spirv() { return spirv_of(k_point_raster); }
 Spirv point_resolve_spirv() { return spirv_of(k_point_resolve); }
+Spirv kmeans_assign_spirv() { return spirv_of(k_kmeans_assign); }
+Spirv kmeans_update_spirv() { return spirv_of(k_kmeans_update); }
+Spirv kmeans_refill_spirv() { return spirv_of(k_kmeans_refill); }
 
 }  // namespace scenezip::gpu

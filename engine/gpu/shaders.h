@@ -26,5 +26,8 @@ Spirv mesh_raster_spirv();
 Spirv mesh_resolve_spirv();
 Spirv point_raster_spirv();
 Spirv point_resolve_spirv();
+Spirv kmeans_assign_spirv();
+Spirv kmeans_update_spirv();
+Spirv kmeans_refill_spirv();
 
 }  // namespace scenezip::gpu
