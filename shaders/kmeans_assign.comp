@@ -4,6 +4,7 @@
 // Centroids pass through shared memory a chunk at a time, every invocation of the
 // workgroup reading the same centroid at once.
 #extension GL_GOOGLE_include_directive : require
+#extension GL_EXT_control_flow_attributes : require
 #include "shaderio.h"
 
 layout(local_size_x = 256) in;
@@ -16,8 +17,21 @@ layout(std430, binding = 4) buffer Control { uint control[]; };
 
 layout(push_constant) uniform Push { KMeansPush push; };
 
-shared float tile[kKMeansSharedFloats];
+// Vectors and centroids as vec4 blocks padded with zeros: the loops over blocks unroll
+// to constant indices, so a vector stays in registers instead of an indexed array.
+const uint kMaxBlocks = kKMeansMaxDims / 4;
+shared vec4 tile[kKMeansSharedFloats / 4];
 shared uint changed;
+
+// Block b of row `row` (dims floats from `src`'s index row * dims), zero past dims.
+#define LOAD_BLOCK(src, row, b, dims, out_value)            \
+  {                                                         \
+    out_value = vec4(0.0);                                  \
+    for (uint l = 0; l < 4; ++l) {                          \
+      const uint j = 4 * (b) + l;                           \
+      if (j < (dims)) out_value[l] = src[(row) * (dims) + j]; \
+    }                                                       \
+  }
 
 void main() {
   const bool lloyd = push.iteration != kKMeansPlainAssign;
@@ -27,27 +41,41 @@ void main() {
   const uint i = group * kKMeansAssignWorkgroupSize + tid;
   const bool valid = i < push.count;
   const uint dims = push.dims;
+  const uint blocks = (dims + 3) / 4;
 
-  float x[kKMeansMaxDims];
-  for (uint j = 0; j < dims; ++j) x[j] = valid ? data[i * dims + j] : 0.0;
+  vec4 x[kMaxBlocks];
+  [[unroll]] for (uint b = 0; b < kMaxBlocks; ++b) {
+    x[b] = vec4(0.0);
+    if (valid && b < blocks) LOAD_BLOCK(data, i, b, dims, x[b]);
+  }
   if (tid == 0) changed = 0;
 
   float best = uintBitsToFloat(0x7F800000u);  // +infinity
   uint best_index = 0;
-  const uint per_chunk = kKMeansSharedFloats / dims;
+  const uint per_chunk = (kKMeansSharedFloats / 4) / blocks;
   for (uint base = 0; base < push.k; base += per_chunk) {
     const uint count = min(per_chunk, push.k - base);
     barrier();  // the previous chunk is no longer read
-    for (uint f = tid; f < count * dims; f += kKMeansAssignWorkgroupSize) tile[f] = centroids[base * dims + f];
+    for (uint f = tid; f < count * blocks; f += kKMeansAssignWorkgroupSize) {
+      vec4 v;
+      LOAD_BLOCK(centroids, base + f / blocks, f % blocks, dims, v);
+      tile[f] = v;
+    }
     barrier();
     if (valid) {
       for (uint c = 0; c < count; ++c) {
-        // precise: no fused multiply-add, so the sum rounds as the C++ reference's does
-        // and both pick the same centroid even between near-equal ones.
+        // precise: no fused multiply-add, and the terms are added one by one in
+        // coordinate order (padding adds exact zeros), so the sum rounds as the C++
+        // reference's does and both pick the same centroid even between near-equal ones.
         precise float sum = 0.0;
-        for (uint j = 0; j < dims; ++j) {
-          const float d = x[j] - tile[c * dims + j];
-          sum += d * d;
+        [[unroll]] for (uint b = 0; b < kMaxBlocks; ++b) {
+          if (b < blocks) {
+            const vec4 d = x[b] - tile[c * blocks + b];
+            sum += d.x * d.x;
+            sum += d.y * d.y;
+            sum += d.z * d.z;
+            sum += d.w * d.w;
+          }
         }
         if (sum < best) {  // strict: the lower index keeps ties
           best = sum;
