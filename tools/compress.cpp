@@ -10,6 +10,7 @@
 #include "formats/file_io.h"
 #include "formats/formats.h"
 #include "tools/command.h"
+#include "tools/compress_geometry.h"
 
 namespace scenezip::cli {
 
@@ -80,16 +81,16 @@ Status run_compress(const CompressOptions& o) {
   if (file_extension(o.output) != ".scz") {
     return invalid_input(o.output + ": compress writes .scz files (use 'scenezip convert' for other formats)");
   }
-  SCZ_ASSIGN_OR_RETURN(codec::GaussianCodecSettings settings, choose_settings(o));
-  settings.threads = o.threads;
   FileFormat format = FileFormat::kUnknown;
   Result<Scene> loaded = load_with_progress(o.input, &format);
   if (!loaded.ok()) return loaded.status();
   const GaussianCloud* cloud = loaded->gaussians();
   if (!cloud) {
-    return unsupported(o.input + ": holds a " + scene_kind_name(loaded->kind()) +
-                       "; compressing meshes and point clouds is not implemented yet");
+    // Meshes and point clouds have codecs and settings of their own.
+    return compress_geometry({o.input, o.output, o.preset, o.settings_file, o.threads, o.json, format, start}, *loaded);
   }
+  SCZ_ASSIGN_OR_RETURN(codec::GaussianCodecSettings settings, choose_settings(o));
+  settings.threads = o.threads;
   const std::uint64_t input_bytes = scene_bytes_on_disk(o.input);
 
   SCZ_ASSIGN_OR_RETURN(KMeansDevice kmeans_device, choose_kmeans_device(o.device));
@@ -186,9 +187,14 @@ void add_compress(CLI::App& app, Runner& run) {
   auto options = std::make_shared<CompressOptions>();
   CLI::App* cmd = app.add_subcommand(
       "compress",
-      "Compress a Gaussian scene to .scz: prune, Morton-ordered quantized positions, k-means codebooks per "
-      "attribute slice (sub-vector quantization), zstd. The settings used are printed and stored in the file.");
-  cmd->add_option("input", options->input, "Gaussian scene to read (.ply .splat .spz .sog .compressed.ply)")
+      "Compress a scene to .scz. Gaussians: prune, Morton-ordered quantized positions, k-means codebooks per "
+      "attribute slice (sub-vector quantization), zstd. Meshes: vertex-cache triangle order, quantized positions, "
+      "octahedral normals, texture coordinates and colours, delta-coded indices, textures kept as they are, zstd. "
+      "Point clouds: Morton-ordered quantized positions, normals, colours, zstd. The settings used are printed and "
+      "stored in the file.");
+  cmd->add_option("input", options->input,
+                  "Scene to read: Gaussians (.ply .splat .spz .sog .compressed.ply), a mesh (.gltf .glb .obj .off "
+                  ".ply) or a point cloud (.ply .pcd .xyz)")
       ->required();
   cmd->add_option("output", options->output, "The .scz file to write (written whole or not at all)")->required();
   cmd->add_option("--preset", options->preset, "Parameter set: high, balanced (default) or small")

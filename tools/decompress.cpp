@@ -2,7 +2,7 @@
 #include <chrono>
 #include <cstdio>
 
-#include "engine/codec/gaussian_decoder.h"
+#include "engine/codec/scz_decoder.h"
 #include "formats/file_io.h"
 #include "formats/formats.h"
 #include "tools/command.h"
@@ -25,27 +25,28 @@ Status run_decompress(const DecompressOptions& o) {
   }();
   if (!bytes.ok()) return bytes.status().with_context(o.input);
   std::string settings;
-  Result<GaussianCloud> cloud = [&]() -> Result<GaussianCloud> {
+  Result<Scene> scene = [&]() -> Result<Scene> {
     Progress progress("decoding");
-    SCZ_ASSIGN_OR_RETURN(scz::Container container, scz::parse_container(*bytes));
-    settings = container.settings;
-    if (container.kind != scz::SceneKindId::kGaussians) {
-      return unsupported("holds a mesh or point cloud, which this version cannot decode yet");
-    }
-    return codec::decode_gaussians(container);
+    return codec::decode_scz(*bytes, &settings);  // any scene kind
   }();
-  if (!cloud.ok()) return cloud.status().with_context(o.input);
+  if (!scene.ok()) return scene.status().with_context(o.input);
   const double decode_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const std::size_t count = cloud->count;
-  const int degree = cloud->sh_degree;
+  std::string what;
+  if (const GaussianCloud* cloud = scene->gaussians()) {
+    what = std::to_string(cloud->count) + " Gaussians, SH degree " + std::to_string(cloud->sh_degree);
+  } else if (const Mesh* mesh = scene->mesh()) {
+    what = "mesh, " + std::to_string(mesh->vertex_count()) + " vertices, " + std::to_string(mesh->triangle_count()) +
+           " triangles";
+  } else {
+    what = std::to_string(scene->points()->count()) + " points";
+  }
   {
     Progress progress("writing " + o.output);
-    SCZ_RETURN_IF_ERROR(save_scene(Scene{std::move(*cloud)}, o.output));
+    SCZ_RETURN_IF_ERROR(save_scene(*scene, o.output));
   }
-  std::printf("%s (scz, %zu Gaussians, SH degree %d) -> %s in %.2f s (decoding %.2f s)\nsettings: %s\n",
-              o.input.c_str(), count, degree, o.output.c_str(),
-              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), decode_seconds,
-              settings.c_str());
+  std::printf("%s (scz, %s) -> %s in %.2f s (decoding %.2f s)\nsettings: %s\n", o.input.c_str(), what.c_str(),
+              o.output.c_str(), std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+              decode_seconds, settings.c_str());
   return Status::Ok();
 }
 
@@ -54,8 +55,9 @@ Status run_decompress(const DecompressOptions& o) {
 void add_decompress(CLI::App& app, Runner& run) {
   auto options = std::make_shared<DecompressOptions>();
   CLI::App* cmd = app.add_subcommand(
-      "decompress", "Decode an .scz file and write it in the format OUT's name picks: .ply (INRIA), .compressed.ply, "
-                    ".splat, .spz. Prints the settings the file was made with.");
+      "decompress", "Decode an .scz file and write it in the format OUT's name picks: Gaussians as .ply (INRIA), "
+                    ".compressed.ply, .splat, .spz; meshes as .glb .obj .ply .off; point clouds as .ply .pcd .xyz. "
+                    "Prints the settings the file was made with.");
   cmd->add_option("input", options->input, "The .scz file to read")->required();
   cmd->add_option("output", options->output, "File to write (written whole or not at all)")->required();
   cmd->callback([options, &run] { run = [options] { return run_decompress(*options); }; });

@@ -1,0 +1,172 @@
+#include "engine/codec/geometry_settings.h"
+
+#include <nlohmann/json.hpp>
+
+#include "engine/codec/octahedral.h"
+
+namespace scenezip::codec {
+
+std::vector<std::string> geometry_preset_names() { return {"high", "balanced", "small"}; }
+
+// Bit depths: a 14-bit grid puts a 1 m object on 61 micrometre steps, below what a
+// renderer at any usual resolution shows; 10-bit octahedral normals err by at most a
+// tenth of a degree; 12-bit texture coordinates address a 4096-texel texture to the
+// texel. "small" trades visible but mild error for size, "high" is near lossless.
+Result<MeshCodecSettings> mesh_preset_settings(const std::string& name) {
+  MeshCodecSettings s;
+  s.preset = name;
+  if (name == "high") {
+    s.position_bits = 16;
+    s.normal_bits = 12;
+    s.texcoord_bits = 14;
+    s.color_bits = 8;
+  } else if (name == "balanced") {
+    s.position_bits = 14;
+    s.normal_bits = 10;
+    s.texcoord_bits = 12;
+    s.color_bits = 8;
+  } else if (name == "small") {
+    s.position_bits = 11;
+    s.normal_bits = 8;
+    s.texcoord_bits = 10;
+    s.color_bits = 6;
+  } else {
+    return invalid_input("unknown preset '" + name + "' (expected high, balanced or small)");
+  }
+  return s;
+}
+
+Result<PointCodecSettings> point_preset_settings(const std::string& name) {
+  PointCodecSettings s;
+  s.preset = name;
+  if (name == "high") {
+    s.position_bits = 16;
+    s.normal_bits = 12;
+    s.color_mode = "direct";
+    s.color_bits = 8;
+  } else if (name == "balanced") {
+    s.position_bits = 14;
+    s.normal_bits = 10;
+    s.color_mode = "direct";
+    s.color_bits = 8;
+  } else if (name == "small") {
+    s.position_bits = 12;
+    s.normal_bits = 8;
+    s.color_mode = "codebook";
+    s.color_codebook_size = 256;
+  } else {
+    return invalid_input("unknown preset '" + name + "' (expected high, balanced or small)");
+  }
+  return s;
+}
+
+std::string mesh_settings_to_json(const MeshCodecSettings& s, int indent) {
+  nlohmann::ordered_json j;
+  j["codec"] = "mesh";
+  j["preset"] = s.preset;
+  j["position_bits"] = s.position_bits;
+  j["normal_bits"] = s.normal_bits;
+  j["texcoord_bits"] = s.texcoord_bits;
+  j["color_bits"] = s.color_bits;
+  j["triangle_order"] = s.triangle_order;
+  j["zstd_level"] = s.zstd_level;
+  return j.dump(indent);
+}
+
+std::string point_settings_to_json(const PointCodecSettings& s, int indent) {
+  nlohmann::ordered_json j;
+  j["codec"] = "points";
+  j["preset"] = s.preset;
+  j["position_bits"] = s.position_bits;
+  j["normal_bits"] = s.normal_bits;
+  j["color"] = {{"mode", s.color_mode}, {"bits", s.color_bits}, {"codebook_size", s.color_codebook_size}};
+  j["kmeans"] = {{"iterations", s.kmeans_iterations}, {"samples", s.kmeans_samples}, {"seed", s.seed}};
+  j["zstd_level"] = s.zstd_level;
+  return j.dump(indent);
+}
+
+std::string settings_codec_name(const std::string& text) {
+  try {
+    const nlohmann::json j = nlohmann::json::parse(text);
+    if (j.is_object() && j.contains("codec") && j["codec"].is_string()) return j["codec"].get<std::string>();
+  } catch (const nlohmann::json::exception&) {
+  }
+  return "";
+}
+
+Result<MeshCodecSettings> mesh_settings_from_json(const std::string& text) {
+  MeshCodecSettings s;
+  try {
+    const nlohmann::json j = nlohmann::json::parse(text);
+    if (j.value("codec", std::string()) != "mesh") return invalid_input("settings are not for the mesh codec");
+    s.preset = j.at("preset").get<std::string>();
+    s.position_bits = j.at("position_bits").get<int>();
+    s.normal_bits = j.at("normal_bits").get<int>();
+    s.texcoord_bits = j.at("texcoord_bits").get<int>();
+    s.color_bits = j.at("color_bits").get<int>();
+    s.triangle_order = j.at("triangle_order").get<std::string>();
+    s.zstd_level = j.at("zstd_level").get<int>();
+  } catch (const nlohmann::json::exception& e) {
+    return invalid_input(std::string("settings JSON: ") + e.what());
+  }
+  SCZ_RETURN_IF_ERROR(check_mesh_settings(s));
+  return s;
+}
+
+Result<PointCodecSettings> point_settings_from_json(const std::string& text) {
+  PointCodecSettings s;
+  try {
+    const nlohmann::json j = nlohmann::json::parse(text);
+    if (j.value("codec", std::string()) != "points") return invalid_input("settings are not for the point codec");
+    s.preset = j.at("preset").get<std::string>();
+    s.position_bits = j.at("position_bits").get<int>();
+    s.normal_bits = j.at("normal_bits").get<int>();
+    const auto& color = j.at("color");
+    s.color_mode = color.at("mode").get<std::string>();
+    s.color_bits = color.at("bits").get<int>();
+    s.color_codebook_size = color.at("codebook_size").get<int>();
+    const auto& kmeans = j.at("kmeans");
+    s.kmeans_iterations = kmeans.at("iterations").get<int>();
+    s.kmeans_samples = kmeans.at("samples").get<std::uint64_t>();
+    s.seed = kmeans.at("seed").get<std::uint64_t>();
+    s.zstd_level = j.at("zstd_level").get<int>();
+  } catch (const nlohmann::json::exception& e) {
+    return invalid_input(std::string("settings JSON: ") + e.what());
+  }
+  SCZ_RETURN_IF_ERROR(check_point_settings(s));
+  return s;
+}
+
+namespace {
+
+Status in_range(int v, int lo, int hi, const char* name) {
+  if (v < lo || v > hi) {
+    return invalid_input(std::string(name) + " must be in " + std::to_string(lo) + ".." + std::to_string(hi));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status check_mesh_settings(const MeshCodecSettings& s) {
+  SCZ_RETURN_IF_ERROR(in_range(s.position_bits, 1, 21, "position_bits"));
+  SCZ_RETURN_IF_ERROR(in_range(s.normal_bits, kMinNormalBits, kMaxNormalBits, "normal_bits"));
+  SCZ_RETURN_IF_ERROR(in_range(s.texcoord_bits, 1, 24, "texcoord_bits"));
+  SCZ_RETURN_IF_ERROR(in_range(s.color_bits, 1, 16, "color_bits"));
+  if (s.triangle_order != "vertex_cache" && s.triangle_order != "input") {
+    return invalid_input("triangle_order must be vertex_cache or input");
+  }
+  return in_range(s.zstd_level, 0, 22, "zstd_level");
+}
+
+Status check_point_settings(const PointCodecSettings& s) {
+  SCZ_RETURN_IF_ERROR(in_range(s.position_bits, 1, 21, "position_bits"));
+  SCZ_RETURN_IF_ERROR(in_range(s.normal_bits, kMinNormalBits, kMaxNormalBits, "normal_bits"));
+  if (s.color_mode != "direct" && s.color_mode != "codebook") return invalid_input("color.mode must be direct or codebook");
+  SCZ_RETURN_IF_ERROR(in_range(s.color_bits, 1, 16, "color.bits"));
+  SCZ_RETURN_IF_ERROR(in_range(s.color_codebook_size, 1, 65536, "color.codebook_size"));
+  SCZ_RETURN_IF_ERROR(in_range(s.kmeans_iterations, 0, 1000, "kmeans.iterations"));
+  return in_range(s.zstd_level, 0, 22, "zstd_level");
+}
+
+}  // namespace scenezip::codec

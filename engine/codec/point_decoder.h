@@ -1,0 +1,15 @@
+// Decodes the point-cloud scenes of `.scz` files (docs/FORMAT.md, scene kind 3). Links
+// only the container reader and the shared layout, never the encoder.
+#pragma once
+
+#include "engine/scene/mesh.h"
+#include "formats/scz_container.h"
+
+namespace scenezip::codec {
+
+// Decodes a parsed container of kind points. Points come out in the file's (Morton)
+// order. Stream sizes are derived from the layout and count before they are read, and
+// every code is range-checked: a bad file gives invalid_input, never a crash.
+Result<PointCloud> decode_points(const scz::Container& container);
+
+}  // namespace scenezip::codec

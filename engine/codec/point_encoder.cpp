@@ -1,0 +1,151 @@
+#include "engine/codec/point_encoder.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "engine/codec/delta_planes.h"
+#include "engine/codec/kmeans.h"
+#include "engine/codec/morton_positions.h"
+#include "engine/codec/octahedral.h"
+#include "engine/codec/point_layout.h"
+#include "engine/scene/gaussian_cloud.h"
+
+namespace scenezip::codec {
+
+namespace {
+
+float clamp_color(float c) { return std::isfinite(c) ? std::clamp(c, 0.0f, 1.0f) : 0.0f; }
+
+// Colours as indices into a k-means codebook of 8-bit RGB entries, most used first.
+// Returns the error it leaves; fills the codebook and index streams.
+double codebook_colors(const std::vector<float>& colors, std::size_t n, const PointCodecSettings& s, Bytes& book,
+                       Bytes& indices, int* codes) {
+  std::vector<float> data(3 * n);
+  for (std::size_t i = 0; i < 3 * n; ++i) data[i] = 255.0f * clamp_color(colors[i]);
+  KMeansOptions options;
+  options.k = static_cast<int>(std::min<std::size_t>(s.color_codebook_size, std::max<std::size_t>(n, 1)));
+  options.iterations = s.kmeans_iterations;
+  options.max_samples = static_cast<std::size_t>(s.kmeans_samples);
+  options.seed = s.seed;
+  options.threads = s.threads;
+  KMeansResult km = train_kmeans(data.data(), n, 3, nullptr, options);
+  if (km.k == 0) {  // no points: one black code keeps the layout valid
+    km.k = 1;
+    km.centroids.assign(3, 0.0f);
+  }
+  // Assign against the 8-bit entries the decoder will see.
+  for (float& c : km.centroids) c = std::round(std::clamp(c, 0.0f, 255.0f));
+  std::vector<std::uint32_t> index(n);
+  std::vector<float> distance(n);
+  assign_nearest(data.data(), n, 3, km.centroids.data(), km.k, index.data(), distance.data(), s.threads);
+  std::vector<std::size_t> uses(km.k, 0);
+  for (std::size_t i = 0; i < n; ++i) ++uses[index[i]];
+  std::vector<std::uint32_t> by_use(km.k), rank(km.k);
+  for (int c = 0; c < km.k; ++c) by_use[c] = static_cast<std::uint32_t>(c);
+  std::stable_sort(by_use.begin(), by_use.end(), [&](std::uint32_t a, std::uint32_t b) { return uses[a] > uses[b]; });
+  for (int r = 0; r < km.k; ++r) rank[by_use[r]] = static_cast<std::uint32_t>(r);
+  for (int r = 0; r < km.k; ++r) {
+    for (int k = 0; k < 3; ++k) book.push_back(static_cast<std::uint8_t>(km.centroids[3 * by_use[r] + k]));
+  }
+  double squared = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    index[i] = rank[index[i]];
+    squared += distance[i];
+  }
+  const int width = codebook_index_bytes(static_cast<std::uint32_t>(km.k));
+  indices.resize(n * width);
+  put_planes(indices.data(), n, width, index.data());
+  *codes = km.k;
+  return n ? std::sqrt(squared / (3.0 * n)) / 255.0 : 0.0;
+}
+
+}  // namespace
+
+Result<Bytes> encode_points(const PointCloud& input, const PointCodecSettings& s, PointEncodeReport* report,
+                            const StageCallback& stage) {
+  SCZ_RETURN_IF_ERROR(check_point_settings(s));
+  const std::size_t n_in = input.count();
+  if (input.positions.size() != 3 * n_in || (!input.colors.empty() && input.colors.size() != 3 * n_in) ||
+      (!input.normals.empty() && input.normals.size() != 3 * n_in)) {
+    return invalid_input("point arrays disagree with the point count");
+  }
+  auto begin = [&](const char* name) {
+    if (stage) stage(name);
+  };
+  PointEncodeReport r;
+  r.count_in = n_in;
+
+  begin("Morton ordering");
+  // Only finite positions can be placed on the grid: the rest are no points at all
+  // (depth cameras mark pixels without depth with NaN).
+  std::vector<std::uint32_t> kept;
+  kept.reserve(n_in);
+  for (std::size_t i = 0; i < n_in; ++i) {
+    const float* p = &input.positions[3 * i];
+    if (std::isfinite(p[0]) && std::isfinite(p[1]) && std::isfinite(p[2])) kept.push_back(static_cast<std::uint32_t>(i));
+  }
+  r.non_finite = n_in - kept.size();
+  const std::size_t n = kept.size();
+  std::vector<float> positions(3 * n);
+  for (std::size_t i = 0; i < n; ++i) std::copy_n(&input.positions[3 * kept[i]], 3, &positions[3 * i]);
+  PointLayout layout;
+  layout.position_bits = s.position_bits;
+  const Bounds bounds = compute_bounds(positions);
+  layout.bounds_min = bounds.min;
+  layout.bounds_max = bounds.max;
+  const auto sorted = sorted_morton_codes(positions, bounds.min, bounds.max, layout.position_bits);
+  r.point_order.resize(n);
+  for (std::size_t i = 0; i < n; ++i) r.point_order[i] = kept[sorted[i].second];
+  const std::vector<std::uint32_t>& order = r.point_order;
+  const double levels = static_cast<double>(bit_mask(layout.position_bits));
+  for (int k = 0; k < 3; ++k) r.position_step = std::max(r.position_step, (double(bounds.max[k]) - bounds.min[k]) / levels);
+
+  std::vector<scz::StreamToWrite> streams;
+  const int level = s.zstd_level;
+  streams.push_back({kPointPositionStream, morton_delta_stream(sorted, layout.position_bits), level});
+  if (!input.normals.empty()) {
+    begin("normals");
+    layout.normal_bits = s.normal_bits;
+    std::vector<std::uint32_t> q(2 * n);
+    for (std::size_t i = 0; i < n; ++i) octahedral_encode(&input.normals[3 * order[i]], layout.normal_bits, &q[2 * i], &q[2 * i + 1]);
+    streams.push_back({kPointNormalStream, delta_stream(q.data(), n, 2, layout.normal_bits), level});
+  }
+  if (!input.colors.empty()) {
+    std::vector<float> colors(3 * n);
+    for (std::size_t i = 0; i < n; ++i) std::copy_n(&input.colors[3 * order[i]], 3, &colors[3 * i]);
+    if (s.color_mode == "codebook") {
+      begin("k-means colors");
+      layout.color_mode = PointColorMode::kCodebook;
+      Bytes book, indices;
+      r.color_rms_error = codebook_colors(colors, n, s, book, indices, &r.color_codes);
+      layout.codebook_size = static_cast<std::uint32_t>(r.color_codes);
+      streams.push_back({kPointCodebookStream, std::move(book), level});
+      streams.push_back({kPointColorStream, std::move(indices), level});
+    } else {
+      begin("colors");
+      layout.color_mode = PointColorMode::kDirect;
+      layout.color_bits = s.color_bits;
+      const std::uint32_t color_levels = bit_mask(layout.color_bits);
+      std::vector<std::uint32_t> q(3 * n);
+      double squared = 0;
+      for (std::size_t i = 0; i < 3 * n; ++i) {
+        const float c = clamp_color(colors[i]);
+        q[i] = grid_quantize(c, 0.0f, 1.0f, color_levels);
+        squared += std::pow(q[i] / double(color_levels) - c, 2.0);
+      }
+      r.color_rms_error = n ? std::sqrt(squared / (3.0 * n)) : 0.0;
+      streams.push_back({kPointColorStream, delta_stream(q.data(), n, 3, layout.color_bits), level});
+    }
+  }
+  SCZ_RETURN_IF_ERROR(check_point_layout(layout).with_context("encoder produced a bad layout"));
+  streams.push_back({kPointLayoutStream, serialize_point_layout(layout), 0});
+
+  begin("entropy coding");
+  r.count_out = n;
+  SCZ_ASSIGN_OR_RETURN(Bytes file, scz::write_container(scz::SceneKindId::kPoints, n, point_settings_to_json(s),
+                                                        std::move(streams), s.threads, &r.streams));
+  if (report) *report = std::move(r);
+  return file;
+}
+
+}  // namespace scenezip::codec

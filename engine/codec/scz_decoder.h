@@ -1,0 +1,18 @@
+// Decodes any `.scz` file into a Scene, by the scene kind in its header: Gaussians
+// (gaussian_decoder.h), meshes (mesh_decoder.h) or point clouds (point_decoder.h).
+#pragma once
+
+#include <span>
+#include <string>
+
+#include "engine/scene/scene.h"
+#include "formats/scz_container.h"
+
+namespace scenezip::codec {
+
+Result<Scene> decode_scene(const scz::Container& container);
+
+// Parses and decodes a whole file; `settings`, when given, receives the encoder's JSON.
+Result<Scene> decode_scz(std::span<const std::uint8_t> file, std::string* settings = nullptr);
+
+}  // namespace scenezip::codec
