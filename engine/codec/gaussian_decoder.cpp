@@ -115,7 +115,10 @@ Status decode_attribute(const scz::Container& container, const AttributeLayout& 
   std::vector<float> v(dims);
   for (std::size_t i = 0; i < n; ++i) {
     const float* u = &vectors[i * dims];
-    if (!transform.empty()) {
+    if (layout.transform == Transform::kSmallestThree) {
+      smallest_three_to_rotation(u, v.data());
+      u = v.data();
+    } else if (!transform.empty()) {
       const float* mean = transform.data();
       const float* m = transform.data() + dims;
       for (int r = 0; r < dims; ++r) {

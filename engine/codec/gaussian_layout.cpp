@@ -1,7 +1,9 @@
 #include "engine/codec/gaussian_layout.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <numbers>
 
 #include "engine/scene/gaussian_cloud.h"
 #include "formats/scz_container.h"
@@ -43,9 +45,34 @@ int AttributeLayout::dims() const {
 }
 
 std::uint64_t transform_stream_bytes(const AttributeLayout& attribute) {
-  if (attribute.transform == Transform::kNone) return 0;
+  if (attribute.transform != Transform::kAffine) return 0;
   const std::uint64_t d = static_cast<std::uint64_t>(attribute.dims());
   return 4 * (d + d * d);
+}
+
+void rotation_to_smallest_three(const float* q, float* u) {
+  int largest = 0;
+  for (int k = 1; k < 4; ++k) {
+    if (std::fabs(q[k]) > std::fabs(q[largest])) largest = k;
+  }
+  const float sign = q[largest] < 0.0f ? -1.0f : 1.0f;
+  u[0] = static_cast<float>(largest);
+  int at = 1;
+  for (int k = 0; k < 4; ++k) {
+    if (k != largest) u[at++] = sign * q[k] * std::numbers::sqrt2_v<float>;
+  }
+}
+
+void smallest_three_to_rotation(const float* u, float* q) {
+  const int largest = static_cast<int>(std::clamp(std::lround(u[0]), 0l, 3l));
+  float sum = 0.0f;
+  int at = 1;
+  for (int k = 0; k < 4; ++k) {
+    if (k == largest) continue;
+    q[k] = std::clamp(u[at++], -1.0f, 1.0f) / std::numbers::sqrt2_v<float>;
+    sum += q[k] * q[k];
+  }
+  q[largest] = std::sqrt(std::max(0.0f, 1.0f - sum));
 }
 
 const AttributeLayout* GaussianLayout::find(Attribute a) const {
@@ -96,9 +123,15 @@ Status check_layout(const GaussianLayout& l) {
                            std::to_string(static_cast<int>(expected[i])));
     }
     const int dims = attribute_dims(a.attribute, l.sh_degree);
-    if (a.transform != Transform::kNone && a.transform != Transform::kAffine) {
+    if (a.transform != Transform::kNone && a.transform != Transform::kAffine &&
+        a.transform != Transform::kSmallestThree) {
       return invalid_input(std::string(attribute_name(a.attribute)) + " uses unknown transform " +
                            std::to_string(static_cast<int>(a.transform)));
+    }
+    if (a.transform == Transform::kSmallestThree &&
+        (a.attribute != Attribute::kRotation || a.slices.empty() || a.slices[0].dims != 1)) {
+      return invalid_input(std::string(attribute_name(a.attribute)) +
+                           ": the smallest-three transform needs the rotation with a first slice of one value");
     }
     if (a.slices.empty() || static_cast<int>(a.slices.size()) > dims) {
       return invalid_input(std::string(attribute_name(a.attribute)) + " has " + std::to_string(a.slices.size()) +

@@ -29,6 +29,11 @@ enum class Transform : std::uint8_t {
   kNone = 0,    // v = u
   kAffine = 1,  // v = mean + M u, with mean (dims) and M (dims x dims, row-major) in float32
                 // in the attribute's transform stream; the encoder makes M the PCA basis
+  // Rotations only: u = (i, a, b, c), where i (a whole number 0..3) names the quaternion
+  // component of largest magnitude, taken positive, and a, b, c are the other three in
+  // w x y z order, times sqrt(2) so they span [-1, 1]. The largest one follows from unit
+  // length, so three values carry the rotation, each with finer steps than four would.
+  kSmallestThree = 2,
 };
 
 const char* attribute_name(Attribute a);
@@ -87,6 +92,12 @@ std::uint64_t index_stream_bytes(const AttributeLayout& attribute, std::uint64_t
 std::uint64_t transform_stream_bytes(const AttributeLayout& attribute);
 // The layout stream is the one variable-size stream read before the others are known.
 inline constexpr std::uint64_t kMaxLayoutBytes = 4096;
+
+// Transform::kSmallestThree: `q` (w x y z, unit length, either sign) to the coded
+// vector u, and back. Back accepts any u: the index is rounded and clamped, the three
+// values clamped, so a damaged file still yields a unit quaternion.
+void rotation_to_smallest_three(const float* q, float* u);
+void smallest_three_to_rotation(const float* u, float* q);
 
 // Encodes the layout stream. The layout must be valid (check_layout).
 Bytes serialize_layout(const GaussianLayout& layout);

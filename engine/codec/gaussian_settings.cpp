@@ -9,23 +9,26 @@ namespace scenezip::codec {
 
 namespace {
 
-QuantizerSettings q(std::vector<int> slices, std::vector<int> codes, std::string transform = "none") {
-  return {std::move(slices), std::move(codes), std::move(transform)};
+QuantizerSettings q(std::vector<int> slices, std::vector<int> codes, std::string transform = "none",
+                    std::string weighting = "") {
+  return {std::move(slices), std::move(codes), std::move(transform), std::move(weighting)};
 }
 
-// Tuned on lego-3dgs (124,480 Gaussians, SH 3) by rendered PSNR against the original:
-// the higher SH bands carry most of the error, so they get most of the bytes, in the
-// principal axes, split finest where the variance is; colour likewise in its principal
-// axes; rotations as four scalar codebooks; log-scales as three.
+// Tuned on lego-3dgs (124,480 Gaussians, SH 3) and tile-sh3-14k by rendered PSNR
+// against the original (docs/BENCHMARKS.md): the higher SH bands carry most of the
+// error, so they get most of the bytes, in the principal axes, split finest where the
+// variance is; colour likewise in its principal axes; rotations as their smallest three
+// components; log-scales as three scalar codebooks whose codes go where large opaque
+// Gaussians are (uniform weights there cost 3 dB on the tile).
 GaussianCodecSettings balanced() {
   GaussianCodecSettings s;
   s.preset = "balanced";
   s.position_bits = 12;
-  s.scale = q({1, 1, 1}, {128, 128, 128});
-  s.rotation = q({1, 1, 1, 1}, {64, 64, 64, 64});
-  s.opacity = q({1}, {256});
-  s.color = q({1, 2}, {256, 1024}, "pca");
-  s.sh = q({3, 3, 4, 5, 6, 24}, {1024, 1024, 1024, 1024, 1024, 128}, "pca");
+  s.scale = q({1, 1, 1}, {128, 128, 128}, "none", "footprint");
+  s.rotation = q({1, 1, 1, 1}, {4, 128, 128, 128}, "smallest_three");
+  s.opacity = q({1}, {64});
+  s.color = q({1, 2}, {256, 512}, "pca");
+  s.sh = q({2, 3, 3, 4, 5, 6, 22}, {1024, 1024, 1024, 1024, 1024, 1024, 128}, "pca");
   return s;
 }
 
@@ -33,8 +36,9 @@ GaussianCodecSettings high() {
   GaussianCodecSettings s = balanced();
   s.preset = "high";
   s.position_bits = 16;
-  s.scale = q({1, 1, 1}, {256, 256, 256});
-  s.rotation = q({1, 1, 1, 1}, {128, 128, 128, 128});
+  s.scale = q({1, 1, 1}, {256, 256, 256}, "none", "footprint");
+  s.rotation = q({1, 1, 1, 1}, {4, 256, 256, 256}, "smallest_three");
+  s.opacity = q({1}, {256});
   s.color = q({1, 1, 1}, {256, 256, 256}, "pca");
   s.sh = q({2, 2, 2, 3, 3, 4, 5, 6, 18}, {1024, 1024, 1024, 1024, 1024, 1024, 1024, 1024, 256}, "pca");
   return s;
@@ -44,8 +48,8 @@ GaussianCodecSettings small() {
   GaussianCodecSettings s = balanced();
   s.preset = "small";
   s.position_bits = 11;
-  s.scale = q({1, 1, 1}, {64, 64, 64});
-  s.rotation = q({2, 2}, {256, 256});
+  s.scale = q({1, 1, 1}, {64, 64, 64}, "none", "footprint");
+  s.rotation = q({1, 1, 1, 1}, {4, 64, 64, 64}, "smallest_three");
   s.opacity = q({1}, {128});
   s.color = q({1, 2}, {256, 256}, "pca");
   s.sh = q({4, 6, 8, 27}, {1024, 1024, 512, 64}, "pca");
@@ -53,7 +57,23 @@ GaussianCodecSettings small() {
 }
 
 nlohmann::ordered_json quantizer_json(const QuantizerSettings& q) {
-  return {{"slices", q.slices}, {"codebook_sizes", q.codebook_sizes}, {"transform", q.transform}};
+  nlohmann::ordered_json j = {{"slices", q.slices}, {"codebook_sizes", q.codebook_sizes}, {"transform", q.transform}};
+  if (!q.weighting.empty()) j["weighting"] = q.weighting;
+  return j;
+}
+
+bool known_weighting(const std::string& w) {
+  return w == "uniform" || w == "opacity" || w == "opacity_area" || w == "footprint" || w == "importance";
+}
+
+// Written only when some value differs from the defaults (importance pruning off), so
+// files and settings of encoders that never prune by importance stay as they were.
+bool importance_is_default(const GaussianCodecSettings& s) {
+  const GaussianCodecSettings d;
+  return s.importance_keep == d.importance_keep && s.importance_prune_fraction == d.importance_prune_fraction &&
+         s.importance_source == d.importance_source && s.importance_views == d.importance_views &&
+         s.importance_resolution == d.importance_resolution && s.importance_volume == d.importance_volume &&
+         s.importance_volume_power == d.importance_volume_power;
 }
 
 }  // namespace
@@ -74,6 +94,15 @@ std::string settings_to_json(const GaussianCodecSettings& s, int indent) {
                 {"min_scale_fraction", s.min_scale_fraction},
                 {"sh_band_min_rms", s.sh_band_min_rms},
                 {"max_sh_degree", s.max_sh_degree}};
+  if (!importance_is_default(s)) {
+    j["importance"] = {{"keep", s.importance_keep},
+                       {"prune_fraction", s.importance_prune_fraction},
+                       {"source", s.importance_source},
+                       {"views", s.importance_views},
+                       {"resolution", s.importance_resolution},
+                       {"volume", s.importance_volume},
+                       {"volume_power", s.importance_volume_power}};
+  }
   j["position_bits"] = s.position_bits;
   j["scale"] = quantizer_json(s.scale);
   j["rotation"] = quantizer_json(s.rotation);
@@ -98,6 +127,7 @@ Result<GaussianCodecSettings> settings_from_json(const std::string& text) {
       q.slices = v.at("slices").get<std::vector<int>>();
       q.codebook_sizes = v.at("codebook_sizes").get<std::vector<int>>();
       q.transform = v.at("transform").get<std::string>();
+      q.weighting = v.value("weighting", std::string());
     };
     if (j.value("codec", std::string()) != "gaussians") return invalid_input("settings are not for the Gaussian codec");
     s.preset = j.at("preset").get<std::string>();
@@ -106,6 +136,16 @@ Result<GaussianCodecSettings> settings_from_json(const std::string& text) {
     s.min_scale_fraction = prune.at("min_scale_fraction").get<float>();
     s.sh_band_min_rms = prune.at("sh_band_min_rms").get<float>();
     s.max_sh_degree = prune.at("max_sh_degree").get<int>();
+    if (j.contains("importance")) {  // absent: off, as files written before it
+      const auto& imp = j.at("importance");
+      s.importance_keep = imp.value("keep", s.importance_keep);
+      s.importance_prune_fraction = imp.value("prune_fraction", s.importance_prune_fraction);
+      s.importance_source = imp.value("source", s.importance_source);
+      s.importance_views = imp.value("views", s.importance_views);
+      s.importance_resolution = imp.value("resolution", s.importance_resolution);
+      s.importance_volume = imp.value("volume", s.importance_volume);
+      s.importance_volume_power = imp.value("volume_power", s.importance_volume_power);
+    }
     s.position_bits = j.at("position_bits").get<int>();
     quantizer("scale", s.scale);
     quantizer("rotation", s.rotation);
@@ -133,6 +173,23 @@ Status check_settings(const GaussianCodecSettings& s) {
   }
   if (!(s.sh_band_min_rms >= 0.0f)) return invalid_input("sh_band_min_rms must be >= 0");
   if (s.max_sh_degree < 0 || s.max_sh_degree > 3) return invalid_input("max_sh_degree must be in 0..3");
+  if (!(s.importance_keep > 0.0f && s.importance_keep <= 1.0f)) return invalid_input("importance keep must be in (0, 1]");
+  if (!(s.importance_prune_fraction >= 0.0f && s.importance_prune_fraction < 1.0f)) {
+    return invalid_input("importance prune_fraction must be in [0, 1)");
+  }
+  if (s.importance_source != "views" && s.importance_source != "opacity") {
+    return invalid_input("importance source must be views or opacity");
+  }
+  if (s.importance_views < 1 || s.importance_views > 1024) return invalid_input("importance views must be in 1..1024");
+  if (s.importance_resolution < 16 || s.importance_resolution > 4096) {
+    return invalid_input("importance resolution must be in 16..4096");
+  }
+  if (s.importance_volume != "none" && s.importance_volume != "volume") {
+    return invalid_input("importance volume must be none or volume");
+  }
+  if (!(s.importance_volume_power >= 0.0f && s.importance_volume_power <= 10.0f)) {
+    return invalid_input("importance volume_power must be in [0, 10]");
+  }
   if (s.position_bits < kMinPositionBits || s.position_bits > kMaxPositionBits) {
     return invalid_input("position_bits must be in 1..21");
   }
@@ -156,14 +213,22 @@ Status check_settings(const GaussianCodecSettings& s) {
       return invalid_input(name + ": slices sum to " + std::to_string(sum) + ", the attribute has " +
                            std::to_string(dims) + " values");
     }
-    if (q[a]->transform != "none" && q[a]->transform != "pca") {
-      return invalid_input(name + ": transform must be none or pca");
+    if (q[a]->transform == "smallest_three") {
+      if (attribute != Attribute::kRotation) return invalid_input(name + ": smallest_three is for rotations only");
+      if (q[a]->slices[0] != 1 || q[a]->codebook_sizes[0] < 4) {
+        return invalid_input(name + ": smallest_three needs a first slice of 1 value with at least 4 codes");
+      }
+    } else if (q[a]->transform != "none" && q[a]->transform != "pca") {
+      return invalid_input(name + ": transform must be none, pca or (rotation) smallest_three");
+    }
+    if (!q[a]->weighting.empty() && !known_weighting(q[a]->weighting)) {
+      return invalid_input(name + ": weighting must be uniform, opacity, opacity_area, footprint or importance");
     }
   }
   if (s.kmeans_iterations < 0 || s.kmeans_iterations > 1000) return invalid_input("k-means iterations must be in 0..1000");
   if (s.min_gaussians_per_code < 0) return invalid_input("min_gaussians_per_code must be >= 0");
-  if (s.weighting != "uniform" && s.weighting != "opacity" && s.weighting != "opacity_area") {
-    return invalid_input("weighting must be uniform, opacity or opacity_area");
+  if (!known_weighting(s.weighting)) {
+    return invalid_input("weighting must be uniform, opacity, opacity_area, footprint or importance");
   }
   if (s.zstd_level < 0 || s.zstd_level > 22) return invalid_input("zstd_level must be in 0..22");
   return Status::Ok();

@@ -18,8 +18,13 @@ struct QuantizerSettings {
   std::vector<int> slices;
   std::vector<int> codebook_sizes;  // one per slice
   // "none", or "pca": code the vector in its principal axes (largest variance first),
-  // so the first slices hold most of the signal.
+  // so the first slices hold most of the signal; for rotations also "smallest_three"
+  // (three components and which one was dropped: see Transform::kSmallestThree).
   std::string transform = "none";
+  // How each Gaussian pulls on this attribute's codebooks (see kmeans weighting); empty
+  // takes the codec-wide setting. Errors in size show most on large opaque Gaussians,
+  // while errors in SH colour do not grow with size, so they want different weights.
+  std::string weighting;
 };
 
 struct GaussianCodecSettings {
@@ -33,6 +38,19 @@ struct GaussianCodecSettings {
   // add over the sphere of directions stays below this (in colour units, 1 = full range).
   float sh_band_min_rms = 1.0f / 1024;
   int max_sh_degree = 3;
+
+  // Pruning by importance from rendered views (codec/importance_prune.h): each
+  // Gaussian's blending weight summed over the pixels of orbit views; the least
+  // important go. Off by default. With both targets set the stricter one wins.
+  float importance_keep = 1.0f;            // keep the most important holding this share of the total (1: off)
+  float importance_prune_fraction = 0.0f;  // remove at least this share of the Gaussians (0: off)
+  // "views": rendered as above; "opacity": the opacity alone (a baseline that renders nothing).
+  std::string importance_source = "views";
+  int importance_views = 24;        // views around the scene (importance_cameras)
+  int importance_resolution = 512;  // pixels a side of each view
+  // "none", or "volume": times LightGaussian's (volume / its 10th percentile)^power.
+  std::string importance_volume = "none";
+  float importance_volume_power = 0.1f;
 
   // Positions: bits per axis over the central 99% of the scene (more where floaters
   // widen the bounds: see position_grid_bits), Morton order, delta coded.
@@ -52,8 +70,11 @@ struct GaussianCodecSettings {
   // for a codebook larger than its index savings (0: no cap).
   int min_gaussians_per_code = 16;
   std::uint64_t seed = 1;
-  // How much each Gaussian pulls on the codebooks: "uniform", "opacity", or
-  // "opacity_area" (opacity times the square root of its largest cross-section).
+  // How much each Gaussian pulls on the codebooks: "uniform", "opacity",
+  // "opacity_area" (opacity times the square root of its largest cross-section), or
+  // "footprint" (opacity squared times its largest cross-section: roughly how much of
+  // the image a small error in the Gaussian changes, squared as the error is), or
+  // "importance" (its importance from rendered views, as LightGaussian weights it).
   std::string weighting = "uniform";
 
   int zstd_level = 19;

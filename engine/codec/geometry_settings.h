@@ -34,8 +34,10 @@ struct PointCodecSettings {
   int position_bits = 14;  // per axis over the bounds (1..21)
   int normal_bits = 10;    // octahedral, per axis (2..16)
   // "direct": `color_bits` per channel; "codebook": a k-means codebook of
-  // `color_codebook_size` 8-bit RGB entries and one index per point.
-  std::string color_mode = "direct";
+  // `color_codebook_size` 8-bit RGB entries and one index per point; "auto": the
+  // cloud's exact 8-bit colours as a codebook when there are at most
+  // `color_codebook_size` of them (with `color_bits` >= 8), else direct.
+  std::string color_mode = "auto";
   int color_bits = 8;                // 1..16
   int color_codebook_size = 4096;    // 1..65536
   int kmeans_iterations = 10;

@@ -59,6 +59,42 @@ double codebook_colors(const std::vector<float>& colors, std::size_t n, const Po
   return n ? std::sqrt(squared / (3.0 * n)) / 255.0 : 0.0;
 }
 
+// The cloud's distinct colours at 8 bits as a codebook, most used first, when there are
+// at most `limit`: then indices into it cost less than the colours themselves at no loss
+// (scans coloured from a few materials, labelled clouds). False when there are more.
+bool exact_palette(const std::vector<float>& colors, std::size_t n, std::size_t limit, Bytes& book, Bytes& indices,
+                   int* codes) {
+  std::vector<std::uint32_t> packed(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::uint32_t v = 0;
+    for (int k = 0; k < 3; ++k) v = v << 8 | grid_quantize(clamp_color(colors[3 * i + k]), 0.0f, 1.0f, 255);
+    packed[i] = v;
+  }
+  std::vector<std::uint32_t> distinct = packed;
+  std::sort(distinct.begin(), distinct.end());
+  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  if (distinct.empty() || distinct.size() > limit) return false;
+  std::vector<std::size_t> uses(distinct.size(), 0);
+  std::vector<std::uint32_t> index(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    index[i] = static_cast<std::uint32_t>(std::lower_bound(distinct.begin(), distinct.end(), packed[i]) - distinct.begin());
+    ++uses[index[i]];
+  }
+  std::vector<std::uint32_t> by_use(distinct.size()), rank(distinct.size());
+  for (std::size_t c = 0; c < distinct.size(); ++c) by_use[c] = static_cast<std::uint32_t>(c);
+  std::stable_sort(by_use.begin(), by_use.end(), [&](std::uint32_t a, std::uint32_t b) { return uses[a] > uses[b]; });
+  for (std::size_t r = 0; r < by_use.size(); ++r) {
+    rank[by_use[r]] = static_cast<std::uint32_t>(r);
+    for (int k = 2; k >= 0; --k) book.push_back(static_cast<std::uint8_t>(distinct[by_use[r]] >> (8 * k)));
+  }
+  for (std::uint32_t& i : index) i = rank[i];
+  const int width = codebook_index_bytes(static_cast<std::uint32_t>(distinct.size()));
+  indices.resize(n * width);
+  put_planes(indices.data(), n, width, index.data());
+  *codes = static_cast<int>(distinct.size());
+  return true;
+}
+
 }  // namespace
 
 Result<Bytes> encode_points(const PointCloud& input, const PointCodecSettings& s, PointEncodeReport* report,
@@ -113,10 +149,18 @@ Result<Bytes> encode_points(const PointCloud& input, const PointCodecSettings& s
   if (!input.colors.empty()) {
     std::vector<float> colors(3 * n);
     for (std::size_t i = 0; i < n; ++i) std::copy_n(&input.colors[3 * order[i]], 3, &colors[3 * i]);
-    if (s.color_mode == "codebook") {
+    Bytes book, indices;
+    if (s.color_mode == "auto" && s.color_bits >= 8 &&
+        exact_palette(colors, n, static_cast<std::size_t>(s.color_codebook_size), book, indices, &r.color_codes)) {
+      begin("colors");
+      layout.color_mode = PointColorMode::kCodebook;
+      layout.codebook_size = static_cast<std::uint32_t>(r.color_codes);
+      r.color_rms_error = 0;  // against the colours at 8 bits, which is what direct mode keeps too
+      streams.push_back({kPointCodebookStream, std::move(book), level});
+      streams.push_back({kPointColorStream, std::move(indices), level});
+    } else if (s.color_mode == "codebook") {
       begin("k-means colors");
       layout.color_mode = PointColorMode::kCodebook;
-      Bytes book, indices;
       r.color_rms_error = codebook_colors(colors, n, s, book, indices, &r.color_codes);
       layout.codebook_size = static_cast<std::uint32_t>(r.color_codes);
       streams.push_back({kPointCodebookStream, std::move(book), level});

@@ -170,5 +170,60 @@ TEST(Layout, RejectsInconsistentLayouts) {
   EXPECT_FALSE(parse_layout(bytes).ok());
 }
 
+TEST(SmallestThree, RoundTripsEveryRotationWhateverItsSign) {
+  SplitMix64 rng(5);
+  for (int trial = 0; trial < 2000; ++trial) {
+    float q[4], norm = 0.0f;
+    for (float& v : q) {
+      v = static_cast<float>(rng.uniform() * 2.0 - 1.0);
+      norm += v * v;
+    }
+    // Include exact axes and ties, where the largest component is ambiguous.
+    if (trial < 4) {
+      std::fill_n(q, 4, 0.0f);
+      q[trial] = -1.0f;
+      norm = 1.0f;
+    } else if (trial < 8) {
+      std::fill_n(q, 4, 0.5f);
+      norm = 1.0f;
+    }
+    for (float& v : q) v /= std::sqrt(norm);
+    float u[4], back[4];
+    rotation_to_smallest_three(q, u);
+    EXPECT_TRUE(u[0] == 0.0f || u[0] == 1.0f || u[0] == 2.0f || u[0] == 3.0f);
+    for (int k = 1; k < 4; ++k) EXPECT_LE(std::fabs(u[k]), 1.0f + 1e-6f);
+    smallest_three_to_rotation(u, back);
+    float dot = 0.0f;
+    for (int k = 0; k < 4; ++k) dot += q[k] * back[k];
+    EXPECT_NEAR(std::fabs(dot), 1.0f, 1e-5f) << trial;
+  }
+}
+
+TEST(SmallestThree, AnyCodedVectorGivesAFiniteRotation) {
+  const float cases[][4] = {{7.6f, 1, 1, 1}, {-3, -1, 0, 0}, {1.4f, 50, -50, 0}, {2, 0, 0, 0}};
+  for (const auto& u : cases) {
+    float q[4];
+    smallest_three_to_rotation(u, q);
+    float norm = 0.0f;
+    for (float v : q) {
+      EXPECT_TRUE(std::isfinite(v));
+      norm += v * v;
+    }
+    EXPECT_GT(norm, 0.5f);
+  }
+}
+
+TEST(Layout, SmallestThreeOnlyForRotationsWithAOneValueFirstSlice) {
+  GaussianLayout l = sample_layout();
+  l.attributes[1].transform = Transform::kSmallestThree;
+  l.attributes[1].slices = {{1, 4}, {3, 256}};
+  EXPECT_TRUE(parse_layout(serialize_layout(l)).ok());
+  l.attributes[1].slices = {{2, 16}, {2, 256}};
+  EXPECT_FALSE(parse_layout(serialize_layout(l)).ok());
+  l = sample_layout();
+  l.attributes[0].transform = Transform::kSmallestThree;
+  EXPECT_FALSE(parse_layout(serialize_layout(l)).ok());
+}
+
 }  // namespace
 }  // namespace scenezip::codec

@@ -273,14 +273,33 @@ TEST(Scz, DecoderChecksWhatChecksumsCannot) {
 
 // --- Golden files -------------------------------------------------------------------
 
+// A golden file: the settings it was made with, from which synthetic scene.
+struct GoldenCase {
+  std::string name;  // file stem under tests/golden
+  codec::GaussianCodecSettings settings;
+  int sh_degree = 3;
+  std::uint64_t seed = 2024;
+};
+
+// The rotation coded as its smallest three components, and per-attribute k-means
+// weights (added to format version 1 on 2026-11-23).
+GoldenCase smallest_three_case() {
+  GoldenCase c{"gaussians-sh1-smallest3-v1", golden_settings(), 1, 7};
+  c.settings.preset = "golden-v1-smallest-three";
+  c.settings.rotation = {{1, 1, 1, 1}, {4, 32, 32, 32}, "smallest_three"};
+  c.settings.scale.weighting = "footprint";
+  return c;
+}
+
 // Set SCENEZIP_WRITE_GOLDEN=1 to (re)write the golden files of the current format
-// version; never for an existing version, whose files must stay as they are.
-TEST(SczGolden, Version1Sh3) {
-  const std::string path = golden_path("gaussians-sh3-v1.scz");
-  const std::string expected_path = golden_path("gaussians-sh3-v1.expected.json");
-  const GaussianCloud source = test::synthetic_cloud(kGoldenCount, 3, 2024);
+// version; never for an existing file, which must stay as it is.
+void check_golden(const GoldenCase& c) {
+  const std::string path = golden_path(c.name + ".scz");
+  const std::string expected_path = golden_path(c.name + ".expected.json");
+  const GaussianCloud source = test::synthetic_cloud(kGoldenCount, c.sh_degree, c.seed);
+  const int rest = c.sh_degree > 0 ? source.sh_rest_stride() : 0;
   if (const char* w = std::getenv("SCENEZIP_WRITE_GOLDEN"); w && std::string(w) == "1") {
-    auto bytes = codec::encode_gaussians(source, golden_settings());
+    auto bytes = codec::encode_gaussians(source, c.settings);
     ASSERT_TRUE(bytes.ok());
     ASSERT_TRUE(write_file_atomic(path, *bytes).ok());
     auto cloud = codec::decode_scz_gaussians(*bytes);
@@ -297,7 +316,7 @@ TEST(SczGolden, Version1Sh3) {
       g["rotation"] = std::vector<float>(&cloud->rotations[4 * i], &cloud->rotations[4 * i + 4]);
       g["logit_opacity"] = cloud->logit_opacities[i];
       g["sh_dc"] = std::vector<float>(&cloud->sh_dc[3 * i], &cloud->sh_dc[3 * i + 3]);
-      g["sh_rest"] = std::vector<float>(&cloud->sh_rest[45 * i], &cloud->sh_rest[45 * i + 45]);
+      g["sh_rest"] = std::vector<float>(cloud->sh_rest.begin() + rest * i, cloud->sh_rest.begin() + rest * (i + 1));
       j["gaussians"].push_back(g);
     }
     std::ofstream(expected_path) << j.dump(1) << "\n";
@@ -307,7 +326,8 @@ TEST(SczGolden, Version1Sh3) {
   auto container = scz::parse_container(*bytes);
   ASSERT_TRUE(container.ok()) << container.status().message();
   EXPECT_EQ(container->version, 1);
-  EXPECT_NE(container->settings.find("\"preset\":\"golden-v1\""), std::string::npos) << container->settings;
+  EXPECT_NE(container->settings.find("\"preset\":\"" + c.settings.preset + "\""), std::string::npos)
+      << container->settings;
   auto cloud = codec::decode_gaussians(*container);
   ASSERT_TRUE(cloud.ok()) << cloud.status().message();
   std::ifstream in(expected_path);
@@ -329,22 +349,36 @@ TEST(SczGolden, Version1Sh3) {
     near({&cloud->rotations[4 * i], &cloud->rotations[4 * i + 4]}, g["rotation"], "rotation", i);
     near({cloud->logit_opacities[i]}, nlohmann::json::array({g["logit_opacity"]}), "opacity", i);
     near({&cloud->sh_dc[3 * i], &cloud->sh_dc[3 * i + 3]}, g["sh_dc"], "DC", i);
-    near({&cloud->sh_rest[45 * i], &cloud->sh_rest[45 * i + 45]}, g["sh_rest"], "SH", i);
+    near({cloud->sh_rest.begin() + rest * i, cloud->sh_rest.begin() + rest * (i + 1)}, g["sh_rest"], "SH", i);
   }
   // And the whole file still stands for the scene it was made from.
-  const auto s = golden_settings();
   const Bounds b = compute_bounds(source.positions);
-  const auto order = codec::morton_order(source.positions, b.min, b.max, codec::position_grid_bits(source.positions, s.position_bits));
-  double position = 0, dc = 0;
+  const auto order = codec::morton_order(source.positions, b.min, b.max,
+                                         codec::position_grid_bits(source.positions, c.settings.position_bits));
+  double position = 0, dc = 0, rotation = 0;
   for (std::size_t i = 0; i < kGoldenCount; ++i) {
     for (int k = 0; k < 3; ++k) {
       position = std::max<double>(position, std::fabs(cloud->positions[3 * i + k] - source.positions[3 * order[i] + k]));
       dc += std::pow(cloud->sh_dc[3 * i + k] - source.sh_dc[3 * order[i] + k], 2.0);
     }
+    // |<q, q'>| near 1: the same rotation whatever the sign.
+    double dot = 0, norm = 0;
+    for (int k = 0; k < 4; ++k) {
+      dot += cloud->rotations[4 * i + k] * source.rotations[4 * order[i] + k];
+      norm += source.rotations[4 * order[i] + k] * source.rotations[4 * order[i] + k];
+    }
+    rotation = std::max(rotation, 1.0 - std::fabs(dot) / std::sqrt(norm));
   }
   EXPECT_LT(position, 4.0 / 65535 / 2 * 1.01);
   EXPECT_LT(std::sqrt(dc / (3 * kGoldenCount)), 0.01);
+  EXPECT_LT(rotation, 0.05);
 }
+
+TEST(SczGolden, Version1Sh3) {
+  check_golden({"gaussians-sh3-v1", golden_settings(), 3, 2024});
+}
+
+TEST(SczGolden, Version1SmallestThreeRotations) { check_golden(smallest_three_case()); }
 
 TEST(SczGolden, EverySingleByteFlipIsCaught) {
   auto bytes = read_file(golden_path("gaussians-sh3-v1.scz"));
