@@ -139,6 +139,19 @@ struct RadixPush {
   uint blocks_slot;    // counters slot holding the number of blocks
 };
 
+// --- splat_importance.comp: per-Gaussian blending weights summed over frames ---------
+// Weights are added as fixed point, alpha * T * scale rounded per pixel: a tile's 256
+// pixels sum below 2^30 in one uint, and the 64-bit totals hold 2^42 pixels' worth
+// (over 500,000 views at 4K).
+SCZ_CONST kImportanceFixedScale = 4194304u;  // 2^22
+SCZ_CONST kImportanceBindingParams = 0;
+SCZ_CONST kImportanceBindingRanges = 1;
+SCZ_CONST kImportanceBindingValues = 2;
+SCZ_CONST kImportanceBindingSplats = 3;
+SCZ_CONST kImportanceBindingCounters = 4;
+SCZ_CONST kImportanceBindingSums = 5;      // uvec2[N]: low, high word of each Gaussian's sum
+SCZ_CONST kImportanceBindingCount = 6;
+
 // --- Meshes and points: compute rasterization through a depth + visibility buffer ---
 // Pass 1 keeps the nearest depth per pixel (atomicMin on the float bits, which order as
 // unsigned integers for positive depths); pass 2 recomputes the same depth and keeps the

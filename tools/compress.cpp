@@ -7,6 +7,7 @@
 #include "engine/codec/gaussian_encoder.h"
 #include "engine/codec/gaussian_layout.h"
 #include "engine/gpu/kmeans_kernel.h"
+#include "engine/gpu/splat_importance.h"
 #include "formats/file_io.h"
 #include "formats/formats.h"
 #include "tools/command.h"
@@ -95,6 +96,14 @@ Status run_compress(const CompressOptions& o) {
 
   SCZ_ASSIGN_OR_RETURN(KMeansDevice kmeans_device, choose_kmeans_device(o.device));
   const std::string kmeans_on = " on " + kmeans_device.kind + " (" + kmeans_device.name + ")";
+  std::string importance_on = "C++ reference";
+  if (kmeans_device.context && codec::needs_importance(settings) && settings.importance_source == "views") {
+    gpu::Context* context = kmeans_device.context.get();
+    kmeans_device.accelerators.blend_weights = [context](const GaussianCloud& c, const std::vector<Camera>& views) {
+      return gpu::blend_weights_gpu(*context, c, views);
+    };
+    importance_on = context->device_name();
+  }
 
   codec::GaussianEncodeReport report;
   std::optional<Progress> stage;
@@ -103,7 +112,9 @@ Status run_compress(const CompressOptions& o) {
       *cloud, settings, &report,
       [&](const std::string& name) {
         stage.reset();
-        stage.emplace(name.rfind("k-means", 0) == 0 ? name + kmeans_on : name);
+        stage.emplace(name.rfind("k-means", 0) == 0 ? name + kmeans_on
+                      : name == "importance"       ? name + " on " + importance_on
+                                                   : name);
       },
       kmeans_device.accelerators);
   stage.reset();
@@ -129,7 +140,9 @@ Status run_compress(const CompressOptions& o) {
   j["bytes_per_gaussian"] = per_gaussian;
   j["count_in"] = p.count_in;
   j["count_out"] = report.count_out;
-  j["pruned"] = {{"non_finite", p.non_finite}, {"transparent", p.transparent}, {"tiny", p.tiny}};
+  j["pruned"] = {
+      {"non_finite", p.non_finite}, {"transparent", p.transparent}, {"tiny", p.tiny}, {"unimportant", p.unimportant}};
+  j["importance_kept"] = p.importance_kept;
   j["sh_degree_in"] = p.sh_degree_in;
   j["sh_degree_out"] = p.sh_degree_out;
   j["sh_band_rms"] = p.band_rms;
@@ -137,6 +150,7 @@ Status run_compress(const CompressOptions& o) {
   j["encode_seconds"] = encode_seconds;
   j["kmeans_device"] = kmeans_device.kind;
   j["kmeans_device_name"] = kmeans_device.name;
+  if (codec::needs_importance(settings)) j["importance_device"] = importance_on;
   j["position_bits"] = report.position_bits;
   j["position_step"] = report.position_step;
   j["settings"] = nlohmann::ordered_json::parse(codec::settings_to_json(settings));
@@ -164,8 +178,9 @@ Status run_compress(const CompressOptions& o) {
   std::printf("output:   %s, %llu bytes (%.2f per Gaussian)\n", o.output.c_str(),
               static_cast<unsigned long long>(output_bytes), per_gaussian);
   std::printf("ratio:    %.2fx\n", ratio);
-  std::printf("count:    %zu -> %zu (pruned %zu non-finite, %zu transparent, %zu tiny), SH degree %d -> %d\n",
-              p.count_in, report.count_out, p.non_finite, p.transparent, p.tiny, p.sh_degree_in, p.sh_degree_out);
+  std::printf("count:    %zu -> %zu (pruned %zu non-finite, %zu transparent, %zu tiny, %zu unimportant), SH degree %d -> %d\n",
+              p.count_in, report.count_out, p.non_finite, p.transparent, p.tiny, p.unimportant, p.sh_degree_in,
+              p.sh_degree_out);
   std::printf("time:     %.2f s (encoding %.2f s)\n", seconds, encode_seconds);
   std::printf("k-means:  %s (%s)\n", kmeans_device.kind.c_str(), kmeans_device.name.c_str());
   std::printf("streams:\n");
@@ -205,7 +220,7 @@ void add_compress(CLI::App& app, Runner& run) {
       ->check(CLI::Range(0, 256));
   cmd->add_option("--device", options->device,
                   "Where k-means runs: auto (default: a Vulkan GPU if there is one, else the CPU), gpu (any Vulkan "
-                  "device, the CPU driver included) or cpu (the C++ reference)")
+                  "device, the CPU driver included) or cpu (the C++ reference); importance views render there too")
       ->check(CLI::IsMember({"auto", "gpu", "cpu"}));
   cmd->add_flag("--json", options->json, "Print one JSON object instead of text");
   cmd->callback([options, &run] { run = [options] { return run_compress(*options); }; });

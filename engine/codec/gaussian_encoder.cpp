@@ -7,6 +7,7 @@
 
 #include "engine/codec/float16.h"
 #include "engine/codec/gaussian_layout.h"
+#include "engine/codec/importance_prune.h"
 #include "engine/codec/kmeans.h"
 #include "engine/codec/morton.h"
 #include "engine/codec/pca.h"
@@ -279,6 +280,18 @@ Result<Bytes> encode_gaussians(const GaussianCloud& input, const GaussianCodecSe
   prune.sh_band_min_rms = settings.sh_band_min_rms;
   prune.max_sh_degree = settings.max_sh_degree;
   GaussianCloud pruned = prune_gaussians(input, prune, &r.prune);
+  // Importance is measured after the cheap pruning, so nothing non-finite is rendered,
+  // and follows the Gaussians into the Morton order for k-means weights.
+  std::vector<float> importance;
+  if (needs_importance(settings)) {
+    begin("importance");
+    Result<std::vector<float>> measured = gaussian_importance(pruned, settings, accelerators.blend_weights);
+    if (!measured.ok()) return measured.status().with_context("importance");
+    importance = std::move(measured).value();
+    if (settings.importance_keep < 1.0f || settings.importance_prune_fraction > 0.0f) {
+      pruned = prune_by_importance(pruned, &importance, settings, &r.prune);
+    }
+  }
 
   begin("Morton ordering");
   GaussianLayout layout;
@@ -297,13 +310,19 @@ Result<Bytes> encode_gaussians(const GaussianCloud& input, const GaussianCodecSe
     codes[i] = morton_of(&cloud.positions[3 * i], bounds.min, bounds.max, layout.position_bits);
   }
   pruned = GaussianCloud();
+  if (!importance.empty()) {
+    std::vector<float> ordered(n);
+    for (std::size_t i = 0; i < n; ++i) ordered[i] = importance[order[i]];
+    importance = std::move(ordered);
+  }
   const double levels = static_cast<double>((std::uint32_t{1} << layout.position_bits) - 1);
   r.position_bits = layout.position_bits;
   for (int k = 0; k < 3; ++k) r.position_step = std::max(r.position_step, (bounds.max[k] - bounds.min[k]) / levels);
 
   std::vector<scz::StreamToWrite> streams;
   streams.push_back({kPositionStream, position_stream(codes, layout.position_bits), settings.zstd_level});
-  const std::vector<float> weights = codec_weights(cloud, settings.weighting);
+  const std::vector<float> weights =
+      settings.weighting == "importance" ? importance : codec_weights(cloud, settings.weighting);
   for (Attribute a : attributes_for_degree(cloud.sh_degree)) {
     begin(std::string("k-means ") + attribute_name(a));
     Result<QuantizedAttribute> quantized = quantize_attribute(a, cloud, weights, settings, accelerators);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/codec/gaussian_settings.h"
+#include "engine/codec/importance_prune.h"
 #include "engine/codec/kmeans.h"
 #include "engine/codec/prune.h"
 #include "engine/codec/scz_writer.h"
@@ -47,6 +48,9 @@ struct EncoderAccelerators {
   std::function<Status(const float* data, std::size_t n, int dims, const float* centroids, int k,
                        std::uint32_t* out, float* distances)>
       assign_nearest;
+  // Blend weights of importance pruning (blend_weights_reference's contract). Empty: the
+  // C++ reference, on the settings' threads (slow on large scenes, never refused).
+  BlendWeightsFunction blend_weights;
 };
 
 // Encodes `cloud` with `settings` into the bytes of an `.scz` file. The settings are

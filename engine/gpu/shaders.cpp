@@ -27,6 +27,9 @@ const std::uint32_t k_splat_tile_ranges[] =
 const std::uint32_t k_splat_raster[] =
 #include "shaders/splat_raster.comp.spv.inc"
     ;
+const std::uint32_t k_splat_importance[] =
+#include "shaders/splat_importance.comp.spv.inc"
+    ;
 const std::uint32_t k_splat_emit_count[] =
 #include "shaders/splat_emit_count.comp.spv.inc"
     ;
@@ -71,6 +74,7 @@ Spirv radix_scan_spirv() { return spirv_of(k_radix_scan); }
 Spirv radix_scatter_spirv() { return spirv_of(k_radix_scatter); }
 Spirv splat_tile_ranges_spirv() { return spirv_of(k_splat_tile_ranges); }
 Spirv splat_raster_spirv() { return spirv_of(k_splat_raster); }
+Spirv splat_importance_spirv() { return spirv_of(k_splat_importance); }
 Spirv splat_emit_count_spirv() { return spirv_of(k_splat_emit_count); }
 Spirv splat_emit_spirv() { return spirv_of(k_splat_emit); }
 Spirv mesh_vertex_spirv() { return spirv_of(k_mesh_vertex); }

@@ -21,6 +21,7 @@ Spirv splat_tile_ranges_spirv();
 Spirv splat_emit_count_spirv();
 Spirv splat_emit_spirv();
 Spirv splat_raster_spirv();
+Spirv splat_importance_spirv();
 Spirv mesh_vertex_spirv();
 Spirv mesh_raster_spirv();
 Spirv mesh_resolve_spirv();

@@ -233,10 +233,15 @@ Status SplatRenderer::record() {
   vkCmdDispatchIndirect(cmd, counters_.handle(), io::kCounterInstanceArgs * sizeof(std::uint32_t));
   Context::compute_barrier(cmd);
   const bool underlay = underlay_color_ && underlay_depth_;
-  SCZ_RETURN_IF_ERROR(bind(raster_,
-                           {&params_, &tile_ranges_, &values_[cur], &splats_, &image_,
-                            underlay ? underlay_color_ : &dummy_, underlay ? underlay_depth_ : &dummy_},
-                           nullptr));
+  if (weight_sums_) {
+    SCZ_RETURN_IF_ERROR(
+        bind(importance_, {&params_, &tile_ranges_, &values_[cur], &splats_, &counters_, weight_sums_}, nullptr));
+  } else {
+    SCZ_RETURN_IF_ERROR(bind(raster_,
+                             {&params_, &tile_ranges_, &values_[cur], &splats_, &image_,
+                              underlay ? underlay_color_ : &dummy_, underlay ? underlay_depth_ : &dummy_},
+                             nullptr));
+  }
   vkCmdDispatch(cmd, tiles_x_, tiles_y_, 1);
   Context::compute_barrier(cmd);
   stamp(5);
@@ -307,6 +312,24 @@ Status SplatRenderer::run_frame(const Camera& camera, const std::array<float, 3>
     SCZ_RETURN_IF_ERROR(allocate_frame(camera.width, camera.height, stats_.instances + stats_.instances / 4));
   }
   return internal_error("tile instance buffers could not hold the frame");
+}
+
+Status SplatRenderer::accumulate_blend_weights(const Camera& camera, const Buffer& sums) {
+  if (sums.size() < count_ * 2 * sizeof(std::uint32_t)) return internal_error("blend weight sums buffer too small");
+  if (!importance_.handle()) {
+    const Spirv spirv = splat_importance_spirv();
+    SCZ_ASSIGN_OR_RETURN(importance_, context_.create_compute_pipeline(spirv.words, spirv.count,
+                                                                       io::kImportanceBindingCount, 0));
+  }
+  if (weight_sums_ != &sums) {
+    weight_sums_ = &sums;
+    release_recording();  // the last pass changes: record the frame again
+  }
+  // run_frame redraws a frame whose instances overflowed; the shader adds nothing then.
+  const Status status = run_frame(camera, {0, 0, 0});
+  weight_sums_ = nullptr;
+  release_recording();  // the next render() records the colour pass again
+  return status;
 }
 
 Result<Image> SplatRenderer::render(const Camera& camera, const std::array<float, 3>& background) {

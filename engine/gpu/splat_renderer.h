@@ -44,6 +44,11 @@ class SplatRenderer {
   void set_underlay(const Buffer* color, const Buffer* depth);
   // Renders one frame without reading the image back; returns its GPU stage times.
   Result<SplatTimings> render_timed(const Camera& camera, const std::array<float, 3>& background);
+  // Runs the frame with shaders/splat_importance.comp in place of the raster: adds each
+  // Gaussian's blending weight alpha * T summed over the image's pixels into `sums`
+  // (uvec2 per Gaussian: 64-bit fixed point, shaderio::kImportanceFixedScale per unit
+  // weight), writing no image. The sums stay on the GPU across frames.
+  Status accumulate_blend_weights(const Camera& camera, const Buffer& sums);
   // Counts of the last frame.
   const SplatStats& last_stats() const { return stats_; }
   std::size_t instance_capacity() const { return capacity_; }
@@ -62,6 +67,8 @@ class SplatRenderer {
   int sh_degree_ = 0;
 
   ComputePipeline preprocess_, sort_args_, histogram_, scan_, scatter_, emit_count_, emit_, ranges_, raster_;
+  ComputePipeline importance_;           // built on the first accumulate_blend_weights
+  const Buffer* weight_sums_ = nullptr;  // set: frames end in the importance pass
   Buffer params_, positions_, log_scales_, rotations_, logits_, sh_;
   Buffer splats_, counters_, dummy_;
   Buffer depth_keys_[2], depth_values_[2];  // visible Gaussians, sorted by depth

@@ -1,0 +1,72 @@
+// The tile loop shared by splat_raster.comp (colour) and splat_importance.comp (each
+// Gaussian's blending weight): front-to-back alpha blending of the splats covering one
+// 16x16 tile, a workgroup per tile, splats fetched in batches of 256 into shared
+// memory. Same rules as the 3DGS reference: alpha capped at 0.99, alpha < 1/255
+// skipped, stop once transmittance would fall below 1e-4. Its C++ twins are the
+// blending loops of engine/render/splat_reference.cpp and splat_importance.cpp.
+//
+// The including shader declares `params`, `ranges`, `values` and `splats`, then these
+// hooks, all inlined by the compiler, so the raster pays nothing for them:
+//   void on_fetch(uint slot, uint gaussian)  slot `slot` of the batch now holds `gaussian`
+//   void on_blend(uint slot, float alpha, float T)  the slot's splat blends into this pixel
+//   void on_batch_end(uint slot, uint batch_size)  after every pixel blended the batch
+//                                                  (behind a barrier)
+
+const uint kBatch = kTileSize * kTileSize;
+shared vec4 batch_mean_opacity[kBatch];  // mean x, mean y, opacity, power cutoff
+shared vec4 batch_conic[kBatch];         // -conic_a / 2, -conic_b, -conic_c / 2
+shared vec4 batch_color[kBatch];         // rgb, depth
+shared uint done_count;
+
+// Blends the tile's splats `range` at pixel centre `pixf` (`inside` false for pixels past
+// the image edge, which still take part in the workgroup's barriers); splats at depth
+// `opaque_depth` or beyond are hidden. Returns the transmittance left.
+float blend_tile(uvec2 range, bool inside, vec2 pixf, float opaque_depth) {
+  const uint tid = gl_LocalInvocationIndex;
+  bool done = !inside;
+  float T = 1.0;
+  for (uint start = range.x; start < range.y; start += kBatch) {
+    if (tid == 0) done_count = 0;
+    barrier();
+    if (done) atomicAdd(done_count, 1u);
+    const uint fetch = start + tid;
+    if (fetch < range.y) {
+      const uint gaussian = values[fetch];
+      const Splat2D s = splats[gaussian];
+      // Below `cutoff` the power gives alpha < 1/255 without evaluating exp; the small
+      // margin leaves borderline pixels to the exact test.
+      const float cutoff = -log(255.0 * s.opacity) - 1e-3;
+      batch_mean_opacity[tid] = vec4(s.mean_x, s.mean_y, s.opacity, cutoff);
+      batch_conic[tid] = vec4(-0.5 * s.conic_a, -s.conic_b, -0.5 * s.conic_c, 0.0);
+      batch_color[tid] = vec4(s.r, s.g, s.b, s.depth);
+      on_fetch(tid, gaussian);
+    }
+    barrier();
+    if (done_count == kBatch) break;  // every pixel of the tile is saturated
+    const uint batch_size = min(kBatch, range.y - start);
+    for (uint j = 0; j < batch_size && !done; ++j) {
+      // Splats come front to back: the first one behind the surface ends the pixel.
+      if (batch_color[j].w >= opaque_depth) {
+        done = true;
+        break;
+      }
+      const vec4 mo = batch_mean_opacity[j];
+      const vec4 co = batch_conic[j];
+      const vec2 d = mo.xy - pixf;
+      const float power = co.x * d.x * d.x + co.z * d.y * d.y + co.y * d.x * d.y;
+      if (power > 0.0 || power < mo.w) continue;
+      const float alpha = min(0.99, mo.z * exp(power));
+      if (alpha < 1.0 / 255.0) continue;
+      const float next_T = T * (1.0 - alpha);
+      if (next_T < 0.0001) {
+        done = true;
+        break;
+      }
+      on_blend(j, alpha, T);
+      T = next_T;
+    }
+    barrier();
+    on_batch_end(tid, batch_size);
+  }
+  return T;
+}

@@ -1,0 +1,51 @@
+#version 460
+// Adds each Gaussian's blending weight alpha * T, summed over the pixels of one frame,
+// into a per-Gaussian 64-bit fixed-point sum (splat_blend.glsl's loop, colour left out).
+// Integer atomics because float atomics are an optional feature; the pixels of a tile
+// first sum into shared memory, so each (tile, Gaussian) pair costs one global add.
+#extension GL_GOOGLE_include_directive : require
+#include "shaderio.h"
+
+layout(local_size_x = 16, local_size_y = 16) in;
+
+layout(std430, binding = kImportanceBindingParams) readonly buffer Params { FrameParams params; };
+layout(std430, binding = kImportanceBindingRanges) readonly buffer Ranges { uvec2 ranges[]; };
+layout(std430, binding = kImportanceBindingValues) readonly buffer Values { uint values[]; };
+layout(std430, binding = kImportanceBindingSplats) readonly buffer Splats { Splat2D splats[]; };
+layout(std430, binding = kImportanceBindingCounters) readonly buffer Counters { uint counters[]; };
+// Per Gaussian: low word, high word of sum(alpha * T) * kImportanceFixedScale.
+layout(std430, binding = kImportanceBindingSums) buffer Sums { uvec2 sums[]; };
+
+shared uint batch_gaussian[kTileSize * kTileSize];
+shared uint batch_weight[kTileSize * kTileSize];  // fixed point, at most 256 * 0.99 * scale < 2^32
+
+void on_fetch(uint slot, uint gaussian) {
+  batch_gaussian[slot] = gaussian;
+  batch_weight[slot] = 0;
+}
+
+void on_blend(uint slot, float alpha, float T) {
+  atomicAdd(batch_weight[slot], uint(alpha * T * float(kImportanceFixedScale) + 0.5));
+}
+
+void on_batch_end(uint slot, uint batch_size) {
+  if (slot >= batch_size) return;
+  const uint add = batch_weight[slot];
+  if (add == 0) return;
+  const uint g = batch_gaussian[slot];
+  // A 64-bit add from two 32-bit ones: the carry goes up when the low word wraps.
+  const uint before = atomicAdd(sums[g].x, add);
+  if (before + add < before) atomicAdd(sums[g].y, 1u);
+}
+
+#include "splat_blend.glsl"
+
+void main() {
+  // A frame whose tile instances overflowed their buffers is drawn again once they have
+  // grown; adding its partial lists would count some pixels twice.
+  if (counters[kCounterInstances] > params.instance_capacity) return;
+  const uvec2 tile = gl_WorkGroupID.xy;
+  const uvec2 pixel = tile * kTileSize + gl_LocalInvocationID.xy;
+  const bool inside = pixel.x < params.width && pixel.y < params.height;
+  blend_tile(ranges[tile.y * params.tiles_x + tile.x], inside, vec2(pixel) + 0.5, 3.0e38);
+}
