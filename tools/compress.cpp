@@ -12,6 +12,8 @@
 #include "formats/formats.h"
 #include "tools/command.h"
 #include "tools/compress_geometry.h"
+#include "tools/render_support.h"
+#include "tools/target_psnr.h"
 
 namespace scenezip::cli {
 
@@ -24,6 +26,8 @@ struct CompressOptions {
   std::string settings_file;
   int threads = 0;
   std::string device = "auto";  // where k-means runs: auto, gpu or cpu
+  double target_psnr = 0.0;      // 0: use the preset or settings as given
+  TargetPsnrOptions target;
   bool json = false;
 };
 
@@ -87,6 +91,7 @@ Status run_compress(const CompressOptions& o) {
   if (!loaded.ok()) return loaded.status();
   const GaussianCloud* cloud = loaded->gaussians();
   if (!cloud) {
+    if (o.target_psnr > 0.0) return invalid_input(o.input + ": --target-psnr applies to Gaussian scenes only");
     // Meshes and point clouds have codecs and settings of their own.
     return compress_geometry({o.input, o.output, o.preset, o.settings_file, o.threads, o.json, format, start}, *loaded);
   }
@@ -107,17 +112,43 @@ Status run_compress(const CompressOptions& o) {
 
   codec::GaussianEncodeReport report;
   std::optional<Progress> stage;
+  auto encode = [&](const codec::GaussianCodecSettings& chosen, codec::GaussianEncodeReport* chosen_report) {
+    auto bytes = codec::encode_gaussians(
+        *cloud, chosen, chosen_report,
+        [&](const std::string& name) {
+          stage.reset();
+          stage.emplace(name.rfind("k-means", 0) == 0 ? name + kmeans_on
+                        : name == "importance"       ? name + " on " + importance_on
+                                                     : name);
+        },
+        kmeans_device.accelerators);
+    stage.reset();
+    return bytes;
+  };
   const auto encode_start = std::chrono::steady_clock::now();
-  auto encoded = codec::encode_gaussians(
-      *cloud, settings, &report,
-      [&](const std::string& name) {
-        stage.reset();
-        stage.emplace(name.rfind("k-means", 0) == 0 ? name + kmeans_on
-                      : name == "importance"       ? name + " on " + importance_on
-                                                   : name);
-      },
-      kmeans_device.accelerators);
-  stage.reset();
+  Result<Bytes> encoded = Bytes();
+  double target_psnr_reached = 0.0;
+  std::vector<TargetPsnrTrial> target_trials;
+  if (o.target_psnr > 0.0) {
+    // Renders for the search run where k-means does, or on any Vulkan device.
+    std::unique_ptr<gpu::Context> own_context;
+    gpu::Context* context = kmeans_device.context.get();
+    if (!context) {
+      SCZ_ASSIGN_OR_RETURN(own_context, gpu::Context::create());
+      context = own_context.get();
+    }
+    TargetPsnrOptions target = o.target;
+    target.target_db = o.target_psnr;
+    auto searched = search_target_psnr(*loaded, target, settings, *context, encode);
+    if (!searched.ok()) return searched.status().with_context(o.input);
+    settings = std::move(searched->settings);
+    report = std::move(searched->report);
+    encoded = std::move(searched->encoded);
+    target_psnr_reached = searched->psnr;
+    target_trials = std::move(searched->trials);
+  } else {
+    encoded = encode(settings, &report);
+  }
   if (!encoded.ok()) return encoded.status().with_context(o.input);
   const double encode_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - encode_start).count();
   {
@@ -153,6 +184,16 @@ Status run_compress(const CompressOptions& o) {
   if (codec::needs_importance(settings)) j["importance_device"] = importance_on;
   j["position_bits"] = report.position_bits;
   j["position_step"] = report.position_step;
+  if (o.target_psnr > 0.0) {
+    nlohmann::ordered_json trials = nlohmann::json::array();
+    for (const auto& t : target_trials) trials.push_back({{"level", t.level}, {"bytes", t.bytes}, {"psnr", t.psnr}});
+    j["target_psnr"] = {{"target", o.target_psnr},
+                        {"psnr", target_psnr_reached},
+                        {"views", o.target.views},
+                        {"width", o.target.width},
+                        {"height", o.target.height},
+                        {"trials", trials}};
+  }
   j["settings"] = nlohmann::ordered_json::parse(codec::settings_to_json(settings));
   nlohmann::ordered_json attributes = nlohmann::json::array();
   for (const auto& a : report.attributes) {
@@ -183,6 +224,10 @@ Status run_compress(const CompressOptions& o) {
               p.sh_degree_out);
   std::printf("time:     %.2f s (encoding %.2f s)\n", seconds, encode_seconds);
   std::printf("k-means:  %s (%s)\n", kmeans_device.kind.c_str(), kmeans_device.name.c_str());
+  if (o.target_psnr > 0.0) {
+    std::printf("target:   %.2f dB reached with %.2f dB (%s; %zu levels tried)\n", o.target_psnr, target_psnr_reached,
+                settings.preset.c_str(), target_trials.size());
+  }
   std::printf("streams:\n");
   for (const auto& s : report.streams) {
     std::printf("  %-18s %-4s %10llu -> %10llu bytes (%.2f per Gaussian)\n", stream_name(s.id).c_str(),
@@ -222,6 +267,16 @@ void add_compress(CLI::App& app, Runner& run) {
                   "Where k-means runs: auto (default: a Vulkan GPU if there is one, else the CPU), gpu (any Vulkan "
                   "device, the CPU driver included) or cpu (the C++ reference); importance views render there too")
       ->check(CLI::IsMember({"auto", "gpu", "cpu"}));
+  auto* target = cmd->add_option("--target-psnr", options->target_psnr,
+                                 "Instead of a preset: the smallest file on the quality ladder whose render keeps this "
+                                 "PSNR in dB against the original (as 'scenezip eval' measures it); the chosen settings "
+                                 "are printed and stored");
+  target->excludes("--preset");
+  target->excludes("--settings");
+  cmd->add_option("--target-views", options->target.views, "Orbit views --target-psnr averages over (default 8)");
+  cmd->add_option("--target-width", options->target.width, "Image width for --target-psnr (default 512)");
+  cmd->add_option("--target-height", options->target.height, "Image height for --target-psnr (default 512)");
+  cmd->add_option("--up", options->target.up, kUpHelp);
   cmd->add_flag("--json", options->json, "Print one JSON object instead of text");
   cmd->callback([options, &run] { run = [options] { return run_compress(*options); }; });
 }

@@ -72,11 +72,15 @@ std::vector<float> codec_weights(const GaussianCloud& cloud, const std::string& 
   std::vector<float> w(cloud.count, 1.0f);
   if (weighting == "uniform") return w;
   for (std::size_t i = 0; i < cloud.count; ++i) {
-    w[i] = activation::opacity(cloud.logit_opacities[i]);
-    if (weighting == "opacity_area") {
-      float s[3] = {cloud.log_scales[3 * i], cloud.log_scales[3 * i + 1], cloud.log_scales[3 * i + 2]};
-      std::sort(s, s + 3);
-      w[i] *= std::exp(0.5f * (s[1] + s[2]));  // square root of the largest cross-section
+    const float alpha = activation::opacity(cloud.logit_opacities[i]);
+    float s[3] = {cloud.log_scales[3 * i], cloud.log_scales[3 * i + 1], cloud.log_scales[3 * i + 2]};
+    std::sort(s, s + 3);
+    if (weighting == "opacity") {
+      w[i] = alpha;
+    } else if (weighting == "opacity_area") {
+      w[i] = alpha * std::exp(0.5f * (s[1] + s[2]));  // square root of the largest cross-section
+    } else if (weighting == "footprint") {
+      w[i] = alpha * alpha * std::exp(s[1] + s[2]);
     }
   }
   return w;
@@ -151,6 +155,13 @@ Result<QuantizedAttribute> quantize_attribute(Attribute a, const GaussianCloud& 
     out.layout.transform = Transform::kAffine;
     for (float m : mean) append_f32(out.transform, m);
     for (float b : basis) append_f32(out.transform, b);
+  } else if (q.transform == "smallest_three") {
+    float rotation[4];
+    for (std::size_t i = 0; i < n; ++i) {
+      std::copy_n(&vectors[i * dims], 4, rotation);
+      rotation_to_smallest_three(rotation, &vectors[i * dims]);
+    }
+    out.layout.transform = Transform::kSmallestThree;
   }
   double squared_error = 0.0;
   std::vector<float> slice;
@@ -321,10 +332,13 @@ Result<Bytes> encode_gaussians(const GaussianCloud& input, const GaussianCodecSe
 
   std::vector<scz::StreamToWrite> streams;
   streams.push_back({kPositionStream, position_stream(codes, layout.position_bits), settings.zstd_level});
-  const std::vector<float> weights =
-      settings.weighting == "importance" ? importance : codec_weights(cloud, settings.weighting);
+  auto weights_for = [&](const std::string& w) { return w == "importance" ? importance : codec_weights(cloud, w); };
+  const std::vector<float> shared_weights = weights_for(settings.weighting);
   for (Attribute a : attributes_for_degree(cloud.sh_degree)) {
     begin(std::string("k-means ") + attribute_name(a));
+    const std::string& own = quantizer_for(settings, a).weighting;
+    const std::vector<float> weights =
+        own.empty() || own == settings.weighting ? shared_weights : weights_for(own);
     Result<QuantizedAttribute> quantized = quantize_attribute(a, cloud, weights, settings, accelerators);
     if (!quantized.ok()) return quantized.status().with_context(std::string("k-means ") + attribute_name(a));
     QuantizedAttribute q = std::move(quantized).value();

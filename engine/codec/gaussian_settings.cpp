@@ -14,47 +14,43 @@ QuantizerSettings q(std::vector<int> slices, std::vector<int> codes, std::string
   return {std::move(slices), std::move(codes), std::move(transform), std::move(weighting)};
 }
 
-// Tuned on lego-3dgs (124,480 Gaussians, SH 3) and tile-sh3-14k by rendered PSNR
-// against the original (docs/BENCHMARKS.md): the higher SH bands carry most of the
-// error, so they get most of the bytes, in the principal axes, split finest where the
-// variance is; colour likewise in its principal axes; rotations as their smallest three
-// components; log-scales as three scalar codebooks whose codes go where large opaque
-// Gaussians are (uniform weights there cost 3 dB on the tile).
-GaussianCodecSettings balanced() {
-  GaussianCodecSettings s;
-  s.preset = "balanced";
-  s.position_bits = 12;
-  s.scale = q({1, 1, 1}, {128, 128, 128}, "none", "footprint");
-  s.rotation = q({1, 1, 1, 1}, {4, 128, 128, 128}, "smallest_three");
-  s.opacity = q({1}, {64});
-  s.color = q({1, 2}, {256, 512}, "pca");
-  s.sh = q({2, 3, 3, 4, 5, 6, 22}, {1024, 1024, 1024, 1024, 1024, 1024, 128}, "pca");
-  return s;
+// One rung of the quality ladder: bits and codes per attribute.
+struct Rung {
+  int position_bits;
+  int scale_codes;     // per log-scale axis
+  int rotation_codes;  // per smallest-three component
+  int opacity_codes;
+  std::vector<int> color_slices, color_codes;
+  std::vector<int> sh_slices, sh_codes;
+};
+
+// Tuned on lego-3dgs (124,480 Gaussians, SH 3), tile-sh3-14k and small-sh3-9k by rendered
+// PSNR against the original (docs/BENCHMARKS.md). The higher SH bands carry most of
+// lego's error, so they get most of its bytes, in their principal axes, split finest
+// where the variance is; colour likewise. Rotations are coded as their smallest three
+// components, and their precision matters more than their bytes suggest (128 codes
+// rather than 64 gave small-sh3-9k 5 dB for 2% more bytes). Log-scales are three scalar
+// codebooks whose codes go where large opaque Gaussians are ("footprint": uniform
+// weights cost the tile 3 dB). Each rung adds roughly a quarter to the bytes.
+const std::vector<Rung>& ladder() {
+  static const std::vector<Rung> rungs = {
+      {10, 32, 32, 16, {1, 2}, {128, 128}, {6, 12, 27}, {512, 256, 32}},
+      {11, 48, 48, 32, {1, 2}, {256, 256}, {4, 8, 33}, {1024, 512, 64}},
+      {11, 64, 64, 32, {1, 2}, {256, 256}, {4, 6, 8, 27}, {1024, 1024, 512, 64}},
+      {12, 96, 96, 48, {1, 2}, {256, 512}, {3, 3, 4, 5, 6, 24}, {1024, 1024, 1024, 1024, 1024, 128}},
+      {12, 128, 128, 64, {1, 2}, {256, 512}, {2, 3, 3, 4, 5, 6, 22}, {1024, 1024, 1024, 1024, 1024, 1024, 128}},
+      {14, 192, 192, 128, {1, 2}, {256, 1024}, {2, 2, 3, 3, 4, 5, 6, 20}, {1024, 1024, 1024, 1024, 1024, 1024, 1024, 256}},
+      {16, 256, 256, 256, {1, 1, 1}, {256, 256, 256}, {2, 2, 2, 3, 3, 4, 5, 6, 18},
+       {1024, 1024, 1024, 1024, 1024, 1024, 1024, 1024, 256}},
+      {17, 512, 512, 512, {1, 1, 1}, {512, 512, 512}, {1, 1, 2, 2, 2, 3, 3, 4, 5, 6, 16},
+       {1024, 1024, 1024, 1024, 1024, 1024, 1024, 1024, 1024, 1024, 512}},
+      {18, 1024, 1024, 1024, {1, 1, 1}, {1024, 1024, 1024}, {1, 1, 1, 1, 2, 2, 2, 3, 3, 4, 5, 6, 14},
+       {1024, 1024, 1024, 1024, 1024, 1024, 1024, 1024, 1024, 1024, 1024, 1024, 1024}},
+  };
+  return rungs;
 }
 
-GaussianCodecSettings high() {
-  GaussianCodecSettings s = balanced();
-  s.preset = "high";
-  s.position_bits = 16;
-  s.scale = q({1, 1, 1}, {256, 256, 256}, "none", "footprint");
-  s.rotation = q({1, 1, 1, 1}, {4, 256, 256, 256}, "smallest_three");
-  s.opacity = q({1}, {256});
-  s.color = q({1, 1, 1}, {256, 256, 256}, "pca");
-  s.sh = q({2, 2, 2, 3, 3, 4, 5, 6, 18}, {1024, 1024, 1024, 1024, 1024, 1024, 1024, 1024, 256}, "pca");
-  return s;
-}
-
-GaussianCodecSettings small() {
-  GaussianCodecSettings s = balanced();
-  s.preset = "small";
-  s.position_bits = 11;
-  s.scale = q({1, 1, 1}, {64, 64, 64}, "none", "footprint");
-  s.rotation = q({1, 1, 1, 1}, {4, 64, 64, 64}, "smallest_three");
-  s.opacity = q({1}, {128});
-  s.color = q({1, 2}, {256, 256}, "pca");
-  s.sh = q({4, 6, 8, 27}, {1024, 1024, 512, 64}, "pca");
-  return s;
-}
+constexpr int kSmallLevel = 2, kBalancedLevel = 4, kHighLevel = 6;
 
 nlohmann::ordered_json quantizer_json(const QuantizerSettings& q) {
   nlohmann::ordered_json j = {{"slices", q.slices}, {"codebook_sizes", q.codebook_sizes}, {"transform", q.transform}};
@@ -79,11 +75,31 @@ bool importance_is_default(const GaussianCodecSettings& s) {
 }  // namespace
 std::vector<std::string> preset_names() { return {"high", "balanced", "small"}; }
 
+int quality_levels() { return static_cast<int>(ladder().size()); }
+
+Result<GaussianCodecSettings> quality_level_settings(int level) {
+  if (level < 0 || level >= quality_levels()) {
+    return invalid_input("quality level " + std::to_string(level) + " is outside 0.." +
+                         std::to_string(quality_levels() - 1));
+  }
+  const Rung& r = ladder()[static_cast<std::size_t>(level)];
+  GaussianCodecSettings s;
+  s.preset = "level-" + std::to_string(level);
+  s.position_bits = r.position_bits;
+  s.scale = q({1, 1, 1}, {r.scale_codes, r.scale_codes, r.scale_codes}, "none", "footprint");
+  s.rotation = q({1, 1, 1, 1}, {4, r.rotation_codes, r.rotation_codes, r.rotation_codes}, "smallest_three");
+  s.opacity = q({1}, {r.opacity_codes});
+  s.color = q(r.color_slices, r.color_codes, "pca");
+  s.sh = q(r.sh_slices, r.sh_codes, "pca");
+  return s;
+}
+
 Result<GaussianCodecSettings> preset_settings(const std::string& name) {
-  if (name == "high") return high();
-  if (name == "balanced") return balanced();
-  if (name == "small") return small();
-  return invalid_input("unknown preset '" + name + "' (expected high, balanced or small)");
+  const int level = name == "high" ? kHighLevel : name == "balanced" ? kBalancedLevel : name == "small" ? kSmallLevel : -1;
+  if (level < 0) return invalid_input("unknown preset '" + name + "' (expected high, balanced or small)");
+  SCZ_ASSIGN_OR_RETURN(GaussianCodecSettings s, quality_level_settings(level));
+  s.preset = name;
+  return s;
 }
 
 std::string settings_to_json(const GaussianCodecSettings& s, int indent) {

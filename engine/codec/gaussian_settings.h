@@ -86,6 +86,12 @@ struct GaussianCodecSettings {
 std::vector<std::string> preset_names();
 Result<GaussianCodecSettings> preset_settings(const std::string& name);
 
+// A ladder of settings from smallest file (level 0) to best quality, each level adding
+// roughly a quarter to the bytes; the presets are levels on it (small 2, balanced 4,
+// high 6), and `compress --target-psnr` searches it.
+int quality_levels();
+Result<GaussianCodecSettings> quality_level_settings(int level);
+
 // JSON text of the settings (`indent` < 0: one line), as stored in `.scz` files.
 std::string settings_to_json(const GaussianCodecSettings& settings, int indent = -1);
 // Reads settings back from such text; unknown keys or wrong types are invalid_input.

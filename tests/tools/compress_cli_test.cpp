@@ -151,5 +151,41 @@ TEST(CompressCli, RealSceneRoundTrip) {
   EXPECT_EQ(back->primitive_count(), j["count_out"].get<std::size_t>());
 }
 
+// --target-psnr on a real scene: the file kept is the lowest level tried that reached
+// the target, eval measures it there too, and the settings stored say how it was chosen.
+TEST(CompressCli, TargetPsnrKeepsTheSmallestLevelThatReachesIt) {
+  SCZ_REQUIRE_DATA("splats/small-sh3-9k.ply");
+  test::ScratchDir dir;
+  const std::string in = test::data_path("splats/small-sh3-9k.ply");
+  const std::string scz = dir.file("target.scz");
+  const std::string views = " --target-views 2 --target-width 96 --target-height 96";
+  auto r = run_scenezip("compress " + in + " " + scz + " --target-psnr 45" + views + " --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  const auto& t = j["target_psnr"];
+  EXPECT_GE(t["psnr"].get<double>(), 45.0);
+  ASSERT_GE(t["trials"].size(), 2u);
+  const std::string preset = j["settings"]["preset"].get<std::string>();
+  EXPECT_EQ(preset.rfind("target-psnr-45.00/level-", 0), 0u) << preset;
+  const int chosen = std::stoi(preset.substr(preset.rfind('-') + 1));
+  for (const auto& trial : t["trials"]) {
+    // Every level below the one kept missed the target; the kept one's bytes are the file's.
+    if (trial["level"].get<int>() < chosen) EXPECT_LT(trial["psnr"].get<double>(), 45.0);
+    if (trial["level"].get<int>() == chosen) EXPECT_EQ(trial["bytes"], j["output_bytes"]);
+  }
+  auto eval = run_scenezip("eval " + in + " " + scz + " --views 2 --width 96 --height 96 --json");
+  ASSERT_EQ(eval.exit_code, 0) << eval.err;
+  EXPECT_NEAR(nlohmann::json::parse(eval.out)["psnr"].get<double>(), t["psnr"].get<double>(), 1e-3);
+
+  // Beyond the top level: a clean failure and no file; with a preset: refused.
+  const std::string out = dir.file("never.scz");
+  auto high = run_scenezip("compress " + in + " " + out + " --target-psnr 150" + views);
+  EXPECT_EQ(high.exit_code, 2) << high.err;
+  EXPECT_NE(high.err.find("cannot reach 150.00 dB"), std::string::npos) << high.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
+  EXPECT_NE(run_scenezip("compress " + in + " " + out + " --target-psnr 40 --preset small").exit_code, 0);
+  EXPECT_FALSE(std::filesystem::exists(out));
+}
+
 }  // namespace
 }  // namespace scenezip

@@ -1,0 +1,119 @@
+#include "tools/target_psnr.h"
+
+#include <cstdio>
+#include <map>
+
+#include "engine/codec/gaussian_decoder.h"
+#include "engine/render/image.h"
+#include "tools/command.h"
+#include "tools/render_support.h"
+
+namespace scenezip::cli {
+
+namespace {
+
+// The rung's quantizers and position grid on top of everything else `base` sets
+// (pruning, k-means, threads), so only the rate changes from rung to rung.
+Result<codec::GaussianCodecSettings> rung_settings(const codec::GaussianCodecSettings& base, int level) {
+  SCZ_ASSIGN_OR_RETURN(const codec::GaussianCodecSettings rung, codec::quality_level_settings(level));
+  codec::GaussianCodecSettings s = base;
+  s.position_bits = rung.position_bits;
+  s.scale = rung.scale;
+  s.rotation = rung.rotation;
+  s.opacity = rung.opacity;
+  s.color = rung.color;
+  s.sh = rung.sh;
+  return s;
+}
+
+}  // namespace
+
+Result<TargetPsnrResult> search_target_psnr(const Scene& scene, const TargetPsnrOptions& o,
+                                            const codec::GaussianCodecSettings& base, gpu::Context& context,
+                                            const EncodeFunction& encode) {
+  if (!scene.gaussians()) return invalid_input("--target-psnr applies to Gaussian scenes");
+  if (!(o.target_db > 0.0 && o.target_db < 200.0)) return invalid_input("--target-psnr must be in (0, 200) dB");
+  if (o.views < 1 || o.views > 1000) return invalid_input("--target-views must be in 1..1000");
+  if (o.width < 16 || o.width > 8192 || o.height < 16 || o.height > 8192) {
+    return invalid_input("--target-width and --target-height must be in 16..8192");
+  }
+  SCZ_ASSIGN_OR_RETURN(const Orbit orbit, scene_orbit(scene, o.up));
+  std::vector<Camera> cameras;
+  for (int v = 0; v < o.views; ++v) cameras.push_back(orbit_view(orbit, v, o.views, o.width, o.height));
+  const std::array<float, 3> background{1.0f, 1.0f, 1.0f};
+
+  std::vector<Image> reference;
+  {
+    Progress progress("rendering the original from " + std::to_string(o.views) + " views");
+    SCZ_ASSIGN_OR_RETURN(auto renderer, SceneRenderer::create(scene, context));
+    for (const Camera& camera : cameras) {
+      SCZ_ASSIGN_OR_RETURN(Image image, renderer->render(camera, background));
+      reference.push_back(std::move(image));
+    }
+  }
+
+  struct Tried {
+    codec::GaussianCodecSettings settings;
+    Bytes encoded;
+    codec::GaussianEncodeReport report;
+    double psnr = 0.0;
+  };
+  std::map<int, Tried> tried;
+  TargetPsnrResult result;
+  auto try_level = [&](int level) -> Result<double> {
+    SCZ_ASSIGN_OR_RETURN(codec::GaussianCodecSettings settings, rung_settings(base, level));
+    // The file's stored settings say how they were chosen.
+    char name[64];
+    std::snprintf(name, sizeof name, "target-psnr-%.2f/level-%d", o.target_db, level);
+    settings.preset = name;
+    Tried t;
+    SCZ_ASSIGN_OR_RETURN(t.encoded, encode(settings, &t.report));
+    SCZ_ASSIGN_OR_RETURN(GaussianCloud decoded, codec::decode_scz_gaussians(t.encoded));
+    Scene candidate{std::move(decoded)};
+    double sum = 0.0;
+    {
+      Progress progress("rendering level " + std::to_string(level) + " from " + std::to_string(o.views) + " views");
+      SCZ_ASSIGN_OR_RETURN(auto renderer, SceneRenderer::create(candidate, context));
+      for (std::size_t v = 0; v < cameras.size(); ++v) {
+        SCZ_ASSIGN_OR_RETURN(Image image, renderer->render(cameras[v], background));
+        sum += psnr(reference[v], image);
+      }
+    }
+    t.psnr = sum / static_cast<double>(cameras.size());
+    t.settings = std::move(settings);
+    std::fprintf(stderr, "level %d: %zu bytes, PSNR %.2f dB (target %.2f)\n", level, t.encoded.size(), t.psnr,
+                 o.target_db);
+    result.trials.push_back({level, t.encoded.size(), t.psnr});
+    const double p = t.psnr;
+    tried[level] = std::move(t);
+    return p;
+  };
+
+  // Bisection for the lowest rung that reaches the target, starting at the default.
+  int low = 0, high = codec::quality_levels() - 1;
+  int mid = 4 < high ? 4 : high / 2;
+  while (low < high) {
+    SCZ_ASSIGN_OR_RETURN(const double p, try_level(mid));
+    if (p >= o.target_db) {
+      high = mid;
+    } else {
+      low = mid + 1;
+    }
+    mid = low + (high - low) / 2;
+  }
+  if (!tried.count(low)) SCZ_RETURN_IF_ERROR(try_level(low).status());
+  Tried& best = tried[low];
+  if (best.psnr < o.target_db) {
+    char message[160];
+    std::snprintf(message, sizeof message, "cannot reach %.2f dB: the top level (%d) renders at %.2f dB", o.target_db,
+                  low, best.psnr);
+    return invalid_input(message);
+  }
+  result.settings = std::move(best.settings);
+  result.encoded = std::move(best.encoded);
+  result.report = std::move(best.report);
+  result.psnr = best.psnr;
+  return result;
+}
+
+}  // namespace scenezip::cli

@@ -1,0 +1,50 @@
+// `compress --target-psnr DB`: the smallest file on the codec's quality ladder whose
+// render stays within DB of the original's, found by bisection over the ladder with the
+// same orbit views `scenezip eval` uses.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/codec/gaussian_encoder.h"
+#include "engine/gpu/context.h"
+#include "engine/scene/scene.h"
+
+namespace scenezip::cli {
+
+struct TargetPsnrOptions {
+  double target_db = 40.0;
+  int views = 8;
+  int width = 512;
+  int height = 512;
+  std::string up = "auto";
+};
+
+// One rung tried: what it cost and how it rendered.
+struct TargetPsnrTrial {
+  int level = 0;
+  std::uint64_t bytes = 0;
+  double psnr = 0.0;
+};
+
+struct TargetPsnrResult {
+  codec::GaussianCodecSettings settings;  // preset names the target and the level chosen
+  Bytes encoded;
+  codec::GaussianEncodeReport report;
+  double psnr = 0.0;
+  std::vector<TargetPsnrTrial> trials;  // in the order tried
+};
+
+// Encodes `scene` (Gaussians) at rungs of the ladder, each with `base`'s pruning and
+// threads, and keeps the lowest rung whose mean PSNR over the views reaches the target.
+// PSNR grows with the rung on every scene measured, which bisection relies on. Renders
+// run on `context`; `encode` runs the encoder (so the caller keeps its accelerators and
+// progress). A target above what the top rung reaches is invalid_input naming both.
+using EncodeFunction = std::function<Result<Bytes>(const codec::GaussianCodecSettings&, codec::GaussianEncodeReport*)>;
+Result<TargetPsnrResult> search_target_psnr(const Scene& scene, const TargetPsnrOptions& options,
+                                            const codec::GaussianCodecSettings& base, gpu::Context& context,
+                                            const EncodeFunction& encode);
+
+}  // namespace scenezip::cli
