@@ -51,6 +51,9 @@ struct RenderCase {
   double min_psnr;
 };
 
+// Failures name the case rather than dumping the struct's bytes.
+void PrintTo(const RenderCase& c, std::ostream* os) { *os << (c.file ? c.file : "synthetic") << " " << c.preset; }
+
 class MeshCodecRender : public ::testing::TestWithParam<RenderCase> {};
 
 TEST_P(MeshCodecRender, DecodedMeshRendersLikeTheOriginal) {
