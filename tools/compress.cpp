@@ -102,7 +102,9 @@ Status run_compress(const CompressOptions& o) {
   SCZ_ASSIGN_OR_RETURN(KMeansDevice kmeans_device, choose_kmeans_device(o.device));
   const std::string kmeans_on = " on " + kmeans_device.kind + " (" + kmeans_device.name + ")";
   std::string importance_on = "C++ reference";
-  if (kmeans_device.context && codec::needs_importance(settings) && settings.importance_source == "views") {
+  // --target-psnr's lowest levels prune by importance from views.
+  if (kmeans_device.context && settings.importance_source == "views" &&
+      (codec::needs_importance(settings) || o.target_psnr > 0.0)) {
     gpu::Context* context = kmeans_device.context.get();
     kmeans_device.accelerators.blend_weights = [context](const GaussianCloud& c, const std::vector<Camera>& views) {
       return gpu::blend_weights_gpu(*context, c, views);

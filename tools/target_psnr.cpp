@@ -1,5 +1,6 @@
 #include "tools/target_psnr.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 
@@ -12,11 +13,20 @@ namespace scenezip::cli {
 
 namespace {
 
+// Below the ladder's lowest level the search prunes by importance: already-quantized
+// scenes (a SOG or SPZ re-encoded) keep far more PSNR than a 40 dB target needs at level
+// 0, and removing the Gaussians that contribute least to the views is the cheapest way
+// left to spend it (measured on playbot and angel, docs/BENCHMARKS.md). Level -k keeps
+// the Gaussians holding kImportanceKeep[k - 1] of the total importance.
+constexpr float kImportanceKeep[] = {0.99f, 0.97f, 0.95f, 0.9f};
+constexpr int kLowestLevel = -static_cast<int>(sizeof kImportanceKeep / sizeof kImportanceKeep[0]);
+
 // The rung's quantizers and position grid on top of everything else `base` sets
 // (pruning, k-means, threads), so only the rate changes from rung to rung.
 Result<codec::GaussianCodecSettings> rung_settings(const codec::GaussianCodecSettings& base, int level) {
-  SCZ_ASSIGN_OR_RETURN(const codec::GaussianCodecSettings rung, codec::quality_level_settings(level));
+  SCZ_ASSIGN_OR_RETURN(const codec::GaussianCodecSettings rung, codec::quality_level_settings(std::max(level, 0)));
   codec::GaussianCodecSettings s = base;
+  if (level < 0) s.importance_keep = std::min(s.importance_keep, kImportanceKeep[-level - 1]);
   s.position_bits = rung.position_bits;
   s.scale = rung.scale;
   s.rotation = rung.rotation;
@@ -64,7 +74,7 @@ Result<TargetPsnrResult> search_target_psnr(const Scene& scene, const TargetPsnr
     SCZ_ASSIGN_OR_RETURN(codec::GaussianCodecSettings settings, rung_settings(base, level));
     // The file's stored settings say how they were chosen.
     char name[64];
-    std::snprintf(name, sizeof name, "target-psnr-%.2f/level-%d", o.target_db, level);
+    std::snprintf(name, sizeof name, "target-psnr-%.2f/level %d", o.target_db, level);
     settings.preset = name;
     Tried t;
     SCZ_ASSIGN_OR_RETURN(t.encoded, encode(settings, &t.report));
@@ -90,7 +100,7 @@ Result<TargetPsnrResult> search_target_psnr(const Scene& scene, const TargetPsnr
   };
 
   // Bisection for the lowest rung that reaches the target, starting at the default.
-  int low = 0, high = codec::quality_levels() - 1;
+  int low = kLowestLevel, high = codec::quality_levels() - 1;
   int mid = 4 < high ? 4 : high / 2;
   while (low < high) {
     SCZ_ASSIGN_OR_RETURN(const double p, try_level(mid));

@@ -1,6 +1,7 @@
 // `compress --target-psnr DB`: the smallest file on the codec's quality ladder whose
 // render stays within DB of the original's, found by bisection over the ladder with the
-// same orbit views `scenezip eval` uses.
+// same orbit views `scenezip eval` uses. Below level 0 the ladder goes on by pruning the
+// least important Gaussians (levels -1 to -4).
 #pragma once
 
 #include <functional>
