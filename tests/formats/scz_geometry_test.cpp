@@ -3,6 +3,7 @@
 // reading.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <fstream>
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -255,7 +256,11 @@ TEST_P(GoldenDamage, LoadsThroughTheRegistryAndRejectsDamageByName) {
   auto scene = load_scene(golden_path(GetParam()), &format);
   ASSERT_TRUE(scene.ok()) << scene.status().message();
   EXPECT_EQ(format, FileFormat::kScz);
-  EXPECT_NE(scene->kind(), SceneKind::kGaussians);
+  const std::string name = GetParam();
+  const SceneKind kind = name.rfind("gaussians", 0) == 0 ? SceneKind::kGaussians
+                         : name.rfind("mesh", 0) == 0    ? SceneKind::kMesh
+                                                         : SceneKind::kPoints;
+  EXPECT_EQ(scene->kind(), kind);
   auto bytes = read_file(golden_path(GetParam()));
   ASSERT_TRUE(bytes.ok());
   test::ScratchDir dir;
@@ -265,10 +270,17 @@ TEST_P(GoldenDamage, LoadsThroughTheRegistryAndRejectsDamageByName) {
   test::expect_rejected(dir.file("damaged.scz"), "checksum");
 }
 
-INSTANTIATE_TEST_SUITE_P(Geometry, GoldenDamage, ::testing::Values("mesh-v1.scz", "points-v1.scz"),
+// Every golden file of every scene kind: the Gaussian ones too.
+INSTANTIATE_TEST_SUITE_P(AllKinds, GoldenDamage,
+                         ::testing::Values("mesh-v1.scz", "points-v1.scz", "gaussians-sh3-v1.scz",
+                                           "gaussians-sh1-smallest3-v1.scz"),
                          [](const auto& info) {
-                           const std::string name = info.param;
-                           return name.substr(0, name.find('-'));
+                           std::string name = info.param;
+                           name = name.substr(0, name.size() - 4);  // no ".scz"
+                           for (char& c : name) {
+                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+                           }
+                           return name;
                          });
 
 // --- Forged counts --------------------------------------------------------------------

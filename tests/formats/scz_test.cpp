@@ -380,30 +380,7 @@ TEST(SczGolden, Version1Sh3) {
 
 TEST(SczGolden, Version1SmallestThreeRotations) { check_golden(smallest_three_case()); }
 
-TEST(SczGolden, EverySingleByteFlipIsCaught) {
-  auto bytes = read_file(golden_path("gaussians-sh3-v1.scz"));
-  ASSERT_TRUE(bytes.ok());
-  ASSERT_TRUE(codec::decode_scz_gaussians(*bytes).ok());
-  for (std::size_t i = 0; i < bytes->size(); ++i) {
-    for (std::uint8_t mask : {0x01, 0x80, 0xff}) {
-      Bytes b = *bytes;
-      b[i] ^= mask;
-      auto cloud = codec::decode_scz_gaussians(b);
-      ASSERT_FALSE(cloud.ok()) << "flip 0x" << std::hex << int(mask) << " at byte " << std::dec << i << " accepted";
-      ASSERT_EQ(cloud.status().code(), ErrorCode::kInvalidInput) << i << ": " << cloud.status().message();
-    }
-  }
-}
-
-TEST(SczGolden, EveryTruncationIsRejected) {
-  auto bytes = read_file(golden_path("gaussians-sh3-v1.scz"));
-  ASSERT_TRUE(bytes.ok());
-  for (std::size_t n = 0; n < bytes->size(); ++n) {
-    auto cloud = codec::decode_scz_gaussians(Bytes(bytes->begin(), bytes->begin() + n));
-    ASSERT_FALSE(cloud.ok()) << "cut to " << n << " bytes";
-    ASSERT_EQ(cloud.status().code(), ErrorCode::kInvalidInput) << n << ": " << cloud.status().message();
-  }
-}
+// Byte flips and truncations of the golden files: GoldenDamage in scz_geometry_test.cpp.
 
 TEST(SczGolden, LoadsThroughTheRegistry) {
   FileFormat format = FileFormat::kUnknown;
