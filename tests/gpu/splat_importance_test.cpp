@@ -8,6 +8,7 @@
 #include "engine/render/splat_reference.h"
 #include "formats/formats.h"
 #include "shaders/shaderio.h"
+#include "engine/render/image.h"
 #include "tests/test_support.h"
 
 namespace scenezip {
@@ -96,7 +97,9 @@ TEST(SplatImportance, GrowingInstanceBuffersCountsOnce) {
   expect_close(gpu, blend_weights_reference(cloud, cameras));
   auto after = (*renderer)->render(cameras[0], {1, 1, 1});
   ASSERT_TRUE(after.ok());
-  EXPECT_EQ(before->rgb, after->rgb);
+  // Not bit for bit: visible Gaussians are appended by atomics, so equal depths may
+  // blend in another order from one frame to the next.
+  EXPECT_GT(psnr(*before, *after), 60.0);
   EXPECT_EQ((*context)->validation_errors(), 0u);
 }
 
