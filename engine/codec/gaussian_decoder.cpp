@@ -6,40 +6,11 @@
 
 #include "engine/codec/float16.h"
 #include "engine/codec/gaussian_layout.h"
-#include "engine/codec/morton.h"
+#include "engine/codec/morton_positions.h"
 
 namespace scenezip::codec {
 
 namespace {
-
-Status decode_positions(const GaussianLayout& layout, const Bytes& raw, GaussianCloud& cloud) {
-  const std::size_t n = cloud.count;
-  const int width = position_delta_bytes(layout.position_bits);
-  const int bits = layout.position_bits;
-  const std::uint64_t end = std::uint64_t{1} << (3 * bits);
-  const double levels = static_cast<double>((std::uint32_t{1} << bits) - 1);
-  double step[3];
-  for (int k = 0; k < 3; ++k) step[k] = (static_cast<double>(layout.bounds_max[k]) - layout.bounds_min[k]) / levels;
-  std::uint64_t code = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    std::uint64_t delta = 0;
-    for (int b = 0; b < width; ++b) delta |= std::uint64_t{raw[b * n + i]} << (8 * b);
-    // Codes only grow, and stay below 2^(3 bits): anything else is a forged stream.
-    if (delta >= end - code) {
-      return invalid_input("position stream: Morton code of Gaussian " + std::to_string(i) + " leaves the " +
-                           std::to_string(bits) + "-bit grid");
-    }
-    code += delta;
-    const auto q = morton_decode(code);
-    for (int k = 0; k < 3; ++k) {
-      // The last level lands exactly on the maximum, whatever the rounding of the step.
-      const double v = q[k] == static_cast<std::uint32_t>(levels) ? layout.bounds_max[k]
-                                                                   : layout.bounds_min[k] + q[k] * step[k];
-      cloud.positions[3 * i + k] = static_cast<float>(v);
-    }
-  }
-  return Status::Ok();
-}
 
 // Writes one Gaussian's decoded attribute vector into the cloud.
 void scatter(Attribute a, std::size_t i, const float* v, GaussianCloud& cloud) {
@@ -146,7 +117,8 @@ Result<GaussianCloud> decode_gaussians(const scz::Container& container) {
                        scz::read_stream(container, kPositionStream, position_stream_bytes(layout, n), "positions"));
   GaussianCloud cloud;
   cloud.resize(static_cast<std::size_t>(n), layout.sh_degree);
-  SCZ_RETURN_IF_ERROR(decode_positions(layout, positions, cloud));
+  SCZ_RETURN_IF_ERROR(decode_morton_deltas(positions, cloud.count, layout.position_bits, layout.bounds_min,
+                                           layout.bounds_max, cloud.positions.data()));
   positions = Bytes();
   for (const AttributeLayout& a : layout.attributes) SCZ_RETURN_IF_ERROR(decode_attribute(container, a, cloud));
   cloud.normalize_rotations();

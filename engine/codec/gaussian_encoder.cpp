@@ -9,40 +9,12 @@
 #include "engine/codec/gaussian_layout.h"
 #include "engine/codec/importance_prune.h"
 #include "engine/codec/kmeans.h"
-#include "engine/codec/morton.h"
+#include "engine/codec/morton_positions.h"
 #include "engine/codec/pca.h"
 
 namespace scenezip::codec {
 
 namespace {
-
-std::uint32_t quantize_axis(float v, float lo, float hi, std::uint32_t levels) {
-  if (!(hi > lo)) return 0;
-  const double t = (static_cast<double>(v) - lo) / (static_cast<double>(hi) - lo) * levels;
-  return static_cast<std::uint32_t>(std::clamp<long long>(std::llround(t), 0, levels));
-}
-
-std::uint64_t morton_of(const float* p, const std::array<float, 3>& lo, const std::array<float, 3>& hi, int bits) {
-  const std::uint32_t levels = (std::uint32_t{1} << bits) - 1;
-  return morton_encode(quantize_axis(p[0], lo[0], hi[0], levels), quantize_axis(p[1], lo[1], hi[1], levels),
-                       quantize_axis(p[2], lo[2], hi[2], levels));
-}
-
-// Differences of consecutive Morton codes, split into byte planes (every delta's low
-// byte, then every delta's next byte, ...): the high planes are nearly all zero and the
-// low ones nearly random, which zstd handles far better apart than interleaved.
-Bytes position_stream(const std::vector<std::uint64_t>& sorted_codes, int bits) {
-  const std::size_t n = sorted_codes.size();
-  const int width = position_delta_bytes(bits);
-  Bytes out(n * width);
-  std::uint64_t previous = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::uint64_t delta = sorted_codes[i] - previous;
-    previous = sorted_codes[i];
-    for (int b = 0; b < width; ++b) out[b * n + i] = static_cast<std::uint8_t>(delta >> (8 * b));
-  }
-  return out;
-}
 
 // The vector the codec quantizes for attribute `a` of Gaussian `i` (see Attribute).
 void gather(Attribute a, const GaussianCloud& cloud, std::size_t i, float* v) {
@@ -259,12 +231,9 @@ int position_grid_bits(const std::vector<float>& positions, int bits) {
 
 std::vector<std::size_t> morton_order(const std::vector<float>& positions, const std::array<float, 3>& lo,
                                       const std::array<float, 3>& hi, int bits) {
-  const std::size_t n = positions.size() / 3;
-  std::vector<std::pair<std::uint64_t, std::size_t>> keyed(n);
-  for (std::size_t i = 0; i < n; ++i) keyed[i] = {morton_of(&positions[3 * i], lo, hi, bits), i};
-  std::sort(keyed.begin(), keyed.end());
-  std::vector<std::size_t> order(n);
-  for (std::size_t i = 0; i < n; ++i) order[i] = keyed[i].second;
+  const auto keyed = sorted_morton_codes(positions, lo, hi, bits);
+  std::vector<std::size_t> order(keyed.size());
+  for (std::size_t i = 0; i < keyed.size(); ++i) order[i] = keyed[i].second;
   return order;
 }
 
@@ -312,18 +281,15 @@ Result<Bytes> encode_gaussians(const GaussianCloud& input, const GaussianCodecSe
   layout.bounds_min = bounds.min;
   layout.bounds_max = bounds.max;
   const std::size_t n = pruned.count;
-  std::vector<std::uint64_t> codes(n);
-  const std::vector<std::size_t> order = morton_order(pruned.positions, bounds.min, bounds.max, layout.position_bits);
+  // Sorted once: the order moves the Gaussians and the codes become the position stream.
+  const auto keyed = sorted_morton_codes(pruned.positions, bounds.min, bounds.max, layout.position_bits);
   GaussianCloud cloud;
   cloud.resize(n, pruned.sh_degree);
-  for (std::size_t i = 0; i < n; ++i) {
-    cloud.copy_from(pruned, order[i], i);
-    codes[i] = morton_of(&cloud.positions[3 * i], bounds.min, bounds.max, layout.position_bits);
-  }
+  for (std::size_t i = 0; i < n; ++i) cloud.copy_from(pruned, keyed[i].second, i);
   pruned = GaussianCloud();
   if (!importance.empty()) {
     std::vector<float> ordered(n);
-    for (std::size_t i = 0; i < n; ++i) ordered[i] = importance[order[i]];
+    for (std::size_t i = 0; i < n; ++i) ordered[i] = importance[keyed[i].second];
     importance = std::move(ordered);
   }
   const double levels = static_cast<double>((std::uint32_t{1} << layout.position_bits) - 1);
@@ -331,7 +297,7 @@ Result<Bytes> encode_gaussians(const GaussianCloud& input, const GaussianCodecSe
   for (int k = 0; k < 3; ++k) r.position_step = std::max(r.position_step, (bounds.max[k] - bounds.min[k]) / levels);
 
   std::vector<scz::StreamToWrite> streams;
-  streams.push_back({kPositionStream, position_stream(codes, layout.position_bits), settings.zstd_level});
+  streams.push_back({kPositionStream, morton_delta_stream(keyed, layout.position_bits), settings.zstd_level});
   auto weights_for = [&](const std::string& w) { return w == "importance" ? importance : codec_weights(cloud, w); };
   const std::vector<float> shared_weights = weights_for(settings.weighting);
   for (Attribute a : attributes_for_degree(cloud.sh_degree)) {

@@ -78,7 +78,7 @@ inline Status decode_morton_deltas(const Bytes& raw, std::size_t n, int bits, co
     std::uint64_t delta = 0;
     for (int b = 0; b < width; ++b) delta |= std::uint64_t{raw[b * n + i]} << (8 * b);
     if (delta >= end - code) {
-      return invalid_input("position stream: Morton code of point " + std::to_string(i) + " leaves the " +
+      return invalid_input("position stream: Morton code number " + std::to_string(i) + " leaves the " +
                            std::to_string(bits) + "-bit grid");
     }
     code += delta;
