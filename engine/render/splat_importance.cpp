@@ -56,39 +56,16 @@ std::vector<Camera> importance_cameras(const std::vector<float>& positions, int 
 void add_blend_weights_reference(const GaussianCloud& cloud, const Camera& camera, double* sums) {
   // The tile lists of render_gaussians_reference, then its blending loop with the
   // weight alpha * T sent to the Gaussian instead of its colour to the pixel.
-  const int tile = static_cast<int>(shaderio::kTileSize);
-  const int tiles_x = (camera.width + tile - 1) / tile;
-  const int tiles_y = (camera.height + tile - 1) / tile;
-  std::vector<shaderio::Splat2D> splats(cloud.count);
-  std::vector<std::tuple<int, float, std::uint32_t>> instances;
-  for (std::size_t i = 0; i < cloud.count; ++i) {
-    int rmin[2], rmax[2];
-    if (!project_gaussian(cloud, i, camera, tiles_x, tiles_y, &splats[i], rmin, rmax)) continue;
-    for (int ty = rmin[1]; ty < rmax[1]; ++ty)
-      for (int tx = rmin[0]; tx < rmax[0]; ++tx)
-        if (tile_touched(splats[i], tx, ty, camera.width, camera.height))
-          instances.emplace_back(ty * tiles_x + tx, splats[i].depth, static_cast<std::uint32_t>(i));
-  }
-  std::sort(instances.begin(), instances.end());
-  std::vector<std::pair<std::size_t, std::size_t>> ranges(static_cast<std::size_t>(tiles_x) * tiles_y, {0, 0});
-  for (std::size_t k = 0; k < instances.size(); ++k) {
-    const int t = std::get<0>(instances[k]);
-    if (k == 0 || std::get<0>(instances[k - 1]) != t) ranges[t].first = k;
-    ranges[t].second = k + 1;
-  }
+  const SplatTiles b = bin_splats(cloud, camera);
   for (int py = 0; py < camera.height; ++py) {
     for (int px = 0; px < camera.width; ++px) {
-      const auto [begin, end] = ranges[(py / tile) * tiles_x + px / tile];
+      const auto [begin, end] = b.ranges[(py / b.tile_size) * b.tiles_x + px / b.tile_size];
       const float fx = px + 0.5f, fy = py + 0.5f;
       float T = 1.0f;
       for (std::size_t k = begin; k < end; ++k) {
-        const std::uint32_t i = std::get<2>(instances[k]);
-        const shaderio::Splat2D& s = splats[i];
-        const float dx = s.mean_x - fx, dy = s.mean_y - fy;
-        const float power = -0.5f * (s.conic_a * dx * dx + s.conic_c * dy * dy) - s.conic_b * dx * dy;
-        if (power > 0.0f) continue;
-        const float alpha = std::min(0.99f, s.opacity * std::exp(power));
-        if (alpha < 1.0f / 255.0f) continue;
+        const std::uint32_t i = std::get<2>(b.instances[k]);
+        const float alpha = splat_alpha(b.splats[i], fx, fy);
+        if (alpha == 0.0f) continue;
         const float next_T = T * (1.0f - alpha);
         if (next_T < 0.0001f) break;
         sums[i] += static_cast<double>(alpha * T);

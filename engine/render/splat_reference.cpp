@@ -159,51 +159,58 @@ bool project_gaussian(const GaussianCloud& cloud, std::size_t i, const Camera& c
   return true;
 }
 
+SplatTiles bin_splats(const GaussianCloud& cloud, const Camera& camera) {
+  SplatTiles b;
+  b.tile_size = static_cast<int>(shaderio::kTileSize);
+  b.tiles_x = (camera.width + b.tile_size - 1) / b.tile_size;
+  b.tiles_y = (camera.height + b.tile_size - 1) / b.tile_size;
+  b.splats.resize(cloud.count);
+  for (std::size_t i = 0; i < cloud.count; ++i) {
+    int rmin[2], rmax[2];
+    if (!project_gaussian(cloud, i, camera, b.tiles_x, b.tiles_y, &b.splats[i], rmin, rmax)) continue;
+    ++b.visible;
+    for (int ty = rmin[1]; ty < rmax[1]; ++ty)
+      for (int tx = rmin[0]; tx < rmax[0]; ++tx)
+        if (tile_touched(b.splats[i], tx, ty, camera.width, camera.height))
+          b.instances.emplace_back(ty * b.tiles_x + tx, b.splats[i].depth, static_cast<std::uint32_t>(i));
+  }
+  std::sort(b.instances.begin(), b.instances.end());
+  b.ranges.assign(static_cast<std::size_t>(b.tiles_x) * b.tiles_y, {0, 0});
+  for (std::size_t k = 0; k < b.instances.size(); ++k) {
+    const int t = std::get<0>(b.instances[k]);
+    if (k == 0 || std::get<0>(b.instances[k - 1]) != t) b.ranges[t].first = k;
+    b.ranges[t].second = k + 1;
+  }
+  return b;
+}
+
+float splat_alpha(const shaderio::Splat2D& s, float fx, float fy) {
+  const float dx = s.mean_x - fx, dy = s.mean_y - fy;
+  const float power = -0.5f * (s.conic_a * dx * dx + s.conic_c * dy * dy) - s.conic_b * dx * dy;
+  if (power > 0.0f) return 0.0f;
+  const float alpha = std::min(0.99f, s.opacity * std::exp(power));
+  return alpha < 1.0f / 255.0f ? 0.0f : alpha;
+}
+
 Image render_gaussians_reference(const GaussianCloud& cloud, const Camera& camera,
                                  const std::array<float, 3>& background, SplatStats* stats,
                                  const Image* underlay_color, const std::vector<float>* underlay_depth) {
   const bool underlay = underlay_color && underlay_depth;
-  const int tile = static_cast<int>(shaderio::kTileSize);
-  const int tiles_x = (camera.width + tile - 1) / tile;
-  const int tiles_y = (camera.height + tile - 1) / tile;
-  std::vector<shaderio::Splat2D> splats(cloud.count);
-  // (tile, depth, Gaussian): the order the GPU's radix sort produces.
-  std::vector<std::tuple<int, float, std::uint32_t>> instances;
-  std::size_t visible = 0;
-  for (std::size_t i = 0; i < cloud.count; ++i) {
-    int rmin[2], rmax[2];
-    if (!project_gaussian(cloud, i, camera, tiles_x, tiles_y, &splats[i], rmin, rmax)) continue;
-    ++visible;
-    for (int ty = rmin[1]; ty < rmax[1]; ++ty)
-      for (int tx = rmin[0]; tx < rmax[0]; ++tx)
-        if (tile_touched(splats[i], tx, ty, camera.width, camera.height))
-          instances.emplace_back(ty * tiles_x + tx, splats[i].depth, static_cast<std::uint32_t>(i));
-  }
-  std::sort(instances.begin(), instances.end());
-  std::vector<std::pair<std::size_t, std::size_t>> ranges(static_cast<std::size_t>(tiles_x) * tiles_y, {0, 0});
-  for (std::size_t k = 0; k < instances.size(); ++k) {
-    const int t = std::get<0>(instances[k]);
-    if (k == 0 || std::get<0>(instances[k - 1]) != t) ranges[t].first = k;
-    ranges[t].second = k + 1;
-  }
-
+  const SplatTiles b = bin_splats(cloud, camera);
   Image image(camera.width, camera.height);
   for (int py = 0; py < camera.height; ++py) {
     for (int px = 0; px < camera.width; ++px) {
-      const auto [begin, end] = ranges[(py / tile) * tiles_x + px / tile];
+      const auto [begin, end] = b.ranges[(py / b.tile_size) * b.tiles_x + px / b.tile_size];
       const float fx = px + 0.5f, fy = py + 0.5f;
       float T = 1.0f;
       float C[3] = {0, 0, 0};
       const std::size_t pixel = static_cast<std::size_t>(py) * camera.width + px;
       const float opaque_depth = underlay ? (*underlay_depth)[pixel] : 3.0e38f;
       for (std::size_t k = begin; k < end; ++k) {
-        const shaderio::Splat2D& s = splats[std::get<2>(instances[k])];
+        const shaderio::Splat2D& s = b.splats[std::get<2>(b.instances[k])];
         if (s.depth >= opaque_depth) break;  // front to back: the rest are hidden too
-        const float dx = s.mean_x - fx, dy = s.mean_y - fy;
-        const float power = -0.5f * (s.conic_a * dx * dx + s.conic_c * dy * dy) - s.conic_b * dx * dy;
-        if (power > 0.0f) continue;
-        const float alpha = std::min(0.99f, s.opacity * std::exp(power));
-        if (alpha < 1.0f / 255.0f) continue;
+        const float alpha = splat_alpha(s, fx, fy);
+        if (alpha == 0.0f) continue;
         const float next_T = T * (1.0f - alpha);
         if (next_T < 0.0001f) break;
         C[0] += s.r * alpha * T;
@@ -217,7 +224,7 @@ Image render_gaussians_reference(const GaussianCloud& cloud, const Camera& camer
       }
     }
   }
-  if (stats) *stats = {visible, instances.size()};
+  if (stats) *stats = {b.visible, b.instances.size()};
   return image;
 }
 

@@ -3,6 +3,9 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "engine/render/camera.h"
@@ -25,6 +28,22 @@ bool project_gaussian(const GaussianCloud& cloud, std::size_t i, const Camera& c
 // Whether tile (tx, ty) has a pixel centre where the splat's alpha can reach 1/255
 // (twin of tile_touched in shaders/splat_tiles.glsl).
 bool tile_touched(const shaderio::Splat2D& splat, int tx, int ty, int width, int height);
+
+// What a frame blends, binned as the GPU bins it: every Gaussian's 2D splat (valid for
+// the visible ones), its (tile, depth, index) instances sorted as the GPU's radix sorts
+// leave them, and each tile's [begin, end) range of instances.
+struct SplatTiles {
+  int tile_size = 0, tiles_x = 0, tiles_y = 0;
+  std::vector<shaderio::Splat2D> splats;
+  std::vector<std::tuple<int, float, std::uint32_t>> instances;
+  std::vector<std::pair<std::size_t, std::size_t>> ranges;
+  std::size_t visible = 0;
+};
+SplatTiles bin_splats(const GaussianCloud& cloud, const Camera& camera);
+
+// The splat's alpha at pixel centre (fx, fy) as the raster computes it, or 0 where the
+// raster skips it (outside the ellipse, or below 1/255).
+float splat_alpha(const shaderio::Splat2D& s, float fx, float fy);
 
 // With `underlay_color`/`underlay_depth` (an opaque frame of the camera's size: RGB
 // image, camera-z depth per pixel), splats behind its surface are hidden and its colour

@@ -40,7 +40,9 @@ TEST(ImportancePrune, KeepsTheRequestedShare) {
     EXPECT_EQ(std::count(kept.begin(), kept.end(), std::size_t{10}), 0);
     // Everything removed is at most as important as everything kept.
     for (std::size_t i = 0; i < importance.size(); ++i) {
-      if (!std::binary_search(kept.begin(), kept.end(), i)) EXPECT_LE(importance[i], smallest);
+      if (!std::binary_search(kept.begin(), kept.end(), i)) {
+        EXPECT_LE(importance[i], smallest);
+      }
     }
   }
   for (double fraction : {0.1, 0.3, 0.5}) {
