@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "formats/file_io.h"
+#include "formats/scz_container.h"
 
 namespace scenezip::codec {
 
@@ -98,6 +99,22 @@ inline bool undelta_stream(const Bytes& raw, std::size_t n, int components, int 
     }
   }
   return true;
+}
+
+// Reads stream `id` (`name` in errors) of `count` elements of `components` values of
+// `bits` bits and undoes the delta coding; a value beyond `bits` names the `element`
+// ("vertex", "point") it belongs to.
+inline Result<std::vector<std::uint32_t>> read_delta_stream(const scz::Container& c, const char* element,
+                                                            std::uint16_t id, const char* name, std::size_t count,
+                                                            int components, int bits) {
+  SCZ_ASSIGN_OR_RETURN(Bytes raw, scz::read_stream(c, id, delta_stream_bytes(count, components, bits), name));
+  std::vector<std::uint32_t> values(count * components);
+  std::size_t bad = 0;
+  if (!undelta_stream(raw, count, components, bits, values.data(), &bad)) {
+    return invalid_input(std::string("stream ") + name + ": " + element + " " + std::to_string(bad) +
+                         " has a code beyond " + std::to_string(bits) + " bits");
+  }
+  return values;
 }
 
 }  // namespace scenezip::codec

@@ -7,6 +7,7 @@
 
 #include "engine/codec/delta_planes.h"
 #include "engine/codec/mesh_layout.h"
+#include "engine/codec/morton_positions.h"
 #include "engine/codec/octahedral.h"
 
 namespace scenezip::codec {
@@ -15,24 +16,6 @@ namespace {
 
 std::string n(std::uint64_t v) { return std::to_string(v); }
 
-// Reads a delta-coded attribute stream of `components` values of `bits` bits per vertex.
-Result<std::vector<std::uint32_t>> read_attribute(const scz::Container& c, std::uint16_t id, const char* name,
-                                                  std::size_t count, int components, int bits) {
-  SCZ_ASSIGN_OR_RETURN(Bytes raw, scz::read_stream(c, id, delta_stream_bytes(count, components, bits), name));
-  std::vector<std::uint32_t> values(count * components);
-  std::size_t bad = 0;
-  if (!undelta_stream(raw, count, components, bits, values.data(), &bad)) {
-    return invalid_input(std::string("stream ") + name + ": vertex " + n(bad) + " has a code beyond " + n(bits) +
-                         " bits");
-  }
-  return values;
-}
-
-// Grid value q of `levels` steps over [lo, hi]; the last level lands exactly on hi.
-float dequantize(std::uint32_t q, std::uint32_t levels, float lo, float hi) {
-  if (q == levels) return hi;
-  return static_cast<float>(lo + q * ((static_cast<double>(hi) - lo) / levels));
-}
 
 Status decode_indices(const Bytes& raw, std::size_t vertex_count, std::vector<std::uint32_t>& indices) {
   const std::size_t count = indices.size();
@@ -107,11 +90,11 @@ Result<Mesh> decode_mesh(const scz::Container& c) {
   // forged count costs no more memory than the data the file truly holds.
   {
     SCZ_ASSIGN_OR_RETURN(std::vector<std::uint32_t> q,
-                         read_attribute(c, kMeshPositionStream, "positions", count, 3, layout.position_bits));
+                         read_delta_stream(c, "vertex", kMeshPositionStream, "positions", count, 3, layout.position_bits));
     const std::uint32_t levels = bit_mask(layout.position_bits);
     mesh.positions.resize(3 * count);
     for (std::size_t i = 0; i < 3 * count; ++i) {
-      mesh.positions[i] = dequantize(q[i], levels, layout.bounds_min[i % 3], layout.bounds_max[i % 3]);
+      mesh.positions[i] = grid_dequantize(q[i], levels, layout.bounds_min[i % 3], layout.bounds_max[i % 3]);
     }
   }
   {
@@ -122,22 +105,22 @@ Result<Mesh> decode_mesh(const scz::Container& c) {
   }
   if (layout.normal_bits > 0) {
     SCZ_ASSIGN_OR_RETURN(std::vector<std::uint32_t> q,
-                         read_attribute(c, kMeshNormalStream, "normals", count, 2, layout.normal_bits));
+                         read_delta_stream(c, "vertex", kMeshNormalStream, "normals", count, 2, layout.normal_bits));
     mesh.normals.resize(3 * count);
     for (std::size_t i = 0; i < count; ++i) octahedral_decode(q[2 * i], q[2 * i + 1], layout.normal_bits, &mesh.normals[3 * i]);
   }
   if (layout.texcoord_bits > 0) {
-    SCZ_ASSIGN_OR_RETURN(std::vector<std::uint32_t> q, read_attribute(c, kMeshTexcoordStream, "texture coordinates",
+    SCZ_ASSIGN_OR_RETURN(std::vector<std::uint32_t> q, read_delta_stream(c, "vertex", kMeshTexcoordStream, "texture coordinates",
                                                                       count, 2, layout.texcoord_bits));
     const std::uint32_t levels = bit_mask(layout.texcoord_bits);
     mesh.texcoords.resize(2 * count);
     for (std::size_t i = 0; i < 2 * count; ++i) {
-      mesh.texcoords[i] = dequantize(q[i], levels, layout.texcoord_min[i % 2], layout.texcoord_max[i % 2]);
+      mesh.texcoords[i] = grid_dequantize(q[i], levels, layout.texcoord_min[i % 2], layout.texcoord_max[i % 2]);
     }
   }
   if (layout.color_bits > 0) {
     SCZ_ASSIGN_OR_RETURN(std::vector<std::uint32_t> q,
-                         read_attribute(c, kMeshColorStream, "colors", count, 3, layout.color_bits));
+                         read_delta_stream(c, "vertex", kMeshColorStream, "colors", count, 3, layout.color_bits));
     const double levels = bit_mask(layout.color_bits);
     mesh.colors.resize(3 * count);
     for (std::size_t i = 0; i < 3 * count; ++i) mesh.colors[i] = static_cast<float>(q[i] / levels);

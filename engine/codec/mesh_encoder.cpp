@@ -6,6 +6,7 @@
 
 #include "engine/codec/delta_planes.h"
 #include "engine/codec/mesh_layout.h"
+#include "engine/codec/morton_positions.h"
 #include "engine/codec/octahedral.h"
 #include "engine/codec/vertex_cache.h"
 #include "engine/scene/gaussian_cloud.h"
@@ -172,12 +173,6 @@ Bytes index_stream(const std::vector<std::uint32_t>& indices, std::size_t vertex
   return out;
 }
 
-std::uint32_t quantize(double v, double lo, double hi, std::uint32_t levels) {
-  if (!(hi > lo)) return 0;
-  const double t = (v - lo) / (hi - lo) * levels;
-  return static_cast<std::uint32_t>(std::clamp<long long>(std::llround(t), 0, levels));
-}
-
 }  // namespace
 
 Result<Bytes> encode_mesh(const Mesh& mesh, const MeshCodecSettings& settings, MeshEncodeReport* report,
@@ -215,7 +210,7 @@ Result<Bytes> encode_mesh(const Mesh& mesh, const MeshCodecSettings& settings, M
     std::vector<std::uint32_t> q(3 * n);
     for (std::size_t i = 0; i < n; ++i) {
       for (int k = 0; k < 3; ++k) {
-        q[3 * i + k] = quantize(mesh.positions[3 * order[i] + k], bounds.min[k], bounds.max[k], levels);
+        q[3 * i + k] = grid_quantize(mesh.positions[3 * order[i] + k], bounds.min[k], bounds.max[k], levels);
       }
     }
     for (int k = 0; k < 3; ++k) {
@@ -245,7 +240,7 @@ Result<Bytes> encode_mesh(const Mesh& mesh, const MeshCodecSettings& settings, M
     std::vector<std::uint32_t> q(2 * n);
     for (std::size_t i = 0; i < n; ++i) {
       for (int k = 0; k < 2; ++k) {
-        q[2 * i + k] = quantize(mesh.texcoords[2 * order[i] + k], layout.texcoord_min[k], layout.texcoord_max[k], levels);
+        q[2 * i + k] = grid_quantize(mesh.texcoords[2 * order[i] + k], layout.texcoord_min[k], layout.texcoord_max[k], levels);
       }
     }
     streams.push_back({kMeshTexcoordStream, delta_stream(q.data(), n, 2, layout.texcoord_bits), level});
@@ -257,7 +252,7 @@ Result<Bytes> encode_mesh(const Mesh& mesh, const MeshCodecSettings& settings, M
     for (std::size_t i = 0; i < n; ++i) {
       for (int k = 0; k < 3; ++k) {
         const float c = mesh.colors[3 * order[i] + k];
-        q[3 * i + k] = quantize(std::isfinite(c) ? c : 0.0f, 0.0, 1.0, levels);  // clamps to [0, 1]
+        q[3 * i + k] = grid_quantize(std::isfinite(c) ? c : 0.0f, 0.0f, 1.0f, levels);  // clamps to [0, 1]
       }
     }
     streams.push_back({kMeshColorStream, delta_stream(q.data(), n, 3, layout.color_bits), level});

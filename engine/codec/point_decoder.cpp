@@ -11,17 +11,6 @@ namespace {
 
 std::string n(std::uint64_t v) { return std::to_string(v); }
 
-Result<std::vector<std::uint32_t>> read_attribute(const scz::Container& c, std::uint16_t id, const char* name,
-                                                  std::size_t count, int components, int bits) {
-  SCZ_ASSIGN_OR_RETURN(Bytes raw, scz::read_stream(c, id, delta_stream_bytes(count, components, bits), name));
-  std::vector<std::uint32_t> values(count * components);
-  std::size_t bad = 0;
-  if (!undelta_stream(raw, count, components, bits, values.data(), &bad)) {
-    return invalid_input(std::string("stream ") + name + ": point " + n(bad) + " has a code beyond " + n(bits) + " bits");
-  }
-  return values;
-}
-
 }  // namespace
 
 Result<PointCloud> decode_points(const scz::Container& c) {
@@ -42,7 +31,7 @@ Result<PointCloud> decode_points(const scz::Container& c) {
   }
   if (layout.normal_bits > 0) {
     SCZ_ASSIGN_OR_RETURN(std::vector<std::uint32_t> q,
-                         read_attribute(c, kPointNormalStream, "normals", count, 2, layout.normal_bits));
+                         read_delta_stream(c, "point", kPointNormalStream, "normals", count, 2, layout.normal_bits));
     points.normals.resize(3 * count);
     for (std::size_t i = 0; i < count; ++i) {
       octahedral_decode(q[2 * i], q[2 * i + 1], layout.normal_bits, &points.normals[3 * i]);
@@ -50,7 +39,7 @@ Result<PointCloud> decode_points(const scz::Container& c) {
   }
   if (layout.color_mode == PointColorMode::kDirect) {
     SCZ_ASSIGN_OR_RETURN(std::vector<std::uint32_t> q,
-                         read_attribute(c, kPointColorStream, "colors", count, 3, layout.color_bits));
+                         read_delta_stream(c, "point", kPointColorStream, "colors", count, 3, layout.color_bits));
     const double levels = bit_mask(layout.color_bits);
     points.colors.resize(3 * count);
     for (std::size_t i = 0; i < 3 * count; ++i) points.colors[i] = static_cast<float>(q[i] / levels);

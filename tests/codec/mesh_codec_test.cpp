@@ -315,7 +315,9 @@ TEST_P(RealMeshTest, RoundTripsEveryPreset) {
     std::printf("%s %s: %zu bytes (%zu textures), %.2f B/triangle without textures, ACMR %.2f -> %.2f\n",
                 GetParam().file, preset.c_str(), bytes, texture_bytes, per_triangle, r.cache_misses_in,
                 r.cache_misses_out);
-    if (preset == "balanced") EXPECT_LT(per_triangle, GetParam().max_bytes_per_triangle);
+    if (preset == "balanced") {
+      EXPECT_LT(per_triangle, GetParam().max_bytes_per_triangle);
+    }
     EXPECT_LE(r.cache_misses_out, r.cache_misses_in + 0.05);
   }
 }
