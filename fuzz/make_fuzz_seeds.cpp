@@ -31,6 +31,7 @@
 #include "engine/codec/point_encoder.h"
 #include "formats/file_io.h"
 #include "formats/formats.h"
+#include "formats/spz.h"
 
 namespace scenezip {
 namespace {

@@ -27,7 +27,7 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export LSAN_OPTIONS=suppressions=$root/scripts/lsan.supp:print_suppressions=0
 asan="$root/build-asan"
 if [ ! -f "$asan/build.ninja" ]; then
-  cmake -S "$root" -B "$asan" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSCENEZIP_SANITIZE=ON >/dev/null
+  cmake -S "$root" -B "$asan" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSCENEZIP_SANITIZE=ON >/dev/null
 fi
 cmake --build "$asan" -j"$(nproc)" | tail -n 1
 stage "running the tests under ASan + UBSan"

@@ -9,6 +9,7 @@
 #include "engine/codec/mesh_layout.h"
 #include "engine/codec/morton_positions.h"
 #include "engine/codec/octahedral.h"
+#include "formats/texture_image.h"
 
 namespace scenezip::codec {
 
@@ -52,6 +53,7 @@ Result<Texture> decode_texture(const scz::Container& c, std::uint32_t t, const T
   }
   // Decoded the way the glTF reader decodes, so the texels are the ones the original
   // file gave; the file itself is kept for writers that pass images through.
+  SCZ_RETURN_IF_ERROR(check_texture_image_size(bytes, name + " (" + h.mime + ")"));
   tinygltf::Image image;
   std::string err, warn;
   if (bytes.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()) ||
