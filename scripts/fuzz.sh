@@ -70,9 +70,10 @@ run_target() {
 summary() {
   local name=$1 rc=$2 log="$build/logs/$1.log"
   local execs cov ft
-  execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | awk '{print $2}' | tail -n 1)
-  cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1 | awk '{print $2}')
-  ft=$(grep -o 'ft: [0-9]*' "$log" | tail -n 1 | awk '{print $2}')
+  # A target that never started has no numbers: print '?' rather than stop the table.
+  execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" 2>/dev/null | awk '{print $2}' | tail -n 1 || true)
+  cov=$(grep -o 'cov: [0-9]*' "$log" 2>/dev/null | tail -n 1 | awk '{print $2}' || true)
+  ft=$(grep -o 'ft: [0-9]*' "$log" 2>/dev/null | tail -n 1 | awk '{print $2}' || true)
   printf '%-16s %12s %7s %7s  %s\n' "$name" "${execs:-?}" "${cov:-?}" "${ft:-?}" \
     "$([ "$rc" = 0 ] && echo ok || echo "FAILED (rc $rc, see $log)")"
 }
@@ -99,7 +100,7 @@ if [ "$failed" != 0 ]; then
   for name in $targets; do
     [ "${status[$name]}" = 0 ] && continue
     echo "--- $name (last lines of $build/logs/$name.log)"
-    tail -n 40 "$build/logs/$name.log"
+    tail -n 40 "$build/logs/$name.log" || true
   done
   exit 1
 fi
