@@ -17,6 +17,7 @@
 
 #include "formats/file_io.h"
 #include "formats/mesh_io.h"
+#include "formats/texture_image.h"
 
 namespace scenezip {
 
@@ -423,6 +424,7 @@ Result<Texture> read_texture(const tinygltf::Model& model, int image_index, cons
   }
   texture.encoded_mime = image.mimeType.empty() ? sniff_mime(texture.encoded) : image.mimeType;
 
+  SCZ_RETURN_IF_ERROR(check_texture_image_size(texture.encoded, label));
   tinygltf::Image decoded;
   std::string err, warn;
   if (texture.encoded.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()) ||

@@ -11,6 +11,7 @@ packages=(
   libglm-dev libtinygltf-dev libopen3d-dev libzstd-dev zlib1g-dev googletest libgtest-dev
   libglfw3-dev libimgui-dev libwebp-dev nlohmann-json3-dev libstb-dev libcli11-dev
   libbenchmark-dev libzip-dev
+  clang-14 libfuzzer-14-dev libclang-rt-14-dev
 )
 
 missing=()

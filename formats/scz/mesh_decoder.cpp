@@ -9,6 +9,7 @@
 #include "formats/scz/mesh_layout.h"
 #include "formats/scz/morton_positions.h"
 #include "formats/scz/octahedral.h"
+#include "formats/texture_image.h"
 
 namespace scenezip::scz {
 
@@ -52,6 +53,7 @@ Result<Texture> decode_texture(const Container& c, std::uint32_t t, const Textur
   }
   // Decoded the way the glTF reader decodes, so the texels are the ones the original
   // file gave; the file itself is kept for writers that pass images through.
+  SCZ_RETURN_IF_ERROR(check_texture_image_size(bytes, name + " (" + h.mime + ")"));
   tinygltf::Image image;
   std::string err, warn;
   if (bytes.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()) ||
