@@ -3,11 +3,13 @@
 # the validation layer on, then the same suite built with AddressSanitizer and
 # UndefinedBehaviorSanitizer (build-asan/), then every fuzz target for a short while
 # (scripts/fuzz.sh, build-fuzz/). Real scenes come from $SCENEZIP_DATA (default
-# ../shared/data). `--quick` runs the first stage only.
+# ../shared/data). The sanitizer and fuzzing stages run with `--all` (or
+# SCENEZIP_TEST_STAGES=all); without it only the first stage runs.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-quick=0
-[ "${1:-}" = "--quick" ] && quick=1
+stages=${SCENEZIP_TEST_STAGES:-quick}
+[ "${1:-}" = "--all" ] && stages=all
+[ "${1:-}" = "--quick" ] && stages=quick
 started=$SECONDS
 stage() { echo "test.sh: $1 ($(( (SECONDS - started) / 60 )) min $(( (SECONDS - started) % 60 )) s so far)"; }
 
@@ -16,7 +18,7 @@ bash "$root/scripts/setup.sh"
 export SCENEZIP_DEVICE=cpu SCENEZIP_VALIDATION=1
 stage "build done, running the tests"
 (cd "$root/build" && ctest --output-on-failure -j"$(nproc)" --timeout 900)
-[ "$quick" = 1 ] && exit 0
+[ "$stages" = quick ] && exit 0
 
 # Second build: everything under ASan + UBSan. Any report fails its test (UBSan is made
 # fatal at compile time). Leaks inside the Vulkan driver, the validation layer and
