@@ -224,14 +224,12 @@ Status read_ascii(const Bytes& bytes, std::size_t pos, File& file, bool keep_lis
           // Each item takes two characters at least, which bounds the length.
           if (!store_token(token, Type::kUint32, reinterpret_cast<std::uint8_t*>(&n)) ||
               n > tokens.remaining() / 2 + 1) {
-            return invalid_input("bad list length '" + std::string(token.substr(0, 20)) + "' in element '" +
-                                 element.name + "'");
+            return invalid_input("bad list length " + text::quote(token, 20) + " in element '" + element.name + "'");
           }
           for (std::uint32_t i = 0; i < n; ++i) {
             if (!tokens.next(&token)) return invalid_input("truncated list in element '" + element.name + "'");
             if (!store_token(token, p.type, scratch)) {
-              return invalid_input("bad value '" + std::string(token.substr(0, 20)) + "' in element '" +
-                                   element.name + "'");
+              return invalid_input("bad value " + text::quote(token, 20) + " in element '" + element.name + "'");
             }
             if (keep_lists) p.list_items.push_back(load_as_double(scratch, p.type));
           }
@@ -239,8 +237,7 @@ Status read_ascii(const Bytes& bytes, std::size_t pos, File& file, bool keep_lis
           continue;
         }
         if (!store_token(token, p.type, out + p.offset)) {
-          return invalid_input("bad value '" + std::string(token.substr(0, 20)) + "' for property '" + p.name +
-                               "' at row " +
+          return invalid_input("bad value " + text::quote(token, 20) + " for property '" + p.name + "' at row " +
                                std::to_string(row));
         }
       }

@@ -74,10 +74,16 @@ TEST(Faults, UnwritableFolderIsOneLineAndWritesNothing) {
   fs::permissions(locked, fs::perms::owner_read | fs::perms::owner_exec | fs::perms::group_read |
                               fs::perms::group_exec | fs::perms::others_read | fs::perms::others_exec);
   fs::permissions(w.dir.path(), fs::perms::others_read | fs::perms::others_exec, fs::perm_options::add);
-  // Root may write anywhere: the command then runs as nobody.
-  const std::string as_user = ::geteuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups " : "";
-  const auto r = test::run_shell("exec " + as_user + test::scenezip_binary() + " convert " + shell_quote(w.input) +
-                                 " " + shell_quote(target));
+  // Root may write anywhere: the command then runs as nobody, from a copy of the binary
+  // that nobody can reach (the checkout may sit in a folder only root can enter).
+  std::string binary = test::scenezip_binary(), as_user;
+  if (::geteuid() == 0) {
+    binary = w.dir.file("scenezip");
+    fs::copy_file(test::scenezip_binary(), binary);
+    as_user = "setpriv --reuid=65534 --regid=65534 --clear-groups ";
+  }
+  const auto r = test::run_shell("exec " + as_user + shell_quote(binary) + " convert " + shell_quote(w.input) + " " +
+                                 shell_quote(target));
   fs::permissions(locked, fs::perms::owner_all);
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_EQ(line_count(r.err), 1u) << r.err;
