@@ -5,6 +5,7 @@
 #include "formats/scz/decoder.h"
 #include "formats/compressed_ply.h"
 #include "formats/file_io.h"
+#include "formats/geometry_formats.h"
 #include "formats/gltf_files.h"
 #include "formats/inria_ply.h"
 #include "formats/mesh_io.h"
@@ -59,12 +60,12 @@ Result<Scene> load_ply(const std::string& path, FileFormat* format) {
   const ply::Element* face = header.find("face");
   if (face && face->count > 0) {
     *format = FileFormat::kMeshFile;
-    SCZ_ASSIGN_OR_RETURN(Mesh mesh, read_mesh_open3d(path));
+    SCZ_ASSIGN_OR_RETURN(Mesh mesh, decode_ply_mesh(bytes));
     return Scene{std::move(mesh)};
   }
   if (!header.find("vertex")) return invalid_input("PLY has neither Gaussians, faces nor vertices");
   *format = FileFormat::kPointFile;
-  SCZ_ASSIGN_OR_RETURN(PointCloud points, read_points_open3d(path));
+  SCZ_ASSIGN_OR_RETURN(PointCloud points, decode_ply_points(bytes));
   return Scene{std::move(points)};
 }
 
@@ -104,12 +105,12 @@ Result<Scene> load_any(const std::string& path, FileFormat* format) {
   }
   if (is_one_of(ext, {".obj", ".off"})) {
     *format = FileFormat::kMeshFile;
-    SCZ_ASSIGN_OR_RETURN(Mesh mesh, read_mesh_open3d(path));
+    SCZ_ASSIGN_OR_RETURN(Mesh mesh, read_mesh_file(path));
     return Scene{std::move(mesh)};
   }
   if (is_one_of(ext, {".pcd", ".xyz", ".xyzn", ".xyzrgb", ".pts"})) {
     *format = FileFormat::kPointFile;
-    SCZ_ASSIGN_OR_RETURN(PointCloud points, read_points_open3d(path));
+    SCZ_ASSIGN_OR_RETURN(PointCloud points, read_point_file(path));
     return Scene{std::move(points)};
   }
   if (ext == ".las" || ext == ".laz") {

@@ -16,8 +16,8 @@ enum class FileFormat {
   kSpz,
   kSog,
   kGltf,
-  kMeshFile,   // OBJ, OFF or mesh PLY, through Open3D
-  kPointFile,  // point PLY, PCD or XYZ, through Open3D
+  kMeshFile,   // OBJ, OFF or mesh PLY
+  kPointFile,  // point PLY, PCD, XYZ or PTS
   kScz,        // scenezip's own compressed format (written by `scenezip compress`)
 };
 

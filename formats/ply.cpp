@@ -4,7 +4,10 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <sstream>
+
+#include "formats/text_scan.h"
 
 namespace scenezip::ply {
 
@@ -110,11 +113,16 @@ bool store_token(const std::string_view token, Type type, std::uint8_t* out) {
     long long v = 0;
     auto r = std::from_chars(begin, end, v);
     if (r.ec != std::errc() || r.ptr != end) {
-      // Some writers print integers as "1.0"; accept integral floats.
+      // Some writers print integers as "1.0"; accept integral floats. The range test
+      // comes before the conversion, which is undefined for values that do not fit.
       double d = 0;
       auto rd = std::from_chars(begin, end, d);
-      if (rd.ec != std::errc() || rd.ptr != end || d != std::floor(d)) return false;
+      if (rd.ec != std::errc() || rd.ptr != end || d != std::floor(d) || !(std::fabs(d) < 9.2e18)) return false;
       v = static_cast<long long>(d);
+    }
+    if (v < static_cast<long long>(std::numeric_limits<T>::min()) ||
+        v > static_cast<long long>(std::numeric_limits<T>::max())) {
+      return false;
     }
     const T t = static_cast<T>(v);
     std::memcpy(out, &t, sizeof(T));
@@ -170,7 +178,27 @@ class AsciiTokens {
   std::size_t pos_;
 };
 
-Status read_ascii(const Bytes& bytes, std::size_t pos, File& file) {
+// A list's length as stored in a file, which may be of any type (even float): it must
+// be a whole number no larger than `limit`, tested before any conversion or arithmetic
+// so that NaN, negative and huge values are all caught.
+bool list_length(double stored, std::uint64_t limit, std::uint64_t* length) {
+  if (!(stored >= 0) || stored != std::floor(stored) || stored > static_cast<double>(limit)) return false;
+  *length = static_cast<std::uint64_t>(stored);
+  return *length <= limit;
+}
+
+void start_lists(Element& element, bool keep_lists) {
+  for (auto& p : element.properties) {
+    p.list_items.clear();
+    p.list_starts.clear();
+    if (p.is_list && keep_lists) {
+      p.list_starts.reserve(element.count + 1);
+      p.list_starts.push_back(0);
+    }
+  }
+}
+
+Status read_ascii(const Bytes& bytes, std::size_t pos, File& file, bool keep_lists) {
   AsciiTokens tokens(bytes, pos);
   for (auto& element : file.elements) {
     // Every row needs at least two characters per property ("0 "): a cheap bound that
@@ -181,30 +209,35 @@ Status read_ascii(const Bytes& bytes, std::size_t pos, File& file) {
                            " rows but the file is too short for them");
     }
     element.rows.assign(element.count * element.row_size, 0);
+    start_lists(element, keep_lists);
     std::string_view token;
     std::uint8_t scratch[8];
     for (std::uint64_t row = 0; row < element.count; ++row) {
       std::uint8_t* out = element.rows.data() + row * element.row_size;
-      for (const auto& p : element.properties) {
+      for (auto& p : element.properties) {
         if (!tokens.next(&token)) {
           return invalid_input("truncated: element '" + element.name + "' ends at row " + std::to_string(row) +
                                " of " + std::to_string(element.count));
         }
         if (p.is_list) {
           std::uint32_t n = 0;
-          if (!store_token(token, Type::kUint32, reinterpret_cast<std::uint8_t*>(&n))) {
-            return invalid_input("bad list length '" + std::string(token) + "' in element '" + element.name + "'");
+          // Each item takes two characters at least, which bounds the length.
+          if (!store_token(token, Type::kUint32, reinterpret_cast<std::uint8_t*>(&n)) ||
+              n > tokens.remaining() / 2 + 1) {
+            return invalid_input("bad list length " + text::quote(token, 20) + " in element '" + element.name + "'");
           }
           for (std::uint32_t i = 0; i < n; ++i) {
             if (!tokens.next(&token)) return invalid_input("truncated list in element '" + element.name + "'");
             if (!store_token(token, p.type, scratch)) {
-              return invalid_input("bad value '" + std::string(token) + "' in element '" + element.name + "'");
+              return invalid_input("bad value " + text::quote(token, 20) + " in element '" + element.name + "'");
             }
+            if (keep_lists) p.list_items.push_back(load_as_double(scratch, p.type));
           }
+          if (keep_lists) p.list_starts.push_back(p.list_items.size());
           continue;
         }
         if (!store_token(token, p.type, out + p.offset)) {
-          return invalid_input("bad value '" + std::string(token) + "' for property '" + p.name + "' at row " +
+          return invalid_input("bad value " + text::quote(token, 20) + " for property '" + p.name + "' at row " +
                                std::to_string(row));
         }
       }
@@ -215,7 +248,7 @@ Status read_ascii(const Bytes& bytes, std::size_t pos, File& file) {
 
 void byte_swap(std::uint8_t* p, int size) { std::reverse(p, p + size); }
 
-Status read_binary(const Bytes& bytes, std::size_t pos, File& file) {
+Status read_binary(const Bytes& bytes, std::size_t pos, File& file, bool keep_lists) {
   const bool big_endian = file.encoding == Encoding::kBinaryBigEndian;
   for (auto& element : file.elements) {
     const std::size_t remaining = bytes.size() - pos;
@@ -237,15 +270,22 @@ Status read_binary(const Bytes& bytes, std::size_t pos, File& file) {
       }
       continue;
     }
-    // Rows of variable size: walk them, keeping scalar properties and skipping lists.
-    // A row takes at least one byte per list, which bounds the count before allocation.
-    if (element.count > remaining) {
+    // Rows of variable size: walk them, keeping scalar properties and checking lists.
+    // A row takes its scalars and every list's length at least, which bounds the count
+    // before allocation.
+    std::size_t min_row_size = element.row_size;
+    for (const auto& p : element.properties) {
+      if (p.is_list) min_row_size += type_size(p.list_count_type);
+    }
+    if (element.count > remaining / min_row_size) {
       return invalid_input("truncated: element '" + element.name + "' claims " + std::to_string(element.count) +
-                           " rows but only " + std::to_string(remaining) + " bytes remain");
+                           " rows of at least " + std::to_string(min_row_size) + " bytes but only " +
+                           std::to_string(remaining) + " bytes remain");
     }
     element.rows.assign(element.count * element.row_size, 0);
+    start_lists(element, keep_lists);
     for (std::uint64_t row = 0; row < element.count; ++row) {
-      for (const auto& p : element.properties) {
+      for (auto& p : element.properties) {
         if (p.is_list) {
           const int count_size = type_size(p.list_count_type);
           if (bytes.size() - pos < static_cast<std::size_t>(count_size)) {
@@ -254,12 +294,22 @@ Status read_binary(const Bytes& bytes, std::size_t pos, File& file) {
           std::uint8_t raw[8];
           std::memcpy(raw, bytes.data() + pos, count_size);
           if (big_endian) byte_swap(raw, count_size);
-          const double n = load_as_double(raw, p.list_count_type);
           pos += count_size;
-          if (n < 0 || n * type_size(p.type) > static_cast<double>(bytes.size() - pos)) {
-            return invalid_input("bad list length in element '" + element.name + "'");
+          const std::size_t item_size = type_size(p.type);
+          std::uint64_t n = 0;
+          if (!list_length(load_as_double(raw, p.list_count_type), (bytes.size() - pos) / item_size, &n)) {
+            return invalid_input("bad list length in element '" + element.name + "' row " + std::to_string(row));
           }
-          pos += static_cast<std::size_t>(n) * type_size(p.type);
+          if (keep_lists) {
+            for (std::uint64_t i = 0; i < n; ++i) {
+              std::uint8_t item[8];
+              std::memcpy(item, bytes.data() + pos + i * item_size, item_size);
+              if (big_endian) byte_swap(item, static_cast<int>(item_size));
+              p.list_items.push_back(load_as_double(item, p.type));
+            }
+            p.list_starts.push_back(p.list_items.size());
+          }
+          pos += n * item_size;
           continue;
         }
         const int size = type_size(p.type);
@@ -321,7 +371,7 @@ Result<File> parse_header(const Bytes& bytes, std::size_t* header_end) {
       if (encoding == "ascii") file.encoding = Encoding::kAscii;
       else if (encoding == "binary_little_endian") file.encoding = Encoding::kBinaryLittleEndian;
       else if (encoding == "binary_big_endian") file.encoding = Encoding::kBinaryBigEndian;
-      else return bad("unknown format '" + encoding + "'");
+      else return bad("unknown format " + text::quote(encoding));
       have_format = true;
     } else if (keyword == "element") {
       Element element;
@@ -330,9 +380,9 @@ Result<File> parse_header(const Bytes& bytes, std::size_t* header_end) {
       std::uint64_t n = 0;
       auto r = std::from_chars(count.data(), count.data() + count.size(), n);
       if (element.name.empty() || r.ec != std::errc() || r.ptr != count.data() + count.size()) {
-        return bad("bad element line '" + line + "'");
+        return bad("bad element line " + text::quote(line));
       }
-      if (n > kMaxElementCount) return bad("element '" + element.name + "' claims an absurd count " + count);
+      if (n > kMaxElementCount) return bad("element " + text::quote(element.name) + " claims an absurd count " + count);
       element.count = n;
       file.elements.push_back(std::move(element));
     } else if (keyword == "property") {
@@ -344,17 +394,17 @@ Result<File> parse_header(const Bytes& bytes, std::size_t* header_end) {
         std::string count_type, item_type;
         words >> count_type >> item_type >> p.name;
         if (!parse_type(count_type, &p.list_count_type) || !parse_type(item_type, &p.type)) {
-          return bad("unknown list types in '" + line + "'");
+          return bad("unknown list types in " + text::quote(line));
         }
         p.is_list = true;
       } else {
-        if (!parse_type(type_word, &p.type)) return bad("unknown property type '" + type_word + "'");
+        if (!parse_type(type_word, &p.type)) return bad("unknown property type " + text::quote(type_word));
         words >> p.name;
       }
       if (p.name.empty()) return bad("property without a name");
       file.elements.back().properties.push_back(std::move(p));
     } else {
-      return bad("unknown keyword '" + keyword + "'");
+      return bad("unknown keyword " + text::quote(keyword));
     }
   }
   if (!have_format) return invalid_input("PLY header has no format line");
@@ -363,13 +413,13 @@ Result<File> parse_header(const Bytes& bytes, std::size_t* header_end) {
   return file;
 }
 
-Result<File> parse(const Bytes& bytes) {
+Result<File> parse(const Bytes& bytes, bool keep_lists) {
   std::size_t data = 0;
   SCZ_ASSIGN_OR_RETURN(File file, parse_header(bytes, &data));
   if (file.encoding == Encoding::kAscii) {
-    SCZ_RETURN_IF_ERROR(read_ascii(bytes, data, file));
+    SCZ_RETURN_IF_ERROR(read_ascii(bytes, data, file, keep_lists));
   } else {
-    SCZ_RETURN_IF_ERROR(read_binary(bytes, data, file));
+    SCZ_RETURN_IF_ERROR(read_binary(bytes, data, file, keep_lists));
   }
   return file;
 }

@@ -24,6 +24,10 @@ struct Property {
   bool is_list = false;
   Type list_count_type = Type::kUint8;
   std::size_t offset = 0;  // byte offset inside a row (scalar properties only)
+  // List properties only, filled by `parse` when asked to keep lists: every row's items
+  // converted to double, row r's being list_items[list_starts[r] .. list_starts[r+1]).
+  std::vector<double> list_items;
+  std::vector<std::uint64_t> list_starts;
 };
 
 struct Element {
@@ -50,8 +54,9 @@ struct File {
 // the data section.
 Result<File> parse_header(const Bytes& bytes, std::size_t* header_end = nullptr);
 // Header and all rows. Counts are checked against the bytes present before anything is
-// allocated.
-Result<File> parse(const Bytes& bytes);
+// allocated. List properties are checked and skipped, or kept in Property::list_items
+// when `keep_lists` is set.
+Result<File> parse(const Bytes& bytes, bool keep_lists = false);
 
 // Reads property `p` of row `row` converted to T. `row` must be < element.count.
 template <typename T>

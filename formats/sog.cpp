@@ -299,7 +299,8 @@ class Decoder {
   Decoder(SogFiles& files, const SogLayout& layout) : files_(files), layout_(layout) {}
 
   Result<GaussianCloud> run() {
-    cloud_.resize(layout_.count, 0);
+    // The cloud is sized in decode_means, once the first image has shown that meta.json's
+    // count matches pixels that exist: a forged count must not size an allocation.
     SCZ_RETURN_IF_ERROR(decode_means());
     SCZ_RETURN_IF_ERROR(decode_quats());
     SCZ_RETURN_IF_ERROR(decode_scales());
@@ -335,6 +336,7 @@ class Decoder {
     SCZ_ASSIGN_OR_RETURN(const Image low, load_per_gaussian(layout_.means_l));
     width_ = low.width;
     SCZ_ASSIGN_OR_RETURN(const Image high, load_per_gaussian(layout_.means_u));
+    cloud_.resize(layout_.count, 0);
     for (std::size_t i = 0; i < layout_.count; ++i) {
       const std::uint8_t* lo = low.pixel(i);
       const std::uint8_t* hi = high.pixel(i);

@@ -82,6 +82,12 @@ class ZipFiles final : public SogFiles {
       return invalid_input("archive entry is " + std::to_string(stat.size) + " bytes uncompressed, over the limit of " +
                            std::to_string(max_bytes));
     }
+    // Deflate expands at most about 1032-fold, so a recorded size beyond that of the
+    // compressed bytes is a lie, refused before it sizes the buffer below.
+    if ((stat.valid & ZIP_STAT_COMP_SIZE) && stat.size / 1032 > stat.comp_size + 1) {
+      return invalid_input("archive entry claims " + std::to_string(stat.size) + " bytes from " +
+                           std::to_string(stat.comp_size) + " compressed ones");
+    }
     std::unique_ptr<zip_file_t, ZipFileCloser> file(zip_fopen_index(archive_.get(), static_cast<zip_uint64_t>(index), 0));
     if (!file) return invalid_input(std::string("cannot open the archive entry: ") + zip_strerror(archive_.get()));
     Bytes bytes(stat.size);

@@ -32,11 +32,13 @@ void expect_rejected(const std::string& path, const std::string& words) {
   if (!words.empty()) EXPECT_NE(scene.status().message().find(words), std::string::npos) << scene.status().message();
 }
 
-CommandResult run_scenezip(const std::string& args) {
+CommandResult run_scenezip(const std::string& args) { return run_shell(std::string(SCENEZIP_BINARY) + " " + args); }
+
+CommandResult run_shell(const std::string& shell_command) {
   const std::string base = std::filesystem::temp_directory_path() / ("scenezip-cmd-" + std::to_string(::getpid()));
   const std::string out_path = base + ".out";
   const std::string err_path = base + ".err";
-  const std::string command = std::string(SCENEZIP_BINARY) + " " + args + " >" + out_path + " 2>" + err_path;
+  const std::string command = "{ " + shell_command + "\n} >" + out_path + " 2>" + err_path;
   const int status = std::system(command.c_str());
   CommandResult result;
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);

@@ -53,6 +53,16 @@ struct CommandResult {
 
 // Runs the built `scenezip` binary with `args` (already shell-quoted as needed).
 CommandResult run_scenezip(const std::string& args);
+// Runs a /bin/sh command line (e.g. "ulimit -v N; exec BINARY ..."), capturing its
+// output; the exit code is 128 + the signal for a command killed by one.
+CommandResult run_shell(const std::string& shell_command);
+inline std::string scenezip_binary() { return SCENEZIP_BINARY; }
+// `text` quoted for /bin/sh.
+inline std::string shell_quote(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
 
 inline Bytes bytes_of(const std::string& text) { return Bytes(text.begin(), text.end()); }
 

@@ -70,7 +70,10 @@ Result<KMeansDevice> choose_kmeans_device(const std::string& device) {
   if (device == "cpu") return chosen;
   auto context = gpu::Context::create();
   if (!context.ok()) {
-    if (device == "auto") return chosen;
+    if (device == "auto") {
+      std::fprintf(stderr, "scenezip: note: %s; k-means runs on the CPU\n", context.status().message().c_str());
+      return chosen;
+    }
     return context.status().with_context("--device gpu");
   }
   if (device == "auto" && (*context)->cpu_driver()) return chosen;

@@ -3,9 +3,21 @@
 #include <iostream>
 #include <unistd.h>
 
+#include <string>
+#include <vector>
+
 #include "tools/command.h"
 
 namespace scenezip::cli {
+
+namespace {
+// Times of the slow stages, printed once the command has succeeded: a failure prints
+// its one error line and nothing else.
+std::vector<std::string>& stage_times() {
+  static std::vector<std::string> lines;
+  return lines;
+}
+}  // namespace
 
 Progress::Progress(std::string label)
     : label_(std::move(label)), start_(std::chrono::steady_clock::now()), terminal_(isatty(STDERR_FILENO)) {
@@ -15,10 +27,11 @@ Progress::Progress(std::string label)
 Progress::~Progress() {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   if (seconds >= 1.0) {
-    std::fprintf(stderr, "%s: %.1f s\n", label_.c_str(), seconds);
-  } else if (terminal_) {
-    std::fprintf(stderr, "\33[2K\r");  // erase the pending label
+    char text[64];
+    std::snprintf(text, sizeof(text), ": %.1f s", seconds);
+    stage_times().push_back(label_ + text);
   }
+  if (terminal_) std::fprintf(stderr, "\33[2K\r");  // erase the pending label
 }
 
 Result<Scene> load_with_progress(const std::string& path, FileFormat* format) {
@@ -63,6 +76,7 @@ int main(int argc, char** argv) {
       std::cerr << "scenezip: error: " << status.message() << "\n";
       return status.exit_code();
     }
+    for (const std::string& line : cli::stage_times()) std::fprintf(stderr, "%s\n", line.c_str());
   } catch (const std::bad_alloc&) {
     std::cerr << "scenezip: error: out of memory\n";
     return 1;

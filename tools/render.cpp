@@ -31,7 +31,9 @@ Status run_render(const RenderOptions& o) {
   SCZ_ASSIGN_OR_RETURN(const Orbit orbit, scene_orbit(scene, o.up));
   SCZ_ASSIGN_OR_RETURN(Camera camera, choose_camera(o.view, o.camera, orbit, o.width, o.height));
   SCZ_ASSIGN_OR_RETURN(auto context, gpu::Context::create());
-  SCZ_ASSIGN_OR_RETURN(auto renderer, SceneRenderer::create(scene, *context));
+  Result<std::unique_ptr<SceneRenderer>> created = SceneRenderer::create(scene, *context);
+  if (!created.ok()) return created.status().with_context(o.scene);
+  auto renderer = std::move(*created);
   if (!o.with.empty()) {
     Result<Scene> other = load_with_progress(o.with);
     if (!other.ok()) return other.status();

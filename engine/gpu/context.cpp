@@ -15,9 +15,14 @@ std::string vk_error(const char* what, VkResult result) {
   return std::string(what) + " failed (VkResult " + std::to_string(static_cast<int>(result)) + ")";
 }
 
+// Set while the instance is created: the loader reports a missing or broken driver
+// through the messenger too, and the one-line "no Vulkan device" error says it already.
+thread_local bool creating_instance = false;
+
 VKAPI_ATTR VkBool32 VKAPI_CALL on_validation_message(VkDebugUtilsMessageSeverityFlagBitsEXT severity,
                                                      VkDebugUtilsMessageTypeFlagsEXT,
                                                      const VkDebugUtilsMessengerCallbackDataEXT* data, void* user) {
+  if (creating_instance) return VK_FALSE;
   if (severity & VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT) {
     ++*static_cast<std::uint32_t*>(user);
     std::fprintf(stderr, "vulkan validation error: %s\n", data->pMessage);
@@ -25,6 +30,25 @@ VKAPI_ATTR VkBool32 VKAPI_CALL on_validation_message(VkDebugUtilsMessageSeverity
     std::fprintf(stderr, "vulkan validation warning: %s\n", data->pMessage);
   }
   return VK_FALSE;
+}
+
+// "123,456,789 bytes (118 MiB)": exact for the record, rounded for the reader.
+std::string bytes_text(std::uint64_t bytes) {
+  std::string digits = std::to_string(bytes), grouped;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) grouped += ',';
+    grouped += digits[i];
+  }
+  char rounded[32];
+  std::snprintf(rounded, sizeof(rounded), " (%.1f MiB)", static_cast<double>(bytes) / (1 << 20));
+  return grouped + " bytes" + (bytes >= (1u << 20) ? rounded : "");
+}
+
+// No driver, or a driver without devices: the commands that need Vulkan say so, with
+// exit code 2, and the others never ask for a context.
+Status no_device(const std::string& why) {
+  return unsupported("no Vulkan device: " + why +
+                     " (install a GPU driver, or mesa-vulkan-drivers for the CPU driver)");
 }
 
 bool layer_available(const char* name) {
@@ -44,6 +68,9 @@ void Buffer::release() {
   if (mapped_) vkUnmapMemory(device_, memory_);
   if (buffer_) vkDestroyBuffer(device_, buffer_, nullptr);
   if (memory_) vkFreeMemory(device_, memory_, nullptr);
+  if (in_use_) *in_use_ -= allocated_;
+  in_use_.reset();
+  allocated_ = 0;
   device_ = VK_NULL_HANDLE;
   buffer_ = VK_NULL_HANDLE;
   memory_ = VK_NULL_HANDLE;
@@ -61,6 +88,8 @@ Buffer& Buffer::operator=(Buffer&& other) noexcept {
     std::swap(memory_, other.memory_);
     std::swap(size_, other.size_);
     std::swap(mapped_, other.mapped_);
+    std::swap(in_use_, other.in_use_);
+    std::swap(allocated_, other.allocated_);
   }
   return *this;
 }
@@ -139,11 +168,11 @@ Status Context::init(const ContextOptions& options) {
   instance_info.enabledExtensionCount = static_cast<std::uint32_t>(extensions.size());
   instance_info.ppEnabledExtensionNames = extensions.data();
   if (validation_) instance_info.pNext = &messenger_info;
+  creating_instance = true;
   VkResult r = vkCreateInstance(&instance_info, nullptr, &instance_);
-  if (r != VK_SUCCESS) {
-    return internal_error(vk_error("vkCreateInstance", r) +
-                          ": no Vulkan driver found (install mesa-vulkan-drivers for the CPU driver)");
-  }
+  creating_instance = false;
+  if (r == VK_ERROR_INCOMPATIBLE_DRIVER) return no_device("no Vulkan driver is installed or none loads");
+  if (r != VK_SUCCESS) return no_device(vk_error("vkCreateInstance", r));
   if (validation_) {
     auto create_messenger = reinterpret_cast<PFN_vkCreateDebugUtilsMessengerEXT>(
         vkGetInstanceProcAddr(instance_, "vkCreateDebugUtilsMessengerEXT"));
@@ -152,7 +181,7 @@ Status Context::init(const ContextOptions& options) {
 
   std::uint32_t count = 0;
   vkEnumeratePhysicalDevices(instance_, &count, nullptr);
-  if (count == 0) return internal_error("no Vulkan device found (install mesa-vulkan-drivers for the CPU driver)");
+  if (count == 0) return no_device("the Vulkan driver lists no device");
   std::vector<VkPhysicalDevice> devices(count);
   vkEnumeratePhysicalDevices(instance_, &count, devices.data());
   // Prefer a real GPU over the CPU driver; SCENEZIP_DEVICE=cpu forces the CPU driver.
@@ -174,6 +203,18 @@ Status Context::init(const ContextOptions& options) {
   cpu_driver_ = properties.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU;
   limits_ = properties.limits;
   vkGetPhysicalDeviceMemoryProperties(physical_, &memory_properties_);
+  VkPhysicalDeviceMaintenance3Properties maintenance3{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MAINTENANCE_3_PROPERTIES};
+  VkPhysicalDeviceProperties2 properties2{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2};
+  properties2.pNext = &maintenance3;
+  vkGetPhysicalDeviceProperties2(physical_, &properties2);
+  max_allocation_ = maintenance3.maxMemoryAllocationSize;
+  if (const char* cap = std::getenv("SCENEZIP_GPU_MEMORY_LIMIT"); cap && *cap) {
+    char* end = nullptr;
+    memory_cap_ = std::strtoull(cap, &end, 10);
+    if (*end != '\0' || memory_cap_ == 0) {
+      return invalid_input("SCENEZIP_GPU_MEMORY_LIMIT must be a number of bytes, not '" + std::string(cap) + "'");
+    }
+  }
 
   vkGetPhysicalDeviceQueueFamilyProperties(physical_, &count, nullptr);
   std::vector<VkQueueFamilyProperties> families(count);
@@ -240,6 +281,15 @@ Result<std::uint32_t> Context::find_memory_type(std::uint32_t type_bits, VkMemor
 }
 
 Result<Buffer> Context::create_buffer(VkDeviceSize size, bool host_visible) {
+  auto out_of_memory = [&](const std::string& why) {
+    return unsupported("out of GPU memory: a buffer of " + bytes_text(size) + " " + why + " on " + device_name_);
+  };
+  if (size > limits_.maxStorageBufferRange) {
+    return out_of_memory("is larger than the largest storage buffer, " + bytes_text(limits_.maxStorageBufferRange));
+  }
+  if (max_allocation_ > 0 && size > max_allocation_) {
+    return out_of_memory("is larger than the largest allocation, " + bytes_text(max_allocation_));
+  }
   Buffer buffer;
   buffer.device_ = device_;
   // Zero-sized buffers are invalid in Vulkan; keep a minimal one so empty scenes bind.
@@ -257,11 +307,24 @@ Result<Buffer> Context::create_buffer(VkDeviceSize size, bool host_visible) {
                                           ? VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT
                                           : VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT;
   SCZ_ASSIGN_OR_RETURN(std::uint32_t type, find_memory_type(requirements.memoryTypeBits, flags));
+  const VkDeviceSize heap = memory_properties_.memoryHeaps[memory_properties_.memoryTypes[type].heapIndex].size;
+  const std::uint64_t budget = memory_cap_ > 0 ? std::min<std::uint64_t>(memory_cap_, heap) : heap;
+  if (requirements.size > budget || *in_use_ > budget - requirements.size) {
+    return out_of_memory("does not fit: " + bytes_text(*in_use_) + " of the " + bytes_text(budget) +
+                         (memory_cap_ > 0 && memory_cap_ < heap ? " allowed (SCENEZIP_GPU_MEMORY_LIMIT)" : " there") +
+                         " are in use");
+  }
   VkMemoryAllocateInfo alloc{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
   alloc.allocationSize = requirements.size;
   alloc.memoryTypeIndex = type;
   r = vkAllocateMemory(device_, &alloc, nullptr, &buffer.memory_);
-  if (r != VK_SUCCESS) return internal_error(vk_error("vkAllocateMemory", r) + " for " + std::to_string(size) + " bytes");
+  if (r == VK_ERROR_OUT_OF_DEVICE_MEMORY || r == VK_ERROR_OUT_OF_HOST_MEMORY) {
+    return out_of_memory("was refused by the driver (" + bytes_text(*in_use_) + " in use)");
+  }
+  if (r != VK_SUCCESS) return internal_error(vk_error("vkAllocateMemory", r) + " for " + bytes_text(size));
+  buffer.in_use_ = in_use_;
+  buffer.allocated_ = requirements.size;
+  *in_use_ += requirements.size;
   vkBindBufferMemory(device_, buffer.buffer_, buffer.memory_, 0);
   if (host_visible) {
     r = vkMapMemory(device_, buffer.memory_, 0, VK_WHOLE_SIZE, 0, &buffer.mapped_);

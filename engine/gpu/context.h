@@ -43,6 +43,9 @@ class Buffer {
   VkDeviceMemory memory_ = VK_NULL_HANDLE;
   VkDeviceSize size_ = 0;
   void* mapped_ = nullptr;
+  // The context's count of bytes allocated, which this buffer's memory leaves on release.
+  std::shared_ptr<std::uint64_t> in_use_;
+  VkDeviceSize allocated_ = 0;
   void release();
 };
 
@@ -99,7 +102,15 @@ class Context {
   std::uint32_t validation_errors() const;
   bool validation_enabled() const { return validation_; }
 
+  // Buffers larger than the device allows (maxStorageBufferRange, maxMemoryAllocationSize,
+  // the memory heap less what this context holds) are refused before anything is
+  // allocated, and an allocation the driver refuses becomes an error too: both say
+  // "out of GPU memory" with the bytes asked for, as kUnsupported (exit code 2).
+  // SCENEZIP_GPU_MEMORY_LIMIT=BYTES caps the memory a context may hold, which is how
+  // tests reach these errors on any machine.
   Result<Buffer> create_buffer(VkDeviceSize size, bool host_visible);
+  // Bytes of device memory this context's buffers hold now.
+  std::uint64_t memory_in_use() const { return *in_use_; }
   // A host-visible buffer holding a copy of `data`.
   Result<Buffer> upload(const void* data, VkDeviceSize size);
   Result<ComputePipeline> create_compute_pipeline(const std::uint32_t* spirv, std::size_t spirv_words,
@@ -151,6 +162,9 @@ class Context {
   VkDescriptorPool descriptor_pool_ = VK_NULL_HANDLE;
   VkPhysicalDeviceMemoryProperties memory_properties_{};
   VkPhysicalDeviceLimits limits_{};
+  VkDeviceSize max_allocation_ = 0;  // maxMemoryAllocationSize
+  std::uint64_t memory_cap_ = 0;     // SCENEZIP_GPU_MEMORY_LIMIT, 0 for none
+  std::shared_ptr<std::uint64_t> in_use_ = std::make_shared<std::uint64_t>(0);
   std::string device_name_;
   bool cpu_driver_ = false;
   double timestamp_period_ns_ = 0;

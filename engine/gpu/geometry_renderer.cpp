@@ -35,7 +35,12 @@ Result<std::unique_ptr<GeometryRenderer>> GeometryRenderer::create(Context& cont
   Context& c = context;
   auto upload = [&](const void* data, std::size_t bytes, const char* what, Buffer* out) -> Status {
     SCZ_RETURN_IF_ERROR(r->check_size(bytes, what));
-    SCZ_ASSIGN_OR_RETURN(*out, c.upload_device(data, bytes));
+    Result<Buffer> buffer = c.upload_device(data, bytes);
+    if (!buffer.ok()) {
+      return buffer.status().with_context(std::string(what) + " of a mesh of " + std::to_string(mesh.vertex_count()) +
+                                          " vertices and " + std::to_string(mesh.triangle_count()) + " triangles");
+    }
+    *out = std::move(*buffer);
     return Status::Ok();
   };
   const std::size_t v = r->vertices_;
@@ -75,7 +80,12 @@ Result<std::unique_ptr<GeometryRenderer>> GeometryRenderer::create(Context& cont
   SCZ_RETURN_IF_ERROR(r->init_pipelines());
   auto upload = [&](const std::vector<float>& data, const char* what, Buffer* out) -> Status {
     SCZ_RETURN_IF_ERROR(r->check_size(data.size() * sizeof(float), what));
-    SCZ_ASSIGN_OR_RETURN(*out, context.upload_device(data.data(), data.size() * sizeof(float)));
+    Result<Buffer> buffer = context.upload_device(data.data(), data.size() * sizeof(float));
+    if (!buffer.ok()) {
+      return buffer.status().with_context(std::string(what) + " of a cloud of " + std::to_string(cloud.count()) +
+                                          " points");
+    }
+    *out = std::move(*buffer);
     return Status::Ok();
   };
   SCZ_RETURN_IF_ERROR(upload(cloud.positions, "point positions", &r->positions_));

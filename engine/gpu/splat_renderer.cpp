@@ -28,7 +28,9 @@ Result<std::unique_ptr<SplatRenderer>> SplatRenderer::create(Context& context, c
                                                              std::size_t initial_capacity) {
   std::unique_ptr<SplatRenderer> renderer(new SplatRenderer(context));
   renderer->capacity_ = initial_capacity;
-  SCZ_RETURN_IF_ERROR(renderer->init(cloud));
+  // Names the scene's size, so that running out of GPU memory says for what.
+  SCZ_RETURN_IF_ERROR(renderer->init(cloud).with_context("a scene of " + std::to_string(cloud.count) +
+                                                         " Gaussians (SH degree " + std::to_string(cloud.sh_degree) + ")"));
   return renderer;
 }
 

@@ -132,8 +132,8 @@ struct CountCase {
 };
 
 TEST(MeshIo, CountsMatchTheFiles) {
-  // Vertex counts are the files' own: Open3D's tinyobjloader reader keeps OBJ vertices
-  // as written, where its Assimp path would split them per corner and merge them again.
+  // Vertex counts are the files' own: OBJ vertices are kept as written, not split per
+  // corner and merged again.
   SCZ_REQUIRE_DATA("meshes");
   const CountCase cases[] = {
       {"meshes/bunny.obj", 2503, 4968},       {"meshes/armadillo.obj", 49990, 99976},
@@ -196,7 +196,7 @@ TEST(MeshIo, ObjWithTextureCoordinatesWritesItsOwnMaterialFile) {
   // Exactly the OBJ and the material file it names, under the final name.
   EXPECT_EQ(std::distance(fs::directory_iterator(dir.path()), {}), 2);
   EXPECT_TRUE(fs::exists(dir.file("quad.mtl")));
-  auto read = read_mesh_open3d(obj);
+  auto read = read_mesh_file(obj);
   ASSERT_TRUE(read.ok()) << read.status().message();
   EXPECT_EQ(read->vertex_count(), 4u);
   EXPECT_EQ(read->indices, quad().indices);
@@ -213,7 +213,7 @@ TEST(MeshIo, ObjUvSeamSplitsVertices) {
              "v 0 0 0\nv 1 0 0\nv 1 1 0\nv 0 1 0\n"
              "vt 0 0\nvt 0.5 0\nvt 0.5 1\nvt 1 0\nvt 1 1\nvt 0.6 1\n"
              "f 1/1 2/2 3/3\nf 1/4 3/5 4/6\n");
-  auto mesh = read_mesh_open3d(obj);
+  auto mesh = read_mesh_file(obj);
   ASSERT_TRUE(mesh.ok()) << mesh.status().message();
   EXPECT_EQ(mesh->triangle_count(), 2u);
   EXPECT_EQ(mesh->vertex_count(), 6u);  // vertices 0 and 2 each split once
@@ -230,7 +230,7 @@ TEST(MeshIo, OffAndPlyRoundTrips) {
   for (const char* name : {"quad.off", "quad.ply"}) {
     const std::string path = dir.file(name);
     ASSERT_TRUE(write_mesh_open3d(quad(), path).ok()) << name;
-    auto mesh = read_mesh_open3d(path);
+    auto mesh = read_mesh_file(path);
     ASSERT_TRUE(mesh.ok()) << name << ": " << mesh.status().message();
     EXPECT_EQ(mesh->vertex_count(), 4u) << name;
     EXPECT_EQ(mesh->indices, quad().indices) << name;
@@ -419,7 +419,7 @@ TEST(MeshIo, MalformedMeshFilesAreRejected) {
       {"cut-before-faces.obj", "v 0 0 0\nv 1 0 0\nv 0 1 0\n", "no faces"},
       {"index-out-of-range.obj", "v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 9\n", "vertex 9"},
       {"zero-index.obj", "v 0 0 0\nv 1 0 0\nv 0 1 0\nf 0 1 2\n", "bad face index"},
-      {"mixed-normals.obj", "v 0 0 0\nv 1 0 0\nv 0 1 0\nvn 0 0 1\nf 1//1 2//1 3\n", "normal"},
+      {"normal-out-of-range.obj", "v 0 0 0\nv 1 0 0\nv 0 1 0\nvn 0 0 1\nf 1//1 2//2 3//1\n", "normal 2"},
       {"nan.ply",
        "ply\nformat ascii 1.0\nelement vertex 3\nproperty float x\nproperty float y\nproperty float z\n"
        "element face 1\nproperty list uchar int vertex_indices\nend_header\n0 0 0\nnan 0 0\n0 1 0\n3 0 1 2\n",
@@ -427,7 +427,7 @@ TEST(MeshIo, MalformedMeshFilesAreRejected) {
       {"huge.off", "OFF\n4000000000 1 0\n0 0 0\n", "more than the file can hold"},
       {"truncated.off", "OFF\n3 1 0\n0 0 0\n1 0 0\n", "truncated"},
       {"bad-corner.off", "OFF\n3 1 0\n0 0 0\n1 0 0\n0 1 0\n4 0 1 2 7\n", "out-of-range"},
-      {"two-corners.off", "OFF\n3 1 0\n0 0 0\n1 0 0\n0 1 0\n2 0 1\n", "3 to"},
+      {"two-corners.off", "OFF\n3 1 0\n0 0 0\n1 0 0\n0 1 0\n2 0 1\n", "3 or more"},
       {"bad-corner.ply",
        "ply\nformat ascii 1.0\nelement vertex 3\nproperty float x\nproperty float y\nproperty float z\n"
        "element face 1\nproperty list uchar int vertex_indices\nend_header\n0 0 0\n1 0 0\n0 1 0\n4 0 1 2 1000000\n",

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "formats/ply.h"
 #include "tests/test_support.h"
 
@@ -78,6 +80,46 @@ TEST(Ply, RejectsListLongerThanFile) {
   const std::uint8_t rows[] = {0xff, 0xff, 0xff, 0x7f, 0, 0, 0, 0};
   bytes.insert(bytes.end(), std::begin(rows), std::end(rows));
   EXPECT_FALSE(ply::parse(bytes).ok());
+}
+
+// A list's length is stored in whatever type the header names, float included: every
+// value that is not a whole number within the bytes left is refused before it moves the
+// read position (a NaN once moved it by about 2^63).
+TEST(Ply, RejectsListLengthsThatAreNotWholeCounts) {
+  const std::string header =
+      "ply\nformat binary_little_endian 1.0\nelement face 1\nproperty list float uchar items\nend_header\n";
+  for (float length : {NAN, -1.0f, 2.5f, INFINITY, 1e30f, 5.0f}) {
+    SCOPED_TRACE(length);
+    Bytes bytes = bytes_of(header);
+    const auto* p = reinterpret_cast<const std::uint8_t*>(&length);
+    bytes.insert(bytes.end(), p, p + 4);
+    bytes.insert(bytes.end(), {1, 2, 3});  // three items, fewer than 5
+    auto r = ply::parse(bytes);
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.status().message().find("bad list length"), std::string::npos) << r.status().message();
+  }
+}
+
+TEST(Ply, KeepsListItemsWhenAsked) {
+  const std::string ascii =
+      "ply\nformat ascii 1.0\nelement face 2\nproperty uchar flag\nproperty list uchar int corners\nend_header\n"
+      "7 3 0 1 2\n9 4 3 -2 1 0\n";
+  auto r = ply::parse(bytes_of(ascii), /*keep_lists=*/true);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  const ply::Property& corners = *r->find("face")->find("corners");
+  EXPECT_EQ(corners.list_starts, std::vector<std::uint64_t>({0, 3, 7}));
+  EXPECT_EQ(corners.list_items, std::vector<double>({0, 1, 2, 3, -2, 1, 0}));
+  EXPECT_EQ(ply::get<std::uint32_t>(*r->find("face"), 1, *r->find("face")->find("flag")), 9u);
+}
+
+TEST(Ply, RejectsAsciiIntegersBeyondTheirType) {
+  for (const char* value : {"1e300", "300", "-1", "4294967296"}) {
+    SCOPED_TRACE(value);
+    const std::string text =
+        std::string("ply\nformat ascii 1.0\nelement v 1\nproperty uchar a\nend_header\n") + value + "\n";
+    auto r = ply::parse(bytes_of(text));
+    EXPECT_FALSE(r.ok());
+  }
 }
 
 }  // namespace
