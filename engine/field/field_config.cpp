@@ -3,16 +3,18 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "shaders/shaderio.h"
+
 namespace scenezip::field {
 
 namespace {
 
-// Bounds the engine and its shaders are built for: per-thread arrays in the kernels
-// are sized by kFieldMax* in shaders/shaderio.h.
+// Bounds the engine and its shaders are built for (features and layer widths from
+// shaders/shaderio.h, where the kernels' limits are stated).
 constexpr int kMaxLevels = 32;
-constexpr int kMaxFeatures = 8;
+constexpr int kMaxFeatures = static_cast<int>(shaderio::kFieldMaxFeatures);
 constexpr int kMaxLog2TableSize = 24;
-constexpr int kMaxHiddenWidth = 256;
+constexpr int kMaxHiddenWidth = static_cast<int>(shaderio::kFieldMaxWidth);
 constexpr int kMaxHiddenLayers = 4;
 constexpr int kMaxOutputDims = 16;
 constexpr int kMaxBatch = 1 << 22;

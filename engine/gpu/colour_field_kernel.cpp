@@ -39,14 +39,13 @@ Result<std::unique_ptr<ColourFieldFitter>> ColourFieldFitter::create(Context& co
                                                                    io::kColourSampleBindingCount,
                                                                    sizeof(io::ColourSamplePush)));
   FieldTrainer& t = *f->trainer_;
-  std::vector<const Buffer*> buffers(io::kColourSampleBindingCount);
-  buffers[io::kColourSampleBindingControl] = &t.control();
-  buffers[io::kColourSampleBindingGaussians] = f->gaussians_.get();
-  buffers[io::kColourSampleBindingSh] = f->sh_.get();
-  buffers[io::kColourSampleBindingViewpoints] = f->viewpoints_.get();
-  buffers[io::kColourSampleBindingPositions] = &t.positions();
-  buffers[io::kColourSampleBindingDirections] = &t.directions();
-  buffers[io::kColourSampleBindingTargets] = &t.targets();
+  const BufferBindings buffers = {{io::kColourSampleBindingControl, &t.control()},
+                                   {io::kColourSampleBindingGaussians, f->gaussians_.get()},
+                                   {io::kColourSampleBindingSh, f->sh_.get()},
+                                   {io::kColourSampleBindingViewpoints, f->viewpoints_.get()},
+                                   {io::kColourSampleBindingPositions, &t.positions()},
+                                   {io::kColourSampleBindingDirections, &t.directions()},
+                                   {io::kColourSampleBindingTargets, &t.targets()}};
   SCZ_ASSIGN_OR_RETURN(f->sample_set_, context.create_descriptor_set(f->sample_, buffers));
   io::ColourSamplePush& push = f->push_;
   push.batch = static_cast<std::uint32_t>(c.batch_size);

@@ -108,8 +108,9 @@ Result<std::unique_ptr<FieldTrainer>> FieldTrainer::create(Context& context, con
   SCZ_RETURN_IF_ERROR(upload(io::kFieldBindingControl, control.data(), control.size() * sizeof(std::uint32_t)));
 
   Pipelines& p = *t->pipelines_;
-  std::vector<const Buffer*> all;
-  for (const auto& buffer : t->buffers_) all.push_back(buffer.get());
+  // Every field kernel shares one layout: buffers_ is indexed by kFieldBinding* constant.
+  BufferBindings all;
+  for (std::uint32_t b = 0; b < io::kFieldBindingCount; ++b) all.push_back({b, t->buffers_[b].get()});
   auto make = [&](Spirv spirv, ComputePipeline* out) -> Status {
     SCZ_ASSIGN_OR_RETURN(*out, context.create_compute_pipeline(spirv.words, spirv.count, io::kFieldBindingCount,
                                                                sizeof(io::FieldPush)));
