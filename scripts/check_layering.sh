@@ -6,13 +6,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # folder: the folders its files may include (besides their own). Folders still being
-# built elsewhere (engine/field, viewer/) are named as targets only.
+# built elsewhere (viewer/) are named as targets only.
 declare -A allowed=(
   [engine/core]=""
   [engine/scene]="engine/core"
   [formats]="engine/core engine/scene"
   [engine/render]="engine/core engine/scene formats shaders"
   [engine/codec]="engine/core engine/scene formats engine/render"
+  [engine/field]="engine/core engine/scene formats engine/render shaders"
   [engine/gpu]="engine/core engine/scene formats engine/render engine/codec engine/field shaders"
   [tools]="engine/core engine/scene formats engine/render engine/codec engine/field engine/gpu viewer"
 )

@@ -89,6 +89,93 @@ struct KMeansPush {
 };
 
 
+// --- field_*.comp: hash-grid neural field (engine/field, engine/gpu/field_kernels) -----
+// A training step runs field_encode, field_linear per layer, field_loss, then per
+// layer (last first) field_weight_grad + field_weight_reduce and field_linear_backward,
+// field_encode_backward, field_adam and field_step, all recorded once and replayed.
+// Every field kernel shares one binding layout (each declares the bindings it uses).
+SCZ_CONST kFieldHashPrime0 = 1u;
+SCZ_CONST kFieldHashPrime1 = 2654435761u;
+SCZ_CONST kFieldHashPrime2 = 805459861u;
+SCZ_CONST kFieldWorkgroupSize = 256;     // every field kernel: one invocation per item
+SCZ_CONST kFieldMaxFeatures = 8;         // floats per hash entry
+SCZ_CONST kFieldMaxWidth = 256;          // widest MLP layer (input included)
+SCZ_CONST kFieldWeightGradChunk = 256;   // samples per partial weight-gradient sum
+
+SCZ_CONST kFieldBindingLevels = 0;       // uvec4[L]: resolution, offset, size, dense
+SCZ_CONST kFieldBindingParams = 1;       // float[]: hash table, then each layer's weights [out][in]
+SCZ_CONST kFieldBindingGradients = 2;    // float[]: same layout as params
+SCZ_CONST kFieldBindingAdamM = 3;        // float[]: first moments
+SCZ_CONST kFieldBindingAdamV = 4;        // float[]: second moments
+SCZ_CONST kFieldBindingPositions = 5;    // float[3B]: unit cube
+SCZ_CONST kFieldBindingDirections = 6;   // float[3B]: unit vectors (bound even when unused)
+SCZ_CONST kFieldBindingTargets = 7;      // float[B * outputs]
+SCZ_CONST kFieldBindingActivations = 8;  // float[]: each layer's input rows, then the raw outputs
+SCZ_CONST kFieldBindingDeltas = 9;       // float[]: loss gradients, same layout as activations
+SCZ_CONST kFieldBindingPartials = 10;    // float[chunks * weights of the largest layer]
+SCZ_CONST kFieldBindingOutputs = 11;     // float[B * outputs]: activated outputs
+SCZ_CONST kFieldBindingLosses = 12;      // float[B]: each sample's squared error summed over outputs
+SCZ_CONST kFieldBindingControl = 13;     // uint[kFieldControlSlots]
+SCZ_CONST kFieldBindingCount = 14;
+
+SCZ_CONST kFieldControlStep = 0;         // Adam steps taken
+SCZ_CONST kFieldControlSlots = 4;
+
+SCZ_CONST kFieldFlagRelu = 1u;           // field_linear: ReLU on the output; backward: mask by input > 0
+SCZ_CONST kFieldFlagLoss = 2u;           // field_loss: targets present, write losses and deltas
+SCZ_CONST kFieldActivationNone = 0u;
+SCZ_CONST kFieldActivationSigmoid = 1u;
+
+struct FieldPush {
+  uint batch;          // samples
+  uint groups_x;       // workgroups along x (2D tiling past the device limit)
+  uint in_dims;        // layer input width (encode: the encoded row width)
+  uint out_dims;       // layer output width
+  uint in_offset;      // float offset of the layer's input rows in activations / deltas
+  uint out_offset;     // float offset of its output rows
+  uint weight_offset;  // first weight of the layer in params
+  uint flags;          // kFieldFlag*
+  uint count;          // items of this dispatch: parameters (Adam), chunks (gradients)
+  uint levels;         // hash levels
+  uint features;       // floats per entry
+  int direction_degree;  // -1: no direction encoding
+  uint output_activation;
+  float learning_rate;
+  float beta1;
+  float beta2;
+  float epsilon;
+  uint grad_dims;      // backward: input columns that need gradients
+  uint pad0, pad1;
+};
+
+// --- field_colour_sample.comp: training batches of a Gaussian scene's colour field ---
+// Sample i of step s hashes h0 = pcg(pcg(seed) ^ (s * batch + i)), h1 = pcg(h0),
+// h2 = pcg(h1): Gaussian h0 mod N; with viewpoints, the direction from viewpoint h1 mod V
+// to the Gaussian (as the renderer looks at it), else a direction uniform on the sphere
+// from h1 and h2. The target is the colour the Gaussian's SH gives that way (all of it,
+// or only bands 1..3 when the DC stays per Gaussian).
+SCZ_CONST kColourSampleBindingControl = 0;    // the field's control buffer (step)
+SCZ_CONST kColourSampleBindingGaussians = 1;  // vec4[2N]: contracted x y z, 0; world x y z, 0
+SCZ_CONST kColourSampleBindingSh = 2;         // float[N * 48]: per channel 16 coefficients, DC first
+SCZ_CONST kColourSampleBindingViewpoints = 3; // vec4[V]: world x y z, 0 (a dummy when V = 0)
+SCZ_CONST kColourSampleBindingPositions = 4;
+SCZ_CONST kColourSampleBindingDirections = 5;
+SCZ_CONST kColourSampleBindingTargets = 6;
+SCZ_CONST kColourSampleBindingCount = 7;
+SCZ_CONST kColourTargetFull = 0u;             // max(0, 0.5 + all bands)
+SCZ_CONST kColourTargetViewDependent = 1u;    // bands 1..sh_degree only
+
+struct ColourSamplePush {
+  uint batch;
+  uint groups_x;
+  uint gaussians;
+  uint sh_degree;
+  uint target;   // kColourTarget*
+  uint seed;
+  uint viewpoints;  // V
+  uint pad0;
+};
+
 // --- Gaussian splatting: preprocess, radix sort, tile ranges, rasterize --------------
 SCZ_CONST kTileSize = 16;                // pixels per tile side; one raster workgroup per tile
 SCZ_CONST kSplatWorkgroupSize = 256;     // preprocess and per-instance kernels

@@ -237,6 +237,35 @@ Status Context::init(const ContextOptions& options) {
   VkDeviceCreateInfo device_info{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
   device_info.queueCreateInfoCount = 1;
   device_info.pQueueCreateInfos = &queue_info;
+  // Float atomics where the device has them: the field's hash-table gradients add
+  // through them (a compare-and-swap loop elsewhere).
+  std::uint32_t extension_count = 0;
+  vkEnumerateDeviceExtensionProperties(physical_, nullptr, &extension_count, nullptr);
+  std::vector<VkExtensionProperties> device_extensions(extension_count);
+  vkEnumerateDeviceExtensionProperties(physical_, nullptr, &extension_count, device_extensions.data());
+  const bool has_atomic_float =
+      std::any_of(device_extensions.begin(), device_extensions.end(), [](const VkExtensionProperties& e) {
+        return std::strcmp(e.extensionName, VK_EXT_SHADER_ATOMIC_FLOAT_EXTENSION_NAME) == 0;
+      });
+  VkPhysicalDeviceShaderAtomicFloatFeaturesEXT atomic_float{
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_ATOMIC_FLOAT_FEATURES_EXT};
+  std::vector<const char*> enabled_extensions;
+  if (has_atomic_float) {
+    VkPhysicalDeviceFeatures2 features{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
+    features.pNext = &atomic_float;
+    vkGetPhysicalDeviceFeatures2(physical_, &features);
+    if (atomic_float.shaderBufferFloat32AtomicAdd) {
+      VkPhysicalDeviceShaderAtomicFloatFeaturesEXT wanted{
+          VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_ATOMIC_FLOAT_FEATURES_EXT};
+      wanted.shaderBufferFloat32AtomicAdd = VK_TRUE;
+      atomic_float = wanted;
+      enabled_extensions.push_back(VK_EXT_SHADER_ATOMIC_FLOAT_EXTENSION_NAME);
+      device_info.pNext = &atomic_float;
+      float_atomic_add_ = true;
+    }
+  }
+  device_info.enabledExtensionCount = static_cast<std::uint32_t>(enabled_extensions.size());
+  device_info.ppEnabledExtensionNames = enabled_extensions.data();
   r = vkCreateDevice(physical_, &device_info, nullptr, &device_);
   if (r != VK_SUCCESS) return internal_error(vk_error("vkCreateDevice", r));
   vkGetDeviceQueue(device_, queue_family_, 0, &queue_);
@@ -442,14 +471,16 @@ void Context::free_commands(VkCommandBuffer cmd) {
   if (cmd) vkFreeCommandBuffers(device_, command_pool_, 1, &cmd);
 }
 
-Status Context::submit_and_wait(VkCommandBuffer cmd) {
+Status Context::submit_and_wait(VkCommandBuffer cmd) { return submit_and_wait_all(&cmd, 1); }
+
+Status Context::submit_and_wait_all(const VkCommandBuffer* cmds, std::uint32_t count) {
   VkFenceCreateInfo fence_info{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
   VkFence fence = VK_NULL_HANDLE;
   VkResult r = vkCreateFence(device_, &fence_info, nullptr, &fence);
   if (r != VK_SUCCESS) return internal_error(vk_error("vkCreateFence", r));
   VkSubmitInfo submit{VK_STRUCTURE_TYPE_SUBMIT_INFO};
-  submit.commandBufferCount = 1;
-  submit.pCommandBuffers = &cmd;
+  submit.commandBufferCount = count;
+  submit.pCommandBuffers = cmds;
   r = vkQueueSubmit(queue_, 1, &submit, fence);
   if (r == VK_SUCCESS) r = vkWaitForFences(device_, 1, &fence, VK_TRUE, UINT64_MAX);
   vkDestroyFence(device_, fence, nullptr);

@@ -101,6 +101,9 @@ class Context {
   // Validation messages of severity error seen since creation (0 when validation is off).
   std::uint32_t validation_errors() const;
   bool validation_enabled() const { return validation_; }
+  // Whether shaders may atomicAdd floats in storage buffers (VK_EXT_shader_atomic_float's
+  // shaderBufferFloat32AtomicAdd, enabled at creation when the device has it).
+  bool float_atomic_add() const { return float_atomic_add_; }
 
   // Buffers larger than the device allows (maxStorageBufferRange, maxMemoryAllocationSize,
   // the memory heap less what this context holds) are refused before anything is
@@ -138,6 +141,9 @@ class Context {
   Result<VkCommandBuffer> allocate_commands();
   void free_commands(VkCommandBuffer cmd);
   Status submit_and_wait(VkCommandBuffer cmd);
+  // Submits `count` command buffers in order in one batch (the same one may repeat when
+  // recorded with VK_COMMAND_BUFFER_USAGE_SIMULTANEOUS_USE_BIT) and waits once.
+  Status submit_and_wait_all(const VkCommandBuffer* cmds, std::uint32_t count);
   Result<VkQueryPool> create_timestamp_pool(std::uint32_t count);
   void destroy_query_pool(VkQueryPool pool);
   // The `count` timestamps of a pool as milliseconds since the first one (waits for them).
@@ -169,6 +175,7 @@ class Context {
   bool cpu_driver_ = false;
   double timestamp_period_ns_ = 0;
   bool validation_ = false;
+  bool float_atomic_add_ = false;
   std::unique_ptr<std::uint32_t> error_count_ = std::make_unique<std::uint32_t>(0);
 };
 

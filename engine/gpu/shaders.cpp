@@ -60,6 +60,39 @@ const std::uint32_t k_kmeans_update[] =
 const std::uint32_t k_kmeans_refill[] =
 #include "shaders/kmeans_refill.comp.spv.inc"
     ;
+const std::uint32_t k_field_encode[] =
+#include "shaders/field_encode.comp.spv.inc"
+    ;
+const std::uint32_t k_field_encode_backward[] =
+#include "shaders/field_encode_backward.comp.spv.inc"
+    ;
+const std::uint32_t k_field_encode_backward_cas[] =
+#include "shaders/field_encode_backward_cas.comp.spv.inc"
+    ;
+const std::uint32_t k_field_linear[] =
+#include "shaders/field_linear.comp.spv.inc"
+    ;
+const std::uint32_t k_field_linear_backward[] =
+#include "shaders/field_linear_backward.comp.spv.inc"
+    ;
+const std::uint32_t k_field_loss[] =
+#include "shaders/field_loss.comp.spv.inc"
+    ;
+const std::uint32_t k_field_weight_grad[] =
+#include "shaders/field_weight_grad.comp.spv.inc"
+    ;
+const std::uint32_t k_field_weight_reduce[] =
+#include "shaders/field_weight_reduce.comp.spv.inc"
+    ;
+const std::uint32_t k_field_adam[] =
+#include "shaders/field_adam.comp.spv.inc"
+    ;
+const std::uint32_t k_field_step[] =
+#include "shaders/field_step.comp.spv.inc"
+    ;
+const std::uint32_t k_field_colour_sample[] =
+#include "shaders/field_colour_sample.comp.spv.inc"
+    ;
 template <std::size_t N>
 Spirv spirv_of(const std::uint32_t (&words)[N]) {
   return {words, N};
@@ -85,5 +118,16 @@ Spirv point_resolve_spirv() { return spirv_of(k_point_resolve); }
 Spirv kmeans_assign_spirv() { return spirv_of(k_kmeans_assign); }
 Spirv kmeans_update_spirv() { return spirv_of(k_kmeans_update); }
 Spirv kmeans_refill_spirv() { return spirv_of(k_kmeans_refill); }
+Spirv field_encode_spirv() { return spirv_of(k_field_encode); }
+Spirv field_encode_backward_spirv() { return spirv_of(k_field_encode_backward); }
+Spirv field_encode_backward_cas_spirv() { return spirv_of(k_field_encode_backward_cas); }
+Spirv field_linear_spirv() { return spirv_of(k_field_linear); }
+Spirv field_linear_backward_spirv() { return spirv_of(k_field_linear_backward); }
+Spirv field_loss_spirv() { return spirv_of(k_field_loss); }
+Spirv field_weight_grad_spirv() { return spirv_of(k_field_weight_grad); }
+Spirv field_weight_reduce_spirv() { return spirv_of(k_field_weight_reduce); }
+Spirv field_adam_spirv() { return spirv_of(k_field_adam); }
+Spirv field_step_spirv() { return spirv_of(k_field_step); }
+Spirv field_colour_sample_spirv() { return spirv_of(k_field_colour_sample); }
 
 }  // namespace scenezip::gpu

@@ -30,5 +30,16 @@ Spirv point_resolve_spirv();
 Spirv kmeans_assign_spirv();
 Spirv kmeans_update_spirv();
 Spirv kmeans_refill_spirv();
+Spirv field_encode_spirv();
+Spirv field_encode_backward_spirv();
+Spirv field_encode_backward_cas_spirv();
+Spirv field_linear_spirv();
+Spirv field_linear_backward_spirv();
+Spirv field_loss_spirv();
+Spirv field_weight_grad_spirv();
+Spirv field_weight_reduce_spirv();
+Spirv field_adam_spirv();
+Spirv field_step_spirv();
+Spirv field_colour_sample_spirv();
 
 }  // namespace scenezip::gpu

@@ -16,6 +16,23 @@ constexpr float kShC2[5] = {1.0925484305920792f, -1.0925484305920792f, 0.3153915
 constexpr float kShC3[7] = {-0.5900435899266435f, 2.890611442640554f, -0.4570457994644658f, 0.3731763325901154f,
                             -0.4570457994644658f, 1.445305721320277f, -0.5900435899266435f};
 
+using Mat3 = std::array<std::array<float, 3>, 3>;  // [row][col]
+
+Mat3 mul(const Mat3& a, const Mat3& b) {
+  Mat3 r{};
+  for (int i = 0; i < 3; ++i)
+    for (int j = 0; j < 3; ++j) r[i][j] = a[i][0] * b[0][j] + a[i][1] * b[1][j] + a[i][2] * b[2][j];
+  return r;
+}
+Mat3 transpose(const Mat3& a) {
+  Mat3 r{};
+  for (int i = 0; i < 3; ++i)
+    for (int j = 0; j < 3; ++j) r[i][j] = a[j][i];
+  return r;
+}
+
+}  // namespace
+
 void sh_basis(const float d[3], int degree, float basis[16]) {
   std::fill(basis, basis + 16, 0.0f);
   basis[0] = static_cast<float>(activation::kShC0);
@@ -40,23 +57,6 @@ void sh_basis(const float d[3], int degree, float basis[16]) {
   basis[14] = kShC3[5] * z * (xx - yy);
   basis[15] = kShC3[6] * x * (xx - 3 * yy);
 }
-
-using Mat3 = std::array<std::array<float, 3>, 3>;  // [row][col]
-
-Mat3 mul(const Mat3& a, const Mat3& b) {
-  Mat3 r{};
-  for (int i = 0; i < 3; ++i)
-    for (int j = 0; j < 3; ++j) r[i][j] = a[i][0] * b[0][j] + a[i][1] * b[1][j] + a[i][2] * b[2][j];
-  return r;
-}
-Mat3 transpose(const Mat3& a) {
-  Mat3 r{};
-  for (int i = 0; i < 3; ++i)
-    for (int j = 0; j < 3; ++j) r[i][j] = a[j][i];
-  return r;
-}
-
-}  // namespace
 
 bool tile_touched(const shaderio::Splat2D& s, int tx, int ty, int width, int height) {
   const float tile = static_cast<float>(shaderio::kTileSize);

@@ -15,6 +15,10 @@
 
 namespace scenezip {
 
+// The SH basis values of unit direction `d` up to `degree` (0..3), index k matching SH
+// coefficient k, zeros past the degree (twin of sh_basis in shaders/splat_math.glsl).
+void sh_basis(const float d[3], int degree, float basis[16]);
+
 struct SplatStats {
   std::size_t visible = 0;    // Gaussians that survived culling
   std::size_t instances = 0;  // (tile, Gaussian) pairs blended

@@ -1,0 +1,100 @@
+#include "engine/gpu/colour_field_kernel.h"
+
+#include <chrono>
+#include <numeric>
+
+#include "engine/gpu/shaders.h"
+#include "shaders/shaderio.h"
+
+namespace scenezip::gpu {
+
+namespace io = shaderio;
+
+ColourFieldFitter::~ColourFieldFitter() { context_.free_descriptor_set(sample_set_); }
+
+Result<std::unique_ptr<ColourFieldFitter>> ColourFieldFitter::create(Context& context,
+                                                                     const field::ColourFieldData& data,
+                                                                     field::ColourTarget target,
+                                                                     const field::FieldModel& model,
+                                                                     FieldTrainer::Atomics atomics) {
+  const field::FieldConfig& c = model.config();
+  if (c.output_dims != 3 || c.direction_degree < 0) {
+    return invalid_input("colour field: the config needs 3 outputs and a direction encoding");
+  }
+  if (data.count == 0 || data.count > 0xFFFFFFFFull) return invalid_input("colour field: Gaussian count out of range");
+  std::unique_ptr<ColourFieldFitter> f(new ColourFieldFitter(context));
+  SCZ_ASSIGN_OR_RETURN(f->trainer_, FieldTrainer::create(context, model, static_cast<std::uint32_t>(c.batch_size), atomics));
+  auto upload = [&](const std::vector<float>& v, std::unique_ptr<Buffer>* out) -> Status {
+    const float dummy[4] = {0, 0, 0, 0};
+    SCZ_ASSIGN_OR_RETURN(Buffer b, v.empty() ? context.upload_device(dummy, sizeof(dummy))
+                                             : context.upload_device(v.data(), v.size() * sizeof(float)));
+    *out = std::make_unique<Buffer>(std::move(b));
+    return Status::Ok();
+  };
+  SCZ_RETURN_IF_ERROR(upload(data.gaussians, &f->gaussians_));
+  SCZ_RETURN_IF_ERROR(upload(data.sh, &f->sh_));
+  SCZ_RETURN_IF_ERROR(upload(data.viewpoints, &f->viewpoints_));
+  const Spirv spirv = field_colour_sample_spirv();
+  SCZ_ASSIGN_OR_RETURN(f->sample_, context.create_compute_pipeline(spirv.words, spirv.count,
+                                                                   io::kColourSampleBindingCount,
+                                                                   sizeof(io::ColourSamplePush)));
+  FieldTrainer& t = *f->trainer_;
+  const BufferBindings buffers = {{io::kColourSampleBindingControl, &t.control()},
+                                   {io::kColourSampleBindingGaussians, f->gaussians_.get()},
+                                   {io::kColourSampleBindingSh, f->sh_.get()},
+                                   {io::kColourSampleBindingViewpoints, f->viewpoints_.get()},
+                                   {io::kColourSampleBindingPositions, &t.positions()},
+                                   {io::kColourSampleBindingDirections, &t.directions()},
+                                   {io::kColourSampleBindingTargets, &t.targets()}};
+  SCZ_ASSIGN_OR_RETURN(f->sample_set_, context.create_descriptor_set(f->sample_, buffers));
+  io::ColourSamplePush& push = f->push_;
+  push.batch = static_cast<std::uint32_t>(c.batch_size);
+  push.gaussians = static_cast<std::uint32_t>(data.count);
+  push.sh_degree = static_cast<std::uint32_t>(data.sh_degree);
+  push.target = target == field::ColourTarget::kFull ? io::kColourTargetFull : io::kColourTargetViewDependent;
+  push.seed = static_cast<std::uint32_t>(c.seed);
+  push.viewpoints = static_cast<std::uint32_t>(data.viewpoints.size() / 4);
+  return f;
+}
+
+void ColourFieldFitter::record_sample(VkCommandBuffer cmd) const {
+  const std::uint32_t groups = (push_.batch + io::kFieldWorkgroupSize - 1) / io::kFieldWorkgroupSize;
+  std::uint32_t x = 1, y = 1;
+  context_.tile_groups(groups, &x, &y);
+  io::ColourSamplePush push = push_;
+  push.groups_x = x;
+  vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, sample_.handle());
+  vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, sample_.layout(), 0, 1, &sample_set_, 0, nullptr);
+  vkCmdPushConstants(cmd, sample_.layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(push), &push);
+  vkCmdDispatch(cmd, x, y, 1);
+}
+
+Result<double> ColourFieldFitter::fit(int steps) {
+  const int n = steps >= 0 ? steps : trainer_->config().steps;
+  SCZ_RETURN_IF_ERROR(trainer_->train([this](VkCommandBuffer cmd) { record_sample(cmd); }, push_.batch, n));
+  std::vector<float> losses;
+  SCZ_RETURN_IF_ERROR(trainer_->download_losses(&losses, push_.batch));
+  const double sum = std::accumulate(losses.begin(), losses.end(), 0.0);
+  return sum / (3.0 * push_.batch);
+}
+
+Result<std::vector<double>> ColourFieldFitter::timed_steps(int steps) {
+  return trainer_->timed_steps([this](VkCommandBuffer cmd) { record_sample(cmd); }, push_.batch, steps);
+}
+
+Status ColourFieldFitter::download(field::FieldModel* model) const { return trainer_->download_params(&model->params); }
+
+Result<field::ColourFitReport> fit_colour_field_gpu(Context& context, const field::ColourFieldData& data,
+                                                    field::ColourTarget target, field::FieldModel* model) {
+  const auto start = std::chrono::steady_clock::now();
+  SCZ_ASSIGN_OR_RETURN(std::unique_ptr<ColourFieldFitter> fitter,
+                       ColourFieldFitter::create(context, data, target, *model));
+  SCZ_ASSIGN_OR_RETURN(double loss, fitter->fit());
+  SCZ_RETURN_IF_ERROR(fitter->download(model));
+  field::ColourFitReport report;
+  report.losses.push_back(loss);
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return report;
+}
+
+}  // namespace scenezip::gpu

@@ -1,0 +1,47 @@
+// Fits a Gaussian scene's colour field on the GPU: field_colour_sample.comp draws each
+// step's batch from the step count (twin of field::sample_colour), then the
+// FieldTrainer's step; both recorded once and replayed.
+#pragma once
+
+#include <memory>
+
+#include "engine/field/colour_field.h"
+#include "engine/gpu/field_kernels.h"
+
+namespace scenezip::gpu {
+
+class ColourFieldFitter {
+ public:
+  // Uploads the scene's sampling data and `model`'s parameters. `context` must outlive
+  // this object.
+  static Result<std::unique_ptr<ColourFieldFitter>> create(Context& context, const field::ColourFieldData& data,
+                                                           field::ColourTarget target, const field::FieldModel& model,
+                                                           FieldTrainer::Atomics atomics = FieldTrainer::Atomics::kAuto);
+  ~ColourFieldFitter();
+
+  FieldTrainer& trainer() { return *trainer_; }
+  // Records the sampling of one batch (reads the step count).
+  void record_sample(VkCommandBuffer cmd) const;
+  // config.steps steps (or `steps` when >= 0); the mean batch loss of the last step.
+  Result<double> fit(int steps = -1);
+  Result<std::vector<double>> timed_steps(int steps);
+  // The trained parameters into `model` (same config as at creation).
+  Status download(field::FieldModel* model) const;
+
+ private:
+  ColourFieldFitter(Context& context) : context_(context) {}
+  Context& context_;
+  std::unique_ptr<FieldTrainer> trainer_;
+  std::unique_ptr<Buffer> gaussians_, sh_, viewpoints_;
+  ComputePipeline sample_;
+  VkDescriptorSet sample_set_ = VK_NULL_HANDLE;
+  shaderio::ColourSamplePush push_{};
+};
+
+// Fits `model` (trained in place from its current parameters) and reports as the CPU
+// fit does (losses holds the last step's loss only: the GPU reads nothing back between
+// steps).
+Result<field::ColourFitReport> fit_colour_field_gpu(Context& context, const field::ColourFieldData& data,
+                                                    field::ColourTarget target, field::FieldModel* model);
+
+}  // namespace scenezip::gpu
