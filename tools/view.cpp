@@ -31,6 +31,8 @@ void add_view(CLI::App& app, Runner& run) {
                   "(size, files, PSNR of two files) and exit");
   cmd->add_option("--screenshot", o->screenshot,
                   "Scripted mode: write the last frame, read back from the swapchain image, to this PNG");
+  cmd->add_flag("--screenshot-panel", o->screenshot_panel,
+                "Scripted mode: the screenshot shows the window as drawn, panel included");
   cmd->callback([o, &run] { run = [o] { return viewer::run_viewer(*o); }; });
 }
 

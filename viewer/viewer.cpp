@@ -302,7 +302,9 @@ void Viewer::handle_input(double seconds) {
     // dropped replace both.
     int target = 0;
     if (slot_count() == 2) {
-      const bool right = in.drop_x >= settings_.divider * report_.width;
+      int ww = 0, wh = 0;
+      glfwGetWindowSize(window_->handle(), &ww, &wh);
+      const bool right = in.drop_x >= settings_.divider * ww;
       target = (right != settings_.flipped) ? 1 : 0;
     }
     if (in.dropped.size() >= 2 && slot_count() == 2) {
@@ -314,8 +316,6 @@ void Viewer::handle_input(double seconds) {
   }
   const bool split = slot_count() == 2 && settings_.mode == io::kComposeModeSplit;
   if (in.left_pressed && split) {
-    double x = 0, y = 0;
-    window_->cursor(&x, &y);
     int ww = 0, wh = 0;
     glfwGetWindowSize(window_->handle(), &ww, &wh);
     divider_drag_ = std::abs(in.left_press[0] - settings_.divider * ww) <= kDividerGrabPixels;
@@ -465,24 +465,27 @@ Status Viewer::draw_frame() {
     vkCmdClearColorImage(cmd, image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, &clear, 1, &range);
   }
   const bool screenshot = screenshot_requested_ && composed;
-  if (screenshot) {
-    // Read back what was copied into the swapchain image, before the panel draws on it.
-    const VkDeviceSize bytes = static_cast<VkDeviceSize>(width) * height * 4;
-    if (frame_.readback.size() < bytes) {
-      SCZ_ASSIGN_OR_RETURN(frame_.readback, context_->create_buffer(bytes, true));
-    }
-    image_barrier(cmd, image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
-                  VK_ACCESS_TRANSFER_WRITE_BIT, VK_ACCESS_TRANSFER_READ_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT,
-                  VK_PIPELINE_STAGE_TRANSFER_BIT);
+  const VkDeviceSize screenshot_bytes = static_cast<VkDeviceSize>(width) * height * 4;
+  if (screenshot && frame_.readback.size() < screenshot_bytes) {
+    SCZ_ASSIGN_OR_RETURN(frame_.readback, context_->create_buffer(screenshot_bytes, true));
+  }
+  auto copy_to_readback = [&](VkImageLayout layout) {
     VkBufferImageCopy region{};
     region.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
     region.imageExtent = {extent.width, extent.height, 1};
-    vkCmdCopyImageToBuffer(cmd, image, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, frame_.readback.handle(), 1, &region);
+    vkCmdCopyImageToBuffer(cmd, image, layout, frame_.readback.handle(), 1, &region);
     VkMemoryBarrier host{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
     host.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
     host.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
     vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &host, 0, nullptr, 0,
                          nullptr);
+  };
+  if (screenshot && !options_.screenshot_panel) {
+    // Read back what was copied into the swapchain image, before the panel draws on it.
+    image_barrier(cmd, image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
+                  VK_ACCESS_TRANSFER_WRITE_BIT, VK_ACCESS_TRANSFER_READ_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT,
+                  VK_PIPELINE_STAGE_TRANSFER_BIT);
+    copy_to_readback(VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL);
     image_barrier(cmd, image, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL,
                   VK_ACCESS_TRANSFER_READ_BIT,
                   VK_ACCESS_COLOR_ATTACHMENT_READ_BIT | VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT,
@@ -500,6 +503,15 @@ Status Viewer::draw_frame() {
   vkCmdBeginRenderPass(cmd, &pass, VK_SUBPASS_CONTENTS_INLINE);
   ui_->render(cmd);
   vkCmdEndRenderPass(cmd);
+  if (screenshot && options_.screenshot_panel) {
+    // The whole window as shown, panel included.
+    image_barrier(cmd, image, VK_IMAGE_LAYOUT_PRESENT_SRC_KHR, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
+                  VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT, VK_ACCESS_TRANSFER_READ_BIT,
+                  VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT);
+    copy_to_readback(VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL);
+    image_barrier(cmd, image, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, VK_IMAGE_LAYOUT_PRESENT_SRC_KHR,
+                  VK_ACCESS_TRANSFER_READ_BIT, 0, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT);
+  }
   vkEndCommandBuffer(cmd);
 
   vkResetFences(context_->device(), 1, &frame_.done);

@@ -24,6 +24,7 @@ struct ViewerOptions {
   // (if named) is read back from the swapchain image of the last one.
   int frames = 0;
   std::string screenshot;
+  bool screenshot_panel = false;  // the screenshot shows the panel too (drawn over the view)
 };
 
 Status run_viewer(const ViewerOptions& options);

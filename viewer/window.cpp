@@ -75,7 +75,6 @@ void Window::wait_while_minimised() {
 void Window::framebuffer_size(int* width, int* height) const { glfwGetFramebufferSize(window_, width, height); }
 bool Window::key_down(int key) const { return glfwGetKey(window_, key) == GLFW_PRESS; }
 bool Window::left_button_down() const { return glfwGetMouseButton(window_, GLFW_MOUSE_BUTTON_LEFT) == GLFW_PRESS; }
-void Window::cursor(double* x, double* y) const { glfwGetCursorPos(window_, x, y); }
 void Window::set_title(const std::string& title) { glfwSetWindowTitle(window_, title.c_str()); }
 
 void Window::toggle_full_screen() {

@@ -51,7 +51,6 @@ class Window {
   void framebuffer_size(int* width, int* height) const;
   bool key_down(int key) const;
   bool left_button_down() const;
-  void cursor(double* x, double* y) const;
   void set_title(const std::string& title);
   void toggle_full_screen();
   // Events since the last call; `ui_wants_mouse`/`ui_wants_keyboard` drop what the panel

@@ -3,12 +3,14 @@
 // render` of the same camera, and the PSNR of two files must match `scenezip eval`.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
@@ -83,8 +85,8 @@ class XServer {
 
 // Renders `scene` with `render` and with the viewer's scripted mode from the same
 // camera, and returns the PSNR of the two PNGs.
-double viewer_against_render(const std::string& scene, const std::string& camera_args, const std::string& extra = "") {
-  test::ScratchDir dir;
+double viewer_against_render(const test::ScratchDir& dir, const std::string& scene, const std::string& camera_args,
+                             const std::string& extra = "") {
   XServer x;
   EXPECT_TRUE(x.ok());
   const std::string size = " --width 96 --height 72 ";
@@ -110,27 +112,42 @@ double viewer_against_render(const std::string& scene, const std::string& camera
   }
   EXPECT_EQ(b->width, 96);
   EXPECT_EQ(b->height, 72);
-  return psnr(*a, *b);
+  const double db = psnr(*a, *b);
+  std::printf("%s %s: viewer screenshot vs render %.2f dB\n", scene.c_str(), camera_args.c_str(), db);
+  return db;
 }
 
 TEST(ViewCli, GaussianScreenshotMatchesRender) {
   SCZ_REQUIRE_DATA("splats/small-sh3-9k.ply");
-  EXPECT_GE(viewer_against_render(test::data_path("splats/small-sh3-9k.ply"), "--view 1/4"), 40.0);
+  test::ScratchDir dir;
+  EXPECT_GE(viewer_against_render(dir, test::data_path("splats/small-sh3-9k.ply"), "--view 1/4"), 40.0);
 }
 
 TEST(ViewCli, ScreenshotOfAnScz) {
   const std::string golden = std::string(SCENEZIP_SOURCE_DIR) + "/tests/golden/gaussians-sh3-v1.scz";
-  EXPECT_GE(viewer_against_render(golden, "--view 2/5"), 40.0);
+  test::ScratchDir dir;
+  EXPECT_GE(viewer_against_render(dir, golden, "--view 2/5"), 40.0);
 }
 
 TEST(ViewCli, MeshScreenshotMatchesRender) {
   SCZ_REQUIRE_DATA("meshes/DamagedHelmet/DamagedHelmet.gltf");
-  EXPECT_GE(viewer_against_render(test::data_path("meshes/DamagedHelmet/DamagedHelmet.gltf"), "--view 0/1"), 40.0);
+  test::ScratchDir dir;
+  EXPECT_GE(viewer_against_render(dir, test::data_path("meshes/DamagedHelmet/DamagedHelmet.gltf"), "--view 0/1"), 40.0);
 }
 
 TEST(ViewCli, PointCloudScreenshotMatchesRender) {
   SCZ_REQUIRE_DATA("pointclouds/b9_training.ply");
-  EXPECT_GE(viewer_against_render(test::data_path("pointclouds/b9_training.ply"), "--view 3/8"), 40.0);
+  test::ScratchDir dir;
+  EXPECT_GE(viewer_against_render(dir, test::data_path("pointclouds/b9_training.ply"), "--view 3/8"), 40.0);
+}
+
+TEST(ViewCli, CompositeMatchesRenderWith) {
+  SCZ_REQUIRE_DATA("splats/small-sh3-9k.ply");
+  SCZ_REQUIRE_DATA("meshes/bunny.obj");
+  test::ScratchDir dir;
+  EXPECT_GE(viewer_against_render(dir, test::data_path("splats/small-sh3-9k.ply"), "--view 0/3",
+                                  " --with " + test::data_path("meshes/bunny.obj")),
+            40.0);
 }
 
 TEST(ViewCli, CameraFromAFileMatchesRender) {
@@ -140,7 +157,7 @@ TEST(ViewCli, CameraFromAFileMatchesRender) {
   auto saved = run_scenezip("render " + scene + " --out " + dir.file("x.png") +
                             " --width 96 --height 72 --view 5/7 --save-camera " + dir.file("cameras.json"));
   ASSERT_EQ(saved.exit_code, 0) << saved.err;
-  EXPECT_GE(viewer_against_render(scene, "--camera " + dir.file("cameras.json") + ":0"), 40.0);
+  EXPECT_GE(viewer_against_render(dir, scene, "--camera " + dir.file("cameras.json") + ":0"), 40.0);
 }
 
 TEST(ViewCli, TwoFilesReportTheSamePsnrAsEval) {
@@ -161,6 +178,7 @@ TEST(ViewCli, TwoFilesReportTheSamePsnrAsEval) {
   ASSERT_EQ(viewed.exit_code, 0) << viewed.err;
   auto report = nlohmann::json::parse(viewed.out);
   ASSERT_TRUE(report.contains("psnr")) << viewed.out;
+  std::printf("two files: viewer PSNR %.4f dB, eval %.4f dB\n", report["psnr"].get<double>(), eval_psnr);
   EXPECT_NEAR(report["psnr"].get<double>(), eval_psnr, 0.1);
   EXPECT_LT(eval_psnr, 99.0);  // the two files do differ
   EXPECT_GT(report["ratio"].get<double>(), 1.0);
