@@ -22,6 +22,8 @@ void add_view(CLI::App& app, Runner& run) {
   cmd->add_option("--camera", o->camera, "Start at camera FILE:INDEX (INRIA cameras.json or NeRF transforms.json)");
   cmd->add_option("--view", o->view, "Start at orbit camera i/n, as render --view");
   cmd->add_option("--background", o->background, "Background colour r,g,b in [0,1] (default 1,1,1)");
+  cmd->add_option("--compare", o->compare,
+                  "Two files: start in split view, difference (heat map) or one (one file at a time) (default split)");
   cmd->add_option("--width", o->width, "Window width in pixels (default 1280)");
   cmd->add_option("--height", o->height, "Window height in pixels (default 800)");
   cmd->add_flag("!--no-vsync", o->vsync, "Start with vsync off");

@@ -52,7 +52,7 @@ PanelRequests draw_panel(ViewSettings& s, CameraController& controller, const Sc
   PanelRequests requests;
   if (!s.panel) return requests;
   ImGui::SetNextWindowPos(ImVec2(8, 8), ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowSize(ImVec2(380, 0), ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowSize(ImVec2(430, 0), ImGuiCond_FirstUseEver);
   ImGui::Begin("scenezip view (F1 hides)");
   ImGui::Text("%dx%d on %s", report.width, report.height, device.c_str());
   ImGui::Text("frame %.2f ms (%.1f fps)", report.frame_ms, report.frame_ms > 0 ? 1000.0 / report.frame_ms : 0.0);

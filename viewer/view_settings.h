@@ -21,7 +21,7 @@ struct ViewSettings {
   std::uint32_t mode = shaderio::kComposeModeSplit;
   bool flipped = false;        // the second file on the left (or shown alone)
   double divider = 0.5;        // split position as a fraction of the width
-  float heat_scale = 0.1f;     // mean absolute difference shown as white
+  float heat_scale = 0.05f;    // mean absolute difference shown as white
   bool panel = true;
   bool fly = false;            // left drag looks around instead of orbiting
 };

@@ -118,7 +118,11 @@ Status Viewer::run() {
   settings_.vsync = options_.vsync;
   settings_.panel = !options_.hide_panel;
   settings_.up = options_.up;
-  settings_.mode = slot_count() == 2 ? io::kComposeModeSplit : io::kComposeModeFirst;
+  if (options_.compare == "split") settings_.mode = io::kComposeModeSplit;
+  else if (options_.compare == "difference") settings_.mode = io::kComposeModeDifference;
+  else if (options_.compare == "one") settings_.mode = io::kComposeModeFirst;
+  else return invalid_input("--compare takes split, difference or one, got '" + options_.compare + "'");
+  if (slot_count() == 1) settings_.mode = io::kComposeModeFirst;
 
   std::string title = "scenezip view";
   for (const auto& f : options_.files) title += " " + f;

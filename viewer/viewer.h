@@ -20,6 +20,7 @@ struct ViewerOptions {
   int width = 1280, height = 800;
   bool vsync = true;
   bool hide_panel = false;
+  std::string compare = "split";   // two files: "split", "difference" or "one"
   // Scripted mode when frames > 0: renders that many frames and exits; the screenshot
   // (if named) is read back from the swapchain image of the last one.
   int frames = 0;
