@@ -2,7 +2,7 @@
 
 #include <filesystem>
 
-#include "engine/codec/scz_decoder.h"
+#include "formats/scz/decoder.h"
 #include "formats/compressed_ply.h"
 #include "formats/file_io.h"
 #include "formats/inria_ply.h"
@@ -94,7 +94,7 @@ Result<Scene> load_any(const std::string& path, FileFormat* format) {
   if (ext == ".scz") {
     *format = FileFormat::kScz;
     SCZ_ASSIGN_OR_RETURN(Bytes bytes, read_file(path));
-    return codec::decode_scz(bytes);  // any scene kind
+    return scz::decode_scz(bytes);  // any scene kind
   }
   if (ext == ".gltf" || ext == ".glb") {
     *format = FileFormat::kGltf;

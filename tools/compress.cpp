@@ -5,7 +5,7 @@
 #include <optional>
 
 #include "engine/codec/gaussian_encoder.h"
-#include "engine/codec/gaussian_layout.h"
+#include "formats/scz/gaussian_layout.h"
 #include "engine/gpu/kmeans_kernel.h"
 #include "engine/gpu/splat_importance.h"
 #include "formats/file_io.h"
@@ -34,13 +34,13 @@ struct CompressOptions {
 const char* codec_name(scz::Codec c) { return c == scz::Codec::kZstd ? "zstd" : "raw"; }
 
 std::string stream_name(std::uint16_t id) {
-  if (id == codec::kLayoutStream) return "layout";
-  if (id == codec::kPositionStream) return "positions";
-  for (int a = 0; a < codec::kAttributeCount; ++a) {
-    const auto attribute = static_cast<codec::Attribute>(a);
-    if (id == codec::codebook_stream(attribute)) return std::string(codec::attribute_name(attribute)) + " codebook";
-    if (id == codec::index_stream(attribute)) return std::string(codec::attribute_name(attribute)) + " indices";
-    if (id == codec::transform_stream(attribute)) return std::string(codec::attribute_name(attribute)) + " transform";
+  if (id == scz::kLayoutStream) return "layout";
+  if (id == scz::kPositionStream) return "positions";
+  for (int a = 0; a < scz::kAttributeCount; ++a) {
+    const auto attribute = static_cast<scz::Attribute>(a);
+    if (id == scz::codebook_stream(attribute)) return std::string(scz::attribute_name(attribute)) + " codebook";
+    if (id == scz::index_stream(attribute)) return std::string(scz::attribute_name(attribute)) + " indices";
+    if (id == scz::transform_stream(attribute)) return std::string(scz::attribute_name(attribute)) + " transform";
   }
   return "stream " + std::to_string(id);
 }

@@ -5,9 +5,9 @@
 #include <optional>
 
 #include "engine/codec/mesh_encoder.h"
-#include "engine/codec/mesh_layout.h"
+#include "formats/scz/mesh_layout.h"
 #include "engine/codec/point_encoder.h"
-#include "engine/codec/point_layout.h"
+#include "formats/scz/point_layout.h"
 #include "formats/file_io.h"
 #include "tools/command.h"
 
@@ -17,25 +17,25 @@ namespace {
 
 std::string mesh_stream_name(std::uint16_t id) {
   switch (id) {
-    case codec::kMeshLayoutStream: return "layout";
-    case codec::kMeshPositionStream: return "positions";
-    case codec::kMeshIndexStream: return "indices";
-    case codec::kMeshNormalStream: return "normals";
-    case codec::kMeshTexcoordStream: return "texcoords";
-    case codec::kMeshColorStream: return "colors";
-    case codec::kMeshMaterialStream: return "materials";
+    case scz::kMeshLayoutStream: return "layout";
+    case scz::kMeshPositionStream: return "positions";
+    case scz::kMeshIndexStream: return "indices";
+    case scz::kMeshNormalStream: return "normals";
+    case scz::kMeshTexcoordStream: return "texcoords";
+    case scz::kMeshColorStream: return "colors";
+    case scz::kMeshMaterialStream: return "materials";
   }
-  if (id >= codec::kMeshFirstTextureStream) return "texture " + std::to_string(id - codec::kMeshFirstTextureStream);
+  if (id >= scz::kMeshFirstTextureStream) return "texture " + std::to_string(id - scz::kMeshFirstTextureStream);
   return "stream " + std::to_string(id);
 }
 
 std::string point_stream_name(std::uint16_t id) {
   switch (id) {
-    case codec::kPointLayoutStream: return "layout";
-    case codec::kPointPositionStream: return "positions";
-    case codec::kPointNormalStream: return "normals";
-    case codec::kPointColorStream: return "colors";
-    case codec::kPointCodebookStream: return "color codebook";
+    case scz::kPointLayoutStream: return "layout";
+    case scz::kPointPositionStream: return "positions";
+    case scz::kPointNormalStream: return "normals";
+    case scz::kPointColorStream: return "colors";
+    case scz::kPointCodebookStream: return "color codebook";
   }
   return "stream " + std::to_string(id);
 }

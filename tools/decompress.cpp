@@ -2,7 +2,7 @@
 #include <chrono>
 #include <cstdio>
 
-#include "engine/codec/scz_decoder.h"
+#include "formats/scz/decoder.h"
 #include "formats/file_io.h"
 #include "formats/formats.h"
 #include "tools/command.h"
@@ -27,7 +27,7 @@ Status run_decompress(const DecompressOptions& o) {
   std::string settings;
   Result<Scene> scene = [&]() -> Result<Scene> {
     Progress progress("decoding");
-    return codec::decode_scz(*bytes, &settings);  // any scene kind
+    return scz::decode_scz(*bytes, &settings);  // any scene kind
   }();
   if (!scene.ok()) return scene.status().with_context(o.input);
   const double decode_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <map>
 
-#include "engine/codec/gaussian_decoder.h"
+#include "formats/scz/gaussian_decoder.h"
 #include "engine/render/image.h"
 #include "tools/command.h"
 #include "tools/render_support.h"
@@ -78,7 +78,7 @@ Result<TargetPsnrResult> search_target_psnr(const Scene& scene, const TargetPsnr
     settings.preset = name;
     Tried t;
     SCZ_ASSIGN_OR_RETURN(t.encoded, encode(settings, &t.report));
-    SCZ_ASSIGN_OR_RETURN(GaussianCloud decoded, codec::decode_scz_gaussians(t.encoded));
+    SCZ_ASSIGN_OR_RETURN(GaussianCloud decoded, scz::decode_scz_gaussians(t.encoded));
     Scene candidate{std::move(decoded)};
     double sum = 0.0;
     {

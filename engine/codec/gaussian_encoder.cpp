@@ -5,14 +5,17 @@
 #include <cmath>
 #include <cstring>
 
-#include "engine/codec/float16.h"
-#include "engine/codec/gaussian_layout.h"
+#include "formats/scz/float16.h"
+#include "formats/scz/gaussian_layout.h"
 #include "engine/codec/importance_prune.h"
 #include "engine/codec/kmeans.h"
-#include "engine/codec/morton_positions.h"
+#include "formats/scz/morton_positions.h"
 #include "engine/codec/pca.h"
 
 namespace scenezip::codec {
+
+// The encoder fills the streams whose layout formats/scz owns.
+using namespace scz;
 
 namespace {
 

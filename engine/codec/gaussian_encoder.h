@@ -11,7 +11,7 @@
 #include "engine/codec/importance_prune.h"
 #include "engine/codec/kmeans.h"
 #include "engine/codec/prune.h"
-#include "engine/codec/scz_writer.h"
+#include "formats/scz/writer.h"
 #include "engine/scene/gaussian_cloud.h"
 
 namespace scenezip::codec {

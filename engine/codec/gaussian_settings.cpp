@@ -2,10 +2,13 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/codec/gaussian_layout.h"
+#include "formats/scz/gaussian_layout.h"
 #include "engine/scene/gaussian_cloud.h"
 
 namespace scenezip::codec {
+
+// Settings are bounded by the limits of the stream layouts formats/scz owns.
+using namespace scz;
 
 namespace {
 

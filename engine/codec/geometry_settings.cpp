@@ -2,9 +2,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/codec/octahedral.h"
+#include "formats/scz/octahedral.h"
 
 namespace scenezip::codec {
+
+// Settings are bounded by the limits of the stream layouts formats/scz owns.
+using namespace scz;
 
 std::vector<std::string> geometry_preset_names() { return {"high", "balanced", "small"}; }
 

@@ -5,7 +5,7 @@
 #include <mutex>
 #include <numeric>
 
-#include "engine/codec/parallel.h"
+#include "engine/core/parallel.h"
 #include "engine/render/splat_importance.h"
 
 namespace scenezip::codec {

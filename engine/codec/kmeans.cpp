@@ -6,7 +6,7 @@
 #include <limits>
 #include <numeric>
 
-#include "engine/codec/parallel.h"
+#include "engine/core/parallel.h"
 
 namespace scenezip::codec {
 

@@ -4,14 +4,17 @@
 #include <cmath>
 #include <limits>
 
-#include "engine/codec/delta_planes.h"
-#include "engine/codec/mesh_layout.h"
-#include "engine/codec/morton_positions.h"
-#include "engine/codec/octahedral.h"
+#include "formats/scz/delta_planes.h"
+#include "formats/scz/mesh_layout.h"
+#include "formats/scz/morton_positions.h"
+#include "formats/scz/octahedral.h"
 #include "engine/codec/vertex_cache.h"
 #include "engine/scene/gaussian_cloud.h"
 
 namespace scenezip::codec {
+
+// The encoder fills the streams whose layout formats/scz owns.
+using namespace scz;
 
 namespace {
 

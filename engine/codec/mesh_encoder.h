@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "engine/codec/geometry_settings.h"
-#include "engine/codec/scz_writer.h"
+#include "formats/scz/writer.h"
 #include "engine/scene/mesh.h"
 
 namespace scenezip::codec {

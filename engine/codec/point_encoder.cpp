@@ -3,14 +3,17 @@
 #include <algorithm>
 #include <cmath>
 
-#include "engine/codec/delta_planes.h"
+#include "formats/scz/delta_planes.h"
 #include "engine/codec/kmeans.h"
-#include "engine/codec/morton_positions.h"
-#include "engine/codec/octahedral.h"
-#include "engine/codec/point_layout.h"
+#include "formats/scz/morton_positions.h"
+#include "formats/scz/octahedral.h"
+#include "formats/scz/point_layout.h"
 #include "engine/scene/gaussian_cloud.h"
 
 namespace scenezip::codec {
+
+// The encoder fills the streams whose layout formats/scz owns.
+using namespace scz;
 
 namespace {
 

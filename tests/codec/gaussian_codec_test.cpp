@@ -6,9 +6,9 @@
 #include <cmath>
 #include <limits>
 
-#include "engine/codec/gaussian_decoder.h"
+#include "formats/scz/gaussian_decoder.h"
 #include "engine/codec/gaussian_encoder.h"
-#include "engine/codec/gaussian_layout.h"
+#include "formats/scz/gaussian_layout.h"
 #include "formats/formats.h"
 #include "tests/codec/synthetic_cloud.h"
 #include "tests/test_support.h"
@@ -103,7 +103,7 @@ GaussianCodecSettings near_lossless(int n) {
 Result<GaussianCloud> round_trip(const GaussianCloud& cloud, const GaussianCodecSettings& s,
                                  GaussianEncodeReport* report = nullptr) {
   SCZ_ASSIGN_OR_RETURN(Bytes bytes, encode_gaussians(cloud, s, report));
-  return decode_scz_gaussians(bytes);
+  return scz::decode_scz_gaussians(bytes);
 }
 
 TEST(GaussianCodec, EveryStreamRoundTripsNearLosslessly) {
@@ -282,7 +282,7 @@ void check_real_scene(const std::string& relative) {
   GaussianEncodeReport report;
   auto bytes = encode_gaussians(cloud, s, &report);
   ASSERT_TRUE(bytes.ok()) << bytes.status().message();
-  auto decoded = decode_scz_gaussians(*bytes);
+  auto decoded = scz::decode_scz_gaussians(*bytes);
   ASSERT_TRUE(decoded.ok()) << decoded.status().message();
   const GaussianCloud source = in_file_order(cloud, s);
   ASSERT_EQ(decoded->count, source.count);

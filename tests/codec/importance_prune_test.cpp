@@ -6,7 +6,7 @@
 #include <cmath>
 #include <numeric>
 
-#include "engine/codec/gaussian_decoder.h"
+#include "formats/scz/gaussian_decoder.h"
 #include "engine/codec/gaussian_encoder.h"
 #include "engine/codec/importance_prune.h"
 #include "engine/render/splat_importance.h"
@@ -165,7 +165,7 @@ TEST(ImportancePrune, EncoderPrunesARealScene) {
   EXPECT_EQ(report.prune.unimportant, static_cast<std::size_t>(std::floor(0.3 * after_cpu)));
   EXPECT_EQ(report.count_out, after_cpu - report.prune.unimportant);
   EXPECT_GT(report.prune.importance_kept, 0.9);
-  auto decoded = codec::decode_scz_gaussians(*encoded);
+  auto decoded = scz::decode_scz_gaussians(*encoded);
   ASSERT_TRUE(decoded.ok()) << decoded.status().message();
   EXPECT_EQ(decoded->count, report.count_out);
   const Camera camera = orbit_camera(robust_bounds(cloud.positions), 1, 4, 96, 96);

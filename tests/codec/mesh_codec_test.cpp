@@ -7,11 +7,11 @@
 #include <array>
 #include <cmath>
 
-#include "engine/codec/delta_planes.h"
+#include "formats/scz/delta_planes.h"
 #include "engine/codec/geometry_settings.h"
-#include "engine/codec/mesh_decoder.h"
+#include "formats/scz/mesh_decoder.h"
 #include "engine/codec/mesh_encoder.h"
-#include "engine/codec/octahedral.h"
+#include "formats/scz/octahedral.h"
 #include "engine/codec/vertex_cache.h"
 #include "formats/formats.h"
 #include "tests/codec/synthetic_geometry.h"
@@ -39,32 +39,32 @@ double angle_between(const float* a, const float* b) {
 
 TEST(DeltaPlanes, ZigzagWrapsEveryPairExactly) {
   for (int bits : {1, 2, 3, 5, 8}) {
-    const std::uint32_t top = codec::bit_mask(bits);
+    const std::uint32_t top = scz::bit_mask(bits);
     for (std::uint32_t a = 0; a <= top; ++a) {
       for (std::uint32_t b = 0; b <= top; ++b) {
-        const std::uint32_t code = codec::wrap_zigzag(a, b, bits);
+        const std::uint32_t code = scz::wrap_zigzag(a, b, bits);
         ASSERT_LE(code, top) << bits << " bits, " << a << " after " << b;
-        ASSERT_EQ(codec::unwrap_zigzag(code, b, bits), a) << bits << " bits, " << a << " after " << b;
+        ASSERT_EQ(scz::unwrap_zigzag(code, b, bits), a) << bits << " bits, " << a << " after " << b;
       }
     }
   }
-  EXPECT_EQ(codec::wrap_zigzag(5, 4, 16), 2u);  // +1
-  EXPECT_EQ(codec::wrap_zigzag(4, 5, 16), 1u);  // -1
-  EXPECT_EQ(codec::wrap_zigzag(0, 0xffff, 16), 2u);  // wraps: +1
+  EXPECT_EQ(scz::wrap_zigzag(5, 4, 16), 2u);  // +1
+  EXPECT_EQ(scz::wrap_zigzag(4, 5, 16), 1u);  // -1
+  EXPECT_EQ(scz::wrap_zigzag(0, 0xffff, 16), 2u);  // wraps: +1
 }
 
 TEST(DeltaPlanes, StreamRoundTripsAndRejectsWideCodes) {
   codec::SplitMix64 rng(5);
   std::vector<std::uint32_t> values(3 * 1000), back(values.size());
   for (auto& v : values) v = static_cast<std::uint32_t>(rng.below(1u << 19));
-  const Bytes stream = codec::delta_stream(values.data(), 1000, 3, 19);
-  ASSERT_EQ(stream.size(), codec::delta_stream_bytes(1000, 3, 19));
+  const Bytes stream = scz::delta_stream(values.data(), 1000, 3, 19);
+  ASSERT_EQ(stream.size(), scz::delta_stream_bytes(1000, 3, 19));
   std::size_t bad = 0;
-  ASSERT_TRUE(codec::undelta_stream(stream, 1000, 3, 19, back.data(), &bad));
+  ASSERT_TRUE(scz::undelta_stream(stream, 1000, 3, 19, back.data(), &bad));
   EXPECT_EQ(back, values);
   Bytes forged = stream;
   forged[2 * 1000 + 17] = 0xff;  // top plane of the first component: past 19 bits
-  EXPECT_FALSE(codec::undelta_stream(forged, 1000, 3, 19, back.data(), &bad));
+  EXPECT_FALSE(scz::undelta_stream(forged, 1000, 3, 19, back.data(), &bad));
   EXPECT_EQ(bad, 17u);
 }
 
@@ -80,11 +80,11 @@ TEST(Octahedral, ErrorStaysWithinTheGridStep) {
         n[i / 2] = i % 2 ? -1.0f : 1.0f;
       }
       std::uint32_t u, v;
-      codec::octahedral_encode(n, bits, &u, &v);
-      ASSERT_LE(u, codec::bit_mask(bits));
-      ASSERT_LE(v, codec::bit_mask(bits));
+      scz::octahedral_encode(n, bits, &u, &v);
+      ASSERT_LE(u, scz::bit_mask(bits));
+      ASSERT_LE(v, scz::bit_mask(bits));
       float d[3];
-      codec::octahedral_decode(u, v, bits, d);
+      scz::octahedral_decode(u, v, bits, d);
       EXPECT_NEAR(d[0] * d[0] + d[1] * d[1] + d[2] * d[2], 1.0f, 1e-5f);
       worst = std::max(worst, angle_between(n, d));
     }
@@ -93,11 +93,11 @@ TEST(Octahedral, ErrorStaysWithinTheGridStep) {
   }
   // Any code decodes to a unit vector, and a zero normal encodes without trouble.
   float d[3];
-  codec::octahedral_decode(0, 0, 8, d);
+  scz::octahedral_decode(0, 0, 8, d);
   EXPECT_NEAR(d[0] * d[0] + d[1] * d[1] + d[2] * d[2], 1.0f, 1e-5f);
   const float zero[3] = {0, 0, 0};
   std::uint32_t u, v;
-  codec::octahedral_encode(zero, 8, &u, &v);
+  scz::octahedral_encode(zero, 8, &u, &v);
 }
 
 TEST(VertexCache, OrderIsAPermutationAndCutsMisses) {
@@ -148,7 +148,7 @@ MeshErrors round_trip(const Mesh& mesh, const codec::MeshCodecSettings& settings
   if (bytes_out) *bytes_out = bytes->size();
   auto container = scz::parse_container(*bytes);
   EXPECT_TRUE(container.ok()) << container.status().message();
-  auto decoded = codec::decode_mesh(*container);
+  auto decoded = scz::decode_mesh(*container);
   EXPECT_TRUE(decoded.ok()) << decoded.status().message();
   if (!decoded.ok()) return {};
   const Mesh& d = *decoded;
@@ -248,7 +248,7 @@ TEST(MeshCodec, InputOrderAndOddMeshes) {
   odd.submeshes = {{0, 7, 0}, {7, static_cast<std::uint32_t>(odd.indices.size()) - 7, 1}};
   auto bytes = codec::encode_mesh(odd, s, &r);
   ASSERT_TRUE(bytes.ok());
-  auto d = codec::decode_mesh(*scz::parse_container(*bytes));
+  auto d = scz::decode_mesh(*scz::parse_container(*bytes));
   ASSERT_TRUE(d.ok()) << d.status().message();
   for (std::size_t i = 0; i < odd.indices.size(); ++i) ASSERT_EQ(r.vertex_order[d->indices[i]], odd.indices[i]);
   // An empty mesh.

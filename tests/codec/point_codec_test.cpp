@@ -7,7 +7,7 @@
 #include <cmath>
 
 #include "engine/codec/geometry_settings.h"
-#include "engine/codec/point_decoder.h"
+#include "formats/scz/point_decoder.h"
 #include "engine/codec/point_encoder.h"
 #include "formats/formats.h"
 #include "tests/codec/synthetic_geometry.h"
@@ -37,7 +37,7 @@ PointErrors round_trip(const PointCloud& in, const codec::PointCodecSettings& s,
   if (!bytes.ok()) return {};
   auto container = scz::parse_container(*bytes);
   EXPECT_TRUE(container.ok()) << container.status().message();
-  auto decoded = codec::decode_points(*container);
+  auto decoded = scz::decode_points(*container);
   EXPECT_TRUE(decoded.ok()) << decoded.status().message();
   if (!decoded.ok()) return {};
   const PointCloud& d = *decoded;

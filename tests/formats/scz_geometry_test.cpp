@@ -9,11 +9,11 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/codec/mesh_encoder.h"
-#include "engine/codec/mesh_layout.h"
+#include "formats/scz/mesh_layout.h"
 #include "engine/codec/point_encoder.h"
-#include "engine/codec/point_layout.h"
-#include "engine/codec/scz_decoder.h"
-#include "engine/codec/scz_writer.h"
+#include "formats/scz/point_layout.h"
+#include "formats/scz/decoder.h"
+#include "formats/scz/writer.h"
 #include "formats/formats.h"
 #include "tests/codec/synthetic_geometry.h"
 #include "tests/test_support.h"
@@ -71,7 +71,7 @@ Bytes rebuild(const Bytes& file, const std::function<void(std::uint16_t, Bytes&)
 }
 
 Status expect_error(const Bytes& bytes, const std::string& fragment) {
-  auto scene = codec::decode_scz(bytes);
+  auto scene = scz::decode_scz(bytes);
   if (scene.ok()) return internal_error("decoded a file that should fail with '" + fragment + "'");
   if (scene.status().code() != ErrorCode::kInvalidInput) return internal_error("wrong code: " + scene.status().message());
   if (scene.status().message().find(fragment) == std::string::npos) {
@@ -112,7 +112,7 @@ TEST(SczGeometryGolden, MeshVersion1) {
     auto bytes = codec::encode_mesh(golden_mesh_source(), golden_mesh_settings());
     ASSERT_TRUE(bytes.ok());
     ASSERT_TRUE(write_file_atomic(path, *bytes).ok());
-    auto scene = codec::decode_scz(*bytes);
+    auto scene = scz::decode_scz(*bytes);
     ASSERT_TRUE(scene.ok());
     const Mesh& m = *scene->mesh();
     nlohmann::ordered_json j;
@@ -134,7 +134,7 @@ TEST(SczGeometryGolden, MeshVersion1) {
   EXPECT_EQ(container->version, 1);
   EXPECT_EQ(container->kind, scz::SceneKindId::kMesh);
   EXPECT_NE(container->settings.find("\"preset\":\"golden-mesh-v1\""), std::string::npos) << container->settings;
-  auto scene = codec::decode_scene(*container);
+  auto scene = scz::decode_scene(*container);
   ASSERT_TRUE(scene.ok()) << scene.status().message();
   const Mesh& m = *scene->mesh();
   std::ifstream in(expected_path);
@@ -170,7 +170,7 @@ TEST(SczGeometryGolden, PointsVersion1) {
     auto bytes = codec::encode_points(golden_point_source(), golden_point_settings());
     ASSERT_TRUE(bytes.ok());
     ASSERT_TRUE(write_file_atomic(path, *bytes).ok());
-    auto scene = codec::decode_scz(*bytes);
+    auto scene = scz::decode_scz(*bytes);
     ASSERT_TRUE(scene.ok());
     const PointCloud& p = *scene->points();
     nlohmann::ordered_json j;
@@ -186,7 +186,7 @@ TEST(SczGeometryGolden, PointsVersion1) {
   auto bytes = read_file(path);
   ASSERT_TRUE(bytes.ok()) << "missing golden file " << path;
   std::string settings;
-  auto scene = codec::decode_scz(*bytes, &settings);
+  auto scene = scz::decode_scz(*bytes, &settings);
   ASSERT_TRUE(scene.ok()) << scene.status().message();
   EXPECT_NE(settings.find("\"preset\":\"golden-points-v1\""), std::string::npos) << settings;
   const PointCloud& p = *scene->points();
@@ -207,12 +207,12 @@ class GoldenDamage : public ::testing::TestWithParam<const char*> {};
 TEST_P(GoldenDamage, EverySingleByteFlipIsCaught) {
   auto bytes = read_file(golden_path(GetParam()));
   ASSERT_TRUE(bytes.ok());
-  ASSERT_TRUE(codec::decode_scz(*bytes).ok());
+  ASSERT_TRUE(scz::decode_scz(*bytes).ok());
   for (std::size_t i = 0; i < bytes->size(); ++i) {
     for (std::uint8_t mask : {0x01, 0x80, 0xff}) {
       Bytes b = *bytes;
       b[i] ^= mask;
-      auto scene = codec::decode_scz(b);
+      auto scene = scz::decode_scz(b);
       ASSERT_FALSE(scene.ok()) << "flip 0x" << std::hex << int(mask) << " at byte " << std::dec << i << " accepted";
       ASSERT_EQ(scene.status().code(), ErrorCode::kInvalidInput) << i << ": " << scene.status().message();
     }
@@ -223,7 +223,7 @@ TEST_P(GoldenDamage, EveryTruncationIsRejected) {
   auto bytes = read_file(golden_path(GetParam()));
   ASSERT_TRUE(bytes.ok());
   for (std::size_t n = 0; n < bytes->size(); ++n) {
-    auto scene = codec::decode_scz(Bytes(bytes->begin(), bytes->begin() + n));
+    auto scene = scz::decode_scz(Bytes(bytes->begin(), bytes->begin() + n));
     ASSERT_FALSE(scene.ok()) << "cut to " << n << " bytes";
     ASSERT_EQ(scene.status().code(), ErrorCode::kInvalidInput) << n << ": " << scene.status().message();
   }
@@ -241,7 +241,7 @@ TEST_P(GoldenDamage, SurvivesForgedStreams) {
       if (raw.empty() || rng.below(3) != 0) return;
       for (int e = 0; e < 3; ++e) raw[rng.below(raw.size())] = static_cast<std::uint8_t>(rng.next());
     });
-    auto scene = codec::decode_scz(b);
+    auto scene = scz::decode_scz(b);
     if (scene.ok()) {
       ++accepted;
     } else {
@@ -302,7 +302,7 @@ TEST(SczGeometry, AbsurdCountsAreRejectedBeforeAllocating) {
   }
   auto layout_edit = [&](std::size_t at, std::uint32_t value) {
     return rebuild(*mesh, [&](std::uint16_t id, Bytes& raw) {
-      if (id == codec::kMeshLayoutStream) scz::store_u32(&raw[at], value);
+      if (id == scz::kMeshLayoutStream) scz::store_u32(&raw[at], value);
     });
   };
   EXPECT_FAILS(layout_edit(4, (1u << 28) + 1), "triangles, above the limit");
@@ -313,7 +313,7 @@ TEST(SczGeometry, AbsurdCountsAreRejectedBeforeAllocating) {
   EXPECT_FAILS(layout_edit(60, 0xfffffff0u), "material stream of");
   // A texture header claiming a gigabyte, and one whose texels disagree with its size.
   Bytes b = rebuild(*mesh, [](std::uint16_t id, Bytes& raw) {
-    if (id == codec::kMeshMaterialStream) {
+    if (id == scz::kMeshMaterialStream) {
       // The texture header follows 2 submeshes (24 bytes) and 2 materials (22 + name each).
       const std::size_t at = 24 + (22 + 8) + (22 + 5);
       scz::store_u64(&raw[at + 8], std::uint64_t{1} << 29);
@@ -321,7 +321,7 @@ TEST(SczGeometry, AbsurdCountsAreRejectedBeforeAllocating) {
   });
   EXPECT_FAILS(b, "bytes of RGBA");
   b = rebuild(*points, [](std::uint16_t id, Bytes& raw) {
-    if (id == codec::kPointLayoutStream) scz::store_u32(&raw[4], 70000);
+    if (id == scz::kPointLayoutStream) scz::store_u32(&raw[4], 70000);
   });
   EXPECT_FAILS(b, "1..65536 codes");
 }
@@ -332,37 +332,37 @@ TEST(SczGeometry, DecoderChecksWhatChecksumsCannot) {
   ASSERT_TRUE(mesh.ok() && points.ok());
   // An index reaching back past the first vertex, and one introducing a vertex too many.
   Bytes b = rebuild(*mesh, [](std::uint16_t id, Bytes& raw) {
-    if (id == codec::kMeshIndexStream) raw[1] = 200;
+    if (id == scz::kMeshIndexStream) raw[1] = 200;
   });
   EXPECT_FAILS(b, "vertices back from");
   b = rebuild(*mesh, [](std::uint16_t id, Bytes& raw) {
-    if (id == codec::kMeshIndexStream) std::fill(raw.begin(), raw.end(), 0);
+    if (id == scz::kMeshIndexStream) std::fill(raw.begin(), raw.end(), 0);
   });
   EXPECT_FAILS(b, "introduces a vertex past");
   // Bits out of range, a submesh past the indices, a material past the list.
   b = rebuild(*mesh, [](std::uint16_t id, Bytes& raw) {
-    if (id == codec::kMeshLayoutStream) raw[1] = 17;
+    if (id == scz::kMeshLayoutStream) raw[1] = 17;
   });
   EXPECT_FAILS(b, "normal bits 17");
   b = rebuild(*mesh, [](std::uint16_t id, Bytes& raw) {
-    if (id == codec::kMeshMaterialStream) scz::store_u32(&raw[16], 100000);
+    if (id == scz::kMeshMaterialStream) scz::store_u32(&raw[16], 100000);
   });
   EXPECT_FAILS(b, "covers indices past");
   b = rebuild(*mesh, [](std::uint16_t id, Bytes& raw) {
-    if (id == codec::kMeshMaterialStream) scz::store_u32(&raw[20], 2);
+    if (id == scz::kMeshMaterialStream) scz::store_u32(&raw[20], 2);
   });
   EXPECT_FAILS(b, "uses material 2 of 2");
   b = rebuild(*mesh, [](std::uint16_t id, Bytes& raw) {
-    if (id == codec::kMeshMaterialStream) raw.push_back(0);
+    if (id == scz::kMeshMaterialStream) raw.push_back(0);
   });
   EXPECT_FAILS(b, "holds 1");  // the layout fixes the material stream's size
   // A colour index past the codebook; a Morton code leaving the grid.
   b = rebuild(*points, [](std::uint16_t id, Bytes& raw) {
-    if (id == codec::kPointColorStream) raw[5] = 16;
+    if (id == scz::kPointColorStream) raw[5] = 16;
   });
   EXPECT_FAILS(b, "uses code 16 of a 16-entry codebook");
   b = rebuild(*points, [](std::uint16_t id, Bytes& raw) {
-    if (id == codec::kPointPositionStream) raw.back() = 0xff;
+    if (id == scz::kPointPositionStream) raw.back() = 0xff;
   });
   EXPECT_FAILS(b, "leaves the");
 }

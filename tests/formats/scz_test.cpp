@@ -6,19 +6,19 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 
-#include "engine/codec/gaussian_decoder.h"
+#include "formats/scz/gaussian_decoder.h"
 #include "engine/codec/gaussian_encoder.h"
-#include "engine/codec/gaussian_layout.h"
-#include "engine/codec/scz_writer.h"
+#include "formats/scz/gaussian_layout.h"
+#include "formats/scz/writer.h"
 #include "formats/formats.h"
-#include "formats/scz_container.h"
+#include "formats/scz/container.h"
 #include "tests/codec/synthetic_cloud.h"
 #include "tests/test_support.h"
 
 namespace scenezip {
 namespace {
 
-using codec::Attribute;
+using scz::Attribute;
 
 std::string golden_path(const std::string& name) { return std::string(SCENEZIP_SOURCE_DIR) + "/tests/golden/" + name; }
 
@@ -40,7 +40,7 @@ codec::GaussianCodecSettings golden_settings() {
 constexpr std::size_t kGoldenCount = 300;
 
 Status expect_error(const Bytes& bytes, ErrorCode code, const std::string& fragment) {
-  auto cloud = codec::decode_scz_gaussians(bytes);
+  auto cloud = scz::decode_scz_gaussians(bytes);
   if (cloud.ok()) return internal_error("decoded a file that should fail with '" + fragment + "'");
   if (cloud.status().code() != code) return internal_error("wrong code: " + cloud.status().message());
   if (cloud.status().message().find(fragment) == std::string::npos) {
@@ -120,14 +120,14 @@ TEST(Scz, ContainerRoundTripsStreams) {
   EXPECT_NE(wrong.status().message().find("holds 10000 bytes where the scene needs 9999"), std::string::npos);
   EXPECT_FALSE(scz::read_stream(*c, 77, 0, "x").ok());
   // A mesh or point file is a valid container that this version cannot decode yet.
-  auto cloud = codec::decode_scz_gaussians(*file);
+  auto cloud = scz::decode_scz_gaussians(*file);
   ASSERT_FALSE(cloud.ok());
   EXPECT_EQ(cloud.status().code(), ErrorCode::kUnsupported);
 }
 
 TEST(Scz, RejectsBrokenHeaders) {
   const Bytes good = small_file();
-  ASSERT_TRUE(codec::decode_scz_gaussians(good).ok());
+  ASSERT_TRUE(scz::decode_scz_gaussians(good).ok());
   Bytes b = good;
   b[1] = 'X';
   EXPECT_FAILS(b, ErrorCode::kInvalidInput, "not an .scz file");
@@ -230,43 +230,43 @@ TEST(Scz, RejectsAbsurdCountsAndSizes) {
 
 TEST(Scz, DecoderChecksWhatChecksumsCannot) {
   const Bytes good = small_file(300, 1);
-  const auto layout = *codec::parse_layout(*scz::read_stream(*scz::parse_container(good),
-                                                             codec::kLayoutStream,
+  const auto layout = *scz::parse_layout(*scz::read_stream(*scz::parse_container(good),
+                                                             scz::kLayoutStream,
                                                              scz::parse_container(good)->find(1)->raw_size, "l"));
   // An index past its codebook (the opacity codebook has fewer than 200 codes here).
   Bytes b = rebuild(good, [](std::uint16_t id, Bytes& raw) {
-    if (id == codec::index_stream(Attribute::kOpacity)) raw[17] = 200;
+    if (id == scz::index_stream(Attribute::kOpacity)) raw[17] = 200;
   });
   EXPECT_FAILS(b, ErrorCode::kInvalidInput, "uses code 200 of a ");
   // Infinity and NaN in a codebook.
   b = rebuild(good, [](std::uint16_t id, Bytes& raw) {
-    if (id == codec::codebook_stream(Attribute::kColor)) scz::store_u16(&raw[6], 0x7c00);
+    if (id == scz::codebook_stream(Attribute::kColor)) scz::store_u16(&raw[6], 0x7c00);
   });
   EXPECT_FAILS(b, ErrorCode::kInvalidInput, "color codebook holds a non-finite value");
   // A Morton code that leaves the grid (top delta byte set on the last Gaussian).
   b = rebuild(good, [](std::uint16_t id, Bytes& raw) {
-    if (id == codec::kPositionStream) raw.back() = 0xff;
+    if (id == scz::kPositionStream) raw.back() = 0xff;
   });
   EXPECT_FAILS(b, ErrorCode::kInvalidInput, "leaves the");
   // Missing streams, a stream of the wrong size, a bad layout.
   b = rebuild(good, [](std::uint16_t id, Bytes& raw) {
-    if (id == codec::index_stream(Attribute::kScale)) raw.pop_back();
+    if (id == scz::index_stream(Attribute::kScale)) raw.pop_back();
   });
   EXPECT_FAILS(b, ErrorCode::kInvalidInput, "scale indices (id 17) holds");
   b = rebuild(good, [&](std::uint16_t id, Bytes& raw) {
-    if (id == codec::kLayoutStream) {
-      codec::GaussianLayout l = layout;
+    if (id == scz::kLayoutStream) {
+      scz::GaussianLayout l = layout;
       l.attributes[0].slices[0].dims = 2;
-      raw = codec::serialize_layout(l);
+      raw = scz::serialize_layout(l);
     }
   });
   EXPECT_FAILS(b, ErrorCode::kInvalidInput, "slices cover");
   b = rebuild(good, [](std::uint16_t id, Bytes& raw) {
-    if (id == codec::kLayoutStream) raw.resize(5000);
+    if (id == scz::kLayoutStream) raw.resize(5000);
   });
   EXPECT_FAILS(b, ErrorCode::kInvalidInput, "above its limit");
   b = rebuild(good, [](std::uint16_t id, Bytes& raw) {
-    if (id == codec::kLayoutStream) raw[0] = 3;  // SH degree 3 where the streams hold 1
+    if (id == scz::kLayoutStream) raw[0] = 3;  // SH degree 3 where the streams hold 1
   });
   EXPECT_FAILS(b, ErrorCode::kInvalidInput, "expected 45");
 }
@@ -302,7 +302,7 @@ void check_golden(const GoldenCase& c) {
     auto bytes = codec::encode_gaussians(source, c.settings);
     ASSERT_TRUE(bytes.ok());
     ASSERT_TRUE(write_file_atomic(path, *bytes).ok());
-    auto cloud = codec::decode_scz_gaussians(*bytes);
+    auto cloud = scz::decode_scz_gaussians(*bytes);
     ASSERT_TRUE(cloud.ok());
     nlohmann::ordered_json j;
     j["count"] = cloud->count;
@@ -328,7 +328,7 @@ void check_golden(const GoldenCase& c) {
   EXPECT_EQ(container->version, 1);
   EXPECT_NE(container->settings.find("\"preset\":\"" + c.settings.preset + "\""), std::string::npos)
       << container->settings;
-  auto cloud = codec::decode_gaussians(*container);
+  auto cloud = scz::decode_gaussians(*container);
   ASSERT_TRUE(cloud.ok()) << cloud.status().message();
   std::ifstream in(expected_path);
   ASSERT_TRUE(in) << expected_path;
@@ -406,7 +406,7 @@ TEST(Scz, SurvivesForgedStreams) {
       if (raw.empty() || rng.below(3) != 0) return;
       for (int e = 0; e < 3; ++e) raw[rng.below(raw.size())] = static_cast<std::uint8_t>(rng.next());
     });
-    auto cloud = codec::decode_scz_gaussians(b);
+    auto cloud = scz::decode_scz_gaussians(b);
     if (cloud.ok()) {
       ++accepted;
       ASSERT_TRUE(cloud->validate().ok());

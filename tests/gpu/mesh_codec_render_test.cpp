@@ -4,7 +4,7 @@
 
 #include "engine/codec/mesh_encoder.h"
 #include "engine/codec/point_encoder.h"
-#include "engine/codec/scz_decoder.h"
+#include "formats/scz/decoder.h"
 #include "engine/gpu/geometry_renderer.h"
 #include "engine/render/mesh_reference.h"
 #include "formats/formats.h"
@@ -40,7 +40,7 @@ double mean_psnr(const Geometry& original, const Geometry& decoded, int views, i
 Mesh decoded_mesh(const Mesh& mesh, const std::string& preset) {
   auto bytes = codec::encode_mesh(mesh, *codec::mesh_preset_settings(preset));
   EXPECT_TRUE(bytes.ok()) << bytes.status().message();
-  auto scene = codec::decode_scz(*bytes);
+  auto scene = scz::decode_scz(*bytes);
   EXPECT_TRUE(scene.ok()) << scene.status().message();
   return scene.ok() ? *scene->mesh() : Mesh{};
 }
@@ -88,7 +88,7 @@ TEST(PointCodecRender, DecodedPointsRenderLikeTheOriginal) {
   const PointCloud points = test::synthetic_points(20000, 5);
   auto bytes = codec::encode_points(points, *codec::point_preset_settings("balanced"));
   ASSERT_TRUE(bytes.ok());
-  auto scene = codec::decode_scz(*bytes);
+  auto scene = scz::decode_scz(*bytes);
   ASSERT_TRUE(scene.ok()) << scene.status().message();
   const double p = mean_psnr(points, *scene->points(), 2, 128, 96);
   std::printf("synthetic points balanced: %.2f dB\n", p);

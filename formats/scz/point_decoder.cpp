@@ -1,11 +1,11 @@
-#include "engine/codec/point_decoder.h"
+#include "formats/scz/point_decoder.h"
 
-#include "engine/codec/delta_planes.h"
-#include "engine/codec/morton_positions.h"
-#include "engine/codec/octahedral.h"
-#include "engine/codec/point_layout.h"
+#include "formats/scz/delta_planes.h"
+#include "formats/scz/morton_positions.h"
+#include "formats/scz/octahedral.h"
+#include "formats/scz/point_layout.h"
 
-namespace scenezip::codec {
+namespace scenezip::scz {
 
 namespace {
 
@@ -13,16 +13,16 @@ std::string n(std::uint64_t v) { return std::to_string(v); }
 
 }  // namespace
 
-Result<PointCloud> decode_points(const scz::Container& c) {
-  if (c.kind != scz::SceneKindId::kPoints) return invalid_input("the file does not hold a point cloud");
-  SCZ_ASSIGN_OR_RETURN(Bytes layout_raw, scz::read_stream(c, kPointLayoutStream, kPointLayoutBytes, "layout"));
+Result<PointCloud> decode_points(const Container& c) {
+  if (c.kind != SceneKindId::kPoints) return invalid_input("the file does not hold a point cloud");
+  SCZ_ASSIGN_OR_RETURN(Bytes layout_raw, read_stream(c, kPointLayoutStream, kPointLayoutBytes, "layout"));
   SCZ_ASSIGN_OR_RETURN(const PointLayout layout, parse_point_layout(layout_raw));
   const auto count = static_cast<std::size_t>(c.count);
   PointCloud points;
   {
     // Read (really decompressed) before the arrays are sized, so a forged count costs no
     // more memory than the data the file truly holds.
-    SCZ_ASSIGN_OR_RETURN(Bytes raw, scz::read_stream(c, kPointPositionStream,
+    SCZ_ASSIGN_OR_RETURN(Bytes raw, read_stream(c, kPointPositionStream,
                                                      std::uint64_t{count} * morton_delta_bytes(layout.position_bits),
                                                      "positions"));
     points.positions.resize(3 * count);
@@ -45,9 +45,9 @@ Result<PointCloud> decode_points(const scz::Container& c) {
     for (std::size_t i = 0; i < 3 * count; ++i) points.colors[i] = static_cast<float>(q[i] / levels);
   } else if (layout.color_mode == PointColorMode::kCodebook) {
     const std::uint32_t codes = layout.codebook_size;
-    SCZ_ASSIGN_OR_RETURN(Bytes book, scz::read_stream(c, kPointCodebookStream, 3ull * codes, "color codebook"));
+    SCZ_ASSIGN_OR_RETURN(Bytes book, read_stream(c, kPointCodebookStream, 3ull * codes, "color codebook"));
     const int width = codebook_index_bytes(codes);
-    SCZ_ASSIGN_OR_RETURN(Bytes raw, scz::read_stream(c, kPointColorStream, std::uint64_t{count} * width, "color indices"));
+    SCZ_ASSIGN_OR_RETURN(Bytes raw, read_stream(c, kPointColorStream, std::uint64_t{count} * width, "color indices"));
     points.colors.resize(3 * count);
     for (std::size_t i = 0; i < count; ++i) {
       const std::uint32_t index = get_plane_value(raw.data(), count, width, i);
@@ -61,4 +61,4 @@ Result<PointCloud> decode_points(const scz::Container& c) {
   return points;
 }
 
-}  // namespace scenezip::codec
+}  // namespace scenezip::scz

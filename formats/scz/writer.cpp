@@ -1,10 +1,10 @@
-#include "engine/codec/scz_writer.h"
+#include "formats/scz/writer.h"
 
 #include <zstd.h>
 
 #include <algorithm>
 
-#include "engine/codec/parallel.h"
+#include "engine/core/parallel.h"
 
 namespace scenezip::scz {
 
@@ -58,7 +58,7 @@ Result<Bytes> write_container(SceneKindId kind, std::uint64_t count, const std::
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(),
                    [&](std::size_t a, std::size_t b) { return streams[a].raw.size() > streams[b].raw.size(); });
-  codec::parallel_chunks(order.size(), codec::resolve_threads(threads),
+  parallel_chunks(order.size(), resolve_threads(threads),
                          [&](std::size_t c) { packed[order[c]] = pack(streams[order[c]]); });
   for (const Packed& p : packed) {
     if (!p.error.empty()) return internal_error(p.error);

@@ -8,7 +8,7 @@
 #include "engine/core/status.h"
 #include "formats/file_io.h"
 
-namespace scenezip::codec {
+namespace scenezip::scz {
 
 // Stream IDs of scene kind 3.
 inline constexpr std::uint16_t kPointLayoutStream = 1;
@@ -38,4 +38,4 @@ Status check_point_layout(const PointLayout& layout);
 // Bytes per colour index: one up to 256 codes, else two.
 inline int codebook_index_bytes(std::uint32_t codes) { return codes <= 256 ? 1 : 2; }
 
-}  // namespace scenezip::codec
+}  // namespace scenezip::scz

@@ -1,22 +1,22 @@
-#include "engine/codec/scz_decoder.h"
+#include "formats/scz/decoder.h"
 
-#include "engine/codec/gaussian_decoder.h"
-#include "engine/codec/mesh_decoder.h"
-#include "engine/codec/point_decoder.h"
+#include "formats/scz/gaussian_decoder.h"
+#include "formats/scz/mesh_decoder.h"
+#include "formats/scz/point_decoder.h"
 
-namespace scenezip::codec {
+namespace scenezip::scz {
 
-Result<Scene> decode_scene(const scz::Container& container) {
+Result<Scene> decode_scene(const Container& container) {
   switch (container.kind) {
-    case scz::SceneKindId::kGaussians: {
+    case SceneKindId::kGaussians: {
       SCZ_ASSIGN_OR_RETURN(GaussianCloud cloud, decode_gaussians(container));
       return Scene{std::move(cloud)};
     }
-    case scz::SceneKindId::kMesh: {
+    case SceneKindId::kMesh: {
       SCZ_ASSIGN_OR_RETURN(Mesh mesh, decode_mesh(container));
       return Scene{std::move(mesh)};
     }
-    case scz::SceneKindId::kPoints: {
+    case SceneKindId::kPoints: {
       SCZ_ASSIGN_OR_RETURN(PointCloud points, decode_points(container));
       return Scene{std::move(points)};
     }
@@ -25,9 +25,9 @@ Result<Scene> decode_scene(const scz::Container& container) {
 }
 
 Result<Scene> decode_scz(std::span<const std::uint8_t> file, std::string* settings) {
-  SCZ_ASSIGN_OR_RETURN(scz::Container container, scz::parse_container(file));
+  SCZ_ASSIGN_OR_RETURN(Container container, parse_container(file));
   if (settings) *settings = container.settings;
   return decode_scene(container);
 }
 
-}  // namespace scenezip::codec
+}  // namespace scenezip::scz

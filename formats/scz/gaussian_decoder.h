@@ -5,17 +5,17 @@
 #include <span>
 
 #include "engine/scene/gaussian_cloud.h"
-#include "formats/scz_container.h"
+#include "formats/scz/container.h"
 
-namespace scenezip::codec {
+namespace scenezip::scz {
 
 // Decodes a parsed container of kind Gaussians. The Gaussians come out in the file's
 // (Morton) order. Every stream size is derived from the layout and count before it is
 // read, every codebook index is range-checked, and a codebook holding Inf or NaN is
 // rejected: a bad file gives invalid_input, never a crash.
-Result<GaussianCloud> decode_gaussians(const scz::Container& container);
+Result<GaussianCloud> decode_gaussians(const Container& container);
 
 // Parses and decodes a whole `.scz` file that holds Gaussians (other kinds: unsupported).
 Result<GaussianCloud> decode_scz_gaussians(std::span<const std::uint8_t> file);
 
-}  // namespace scenezip::codec
+}  // namespace scenezip::scz

@@ -8,7 +8,7 @@
 #include <cmath>
 #include <cstdint>
 
-namespace scenezip::codec {
+namespace scenezip::scz {
 
 inline constexpr int kMinNormalBits = 2;
 inline constexpr int kMaxNormalBits = 16;
@@ -83,4 +83,4 @@ inline void octahedral_encode(const float* n, int bits, std::uint32_t* u, std::u
   }
 }
 
-}  // namespace scenezip::codec
+}  // namespace scenezip::scz

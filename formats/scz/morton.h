@@ -5,7 +5,7 @@
 #include <array>
 #include <cstdint>
 
-namespace scenezip::codec {
+namespace scenezip::scz {
 
 inline constexpr int kMaxMortonBits = 21;
 
@@ -41,4 +41,4 @@ inline std::array<std::uint32_t, 3> morton_decode(std::uint64_t code) {
           static_cast<std::uint32_t>(compact3(code >> 2))};
 }
 
-}  // namespace scenezip::codec
+}  // namespace scenezip::scz

@@ -1,16 +1,16 @@
-// The small pieces of the codec: float16, Morton codes, PCA and the layout stream.
+// The `.scz` format's small pieces: float16, Morton codes, the Gaussian layout stream and
+// smallest-three rotations.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <limits>
+#include <random>
 
-#include "engine/codec/float16.h"
-#include "engine/codec/gaussian_layout.h"
-#include "engine/codec/kmeans.h"
-#include "engine/codec/morton.h"
-#include "engine/codec/pca.h"
+#include "formats/scz/float16.h"
+#include "formats/scz/gaussian_layout.h"
+#include "formats/scz/morton.h"
 
-namespace scenezip::codec {
+namespace scenezip::scz {
 namespace {
 
 TEST(Float16, ExactValuesRoundTrip) {
@@ -56,41 +56,14 @@ TEST(Morton, RoundTripsAndInterleaves) {
   EXPECT_EQ(morton_encode(3, 0, 0), 9u);
   const std::uint32_t max = (1u << kMaxMortonBits) - 1;
   EXPECT_EQ(morton_encode(max, max, max), (std::uint64_t{1} << 63) - 1);
-  SplitMix64 rng(1);
+  std::mt19937_64 rng(1);
   for (int i = 0; i < 10000; ++i) {
-    const auto x = static_cast<std::uint32_t>(rng.next() & max), y = static_cast<std::uint32_t>(rng.next() & max),
-               z = static_cast<std::uint32_t>(rng.next() & max);
+    const auto x = static_cast<std::uint32_t>(rng() & max), y = static_cast<std::uint32_t>(rng() & max),
+               z = static_cast<std::uint32_t>(rng() & max);
     const auto back = morton_decode(morton_encode(x, y, z));
     ASSERT_EQ(back[0], x);
     ASSERT_EQ(back[1], y);
     ASSERT_EQ(back[2], z);
-  }
-}
-
-TEST(Pca, FindsTheAxesOfCorrelatedData) {
-  // Points along the direction (1, 1, 0)/sqrt 2 with a little spread along z.
-  SplitMix64 rng(4);
-  std::vector<float> data;
-  for (int i = 0; i < 4000; ++i) {
-    const float t = static_cast<float>(rng.uniform() * 2 - 1) * 3, z = static_cast<float>(rng.uniform() * 2 - 1) * 0.1f;
-    data.insert(data.end(), {5 + t, 5 + t, 1 + z});
-  }
-  const Pca pca = compute_pca(data.data(), 4000, 3, nullptr);
-  EXPECT_NEAR(pca.mean[0], 5, 0.1);
-  EXPECT_NEAR(pca.mean[2], 1, 0.01);
-  EXPECT_NEAR(std::fabs(pca.basis[0 * 3 + 0]), std::sqrt(0.5), 1e-3);
-  EXPECT_NEAR(std::fabs(pca.basis[1 * 3 + 0]), std::sqrt(0.5), 1e-3);
-  EXPECT_NEAR(std::fabs(pca.basis[2 * 3 + 1]), 1.0, 1e-3);  // z is the second axis
-  EXPECT_GT(pca.variances[0], pca.variances[1]);
-  EXPECT_GT(pca.variances[1], pca.variances[2]);
-  EXPECT_NEAR(pca.variances[2], 0.0, 1e-6);
-  // Orthonormal.
-  for (int a = 0; a < 3; ++a) {
-    for (int b = 0; b < 3; ++b) {
-      double dot = 0;
-      for (int r = 0; r < 3; ++r) dot += pca.basis[r * 3 + a] * pca.basis[r * 3 + b];
-      EXPECT_NEAR(dot, a == b ? 1.0 : 0.0, 1e-9);
-    }
   }
 }
 
@@ -171,11 +144,11 @@ TEST(Layout, RejectsInconsistentLayouts) {
 }
 
 TEST(SmallestThree, RoundTripsEveryRotationWhateverItsSign) {
-  SplitMix64 rng(5);
+  std::mt19937_64 rng(5);
   for (int trial = 0; trial < 2000; ++trial) {
     float q[4], norm = 0.0f;
     for (float& v : q) {
-      v = static_cast<float>(rng.uniform() * 2.0 - 1.0);
+      v = static_cast<float>((static_cast<double>(rng() >> 11) * 0x1p-53) * 2.0 - 1.0);
       norm += v * v;
     }
     // Include exact axes and ties, where the largest component is ambiguous.
@@ -226,4 +199,4 @@ TEST(Layout, SmallestThreeOnlyForRotationsWithAOneValueFirstSlice) {
 }
 
 }  // namespace
-}  // namespace scenezip::codec
+}  // namespace scenezip::scz

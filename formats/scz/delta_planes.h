@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "formats/file_io.h"
-#include "formats/scz_container.h"
+#include "formats/scz/container.h"
 
-namespace scenezip::codec {
+namespace scenezip::scz {
 
 // Bytes per value of `bits` (1..32) bits.
 inline constexpr int plane_bytes(int bits) { return (bits + 7) / 8; }
@@ -104,10 +104,10 @@ inline bool undelta_stream(const Bytes& raw, std::size_t n, int components, int 
 // Reads stream `id` (`name` in errors) of `count` elements of `components` values of
 // `bits` bits and undoes the delta coding; a value beyond `bits` names the `element`
 // ("vertex", "point") it belongs to.
-inline Result<std::vector<std::uint32_t>> read_delta_stream(const scz::Container& c, const char* element,
+inline Result<std::vector<std::uint32_t>> read_delta_stream(const Container& c, const char* element,
                                                             std::uint16_t id, const char* name, std::size_t count,
                                                             int components, int bits) {
-  SCZ_ASSIGN_OR_RETURN(Bytes raw, scz::read_stream(c, id, delta_stream_bytes(count, components, bits), name));
+  SCZ_ASSIGN_OR_RETURN(Bytes raw, read_stream(c, id, delta_stream_bytes(count, components, bits), name));
   std::vector<std::uint32_t> values(count * components);
   std::size_t bad = 0;
   if (!undelta_stream(raw, count, components, bits, values.data(), &bad)) {
@@ -117,4 +117,4 @@ inline Result<std::vector<std::uint32_t>> read_delta_stream(const scz::Container
   return values;
 }
 
-}  // namespace scenezip::codec
+}  // namespace scenezip::scz

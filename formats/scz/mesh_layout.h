@@ -12,7 +12,7 @@
 #include "engine/scene/mesh.h"
 #include "formats/file_io.h"
 
-namespace scenezip::codec {
+namespace scenezip::scz {
 
 // Stream IDs of scene kind 2.
 inline constexpr std::uint16_t kMeshLayoutStream = 1;
@@ -76,4 +76,4 @@ Bytes serialize_materials(const Mesh& mesh, const std::vector<TextureHeader>& te
 // `index_count`) and that the stream is used up exactly.
 Status parse_materials(const Bytes& bytes, const MeshLayout& layout, Mesh& mesh, std::vector<TextureHeader>& textures);
 
-}  // namespace scenezip::codec
+}  // namespace scenezip::scz

@@ -1,14 +1,14 @@
-#include "engine/codec/gaussian_decoder.h"
+#include "formats/scz/gaussian_decoder.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 
-#include "engine/codec/float16.h"
-#include "engine/codec/gaussian_layout.h"
-#include "engine/codec/morton_positions.h"
+#include "formats/scz/float16.h"
+#include "formats/scz/gaussian_layout.h"
+#include "formats/scz/morton_positions.h"
 
-namespace scenezip::codec {
+namespace scenezip::scz {
 
 namespace {
 
@@ -32,29 +32,29 @@ void scatter(Attribute a, std::size_t i, const float* v, GaussianCloud& cloud) {
   }
 }
 
-Status decode_attribute(const scz::Container& container, const AttributeLayout& layout, GaussianCloud& cloud) {
+Status decode_attribute(const Container& container, const AttributeLayout& layout, GaussianCloud& cloud) {
   const std::size_t n = cloud.count;
   const std::string name = attribute_name(layout.attribute);
   const std::string codebook_name = name + " codebook";
   const std::string index_name = name + " indices";
-  SCZ_ASSIGN_OR_RETURN(Bytes codebook_raw, scz::read_stream(container, codebook_stream(layout.attribute),
+  SCZ_ASSIGN_OR_RETURN(Bytes codebook_raw, read_stream(container, codebook_stream(layout.attribute),
                                                             codebook_stream_bytes(layout), codebook_name.c_str()));
-  SCZ_ASSIGN_OR_RETURN(Bytes index_raw, scz::read_stream(container, index_stream(layout.attribute),
+  SCZ_ASSIGN_OR_RETURN(Bytes index_raw, read_stream(container, index_stream(layout.attribute),
                                                          index_stream_bytes(layout, n), index_name.c_str()));
   std::vector<float> codebook(codebook_raw.size() / 2);
   for (std::size_t k = 0; k < codebook.size(); ++k) {
-    codebook[k] = half_to_float(scz::load_u16(&codebook_raw[2 * k]));
+    codebook[k] = half_to_float(load_u16(&codebook_raw[2 * k]));
     if (!std::isfinite(codebook[k])) return invalid_input(codebook_name + " holds a non-finite value");
   }
   const int dims = layout.dims();
   std::vector<float> transform;  // mean, then the matrix
   if (layout.transform == Transform::kAffine) {
     const std::string transform_name = name + " transform";
-    SCZ_ASSIGN_OR_RETURN(Bytes raw, scz::read_stream(container, transform_stream(layout.attribute),
+    SCZ_ASSIGN_OR_RETURN(Bytes raw, read_stream(container, transform_stream(layout.attribute),
                                                      transform_stream_bytes(layout), transform_name.c_str()));
     transform.resize(raw.size() / 4);
     for (std::size_t k = 0; k < transform.size(); ++k) {
-      const std::uint32_t bits = scz::load_u32(&raw[4 * k]);
+      const std::uint32_t bits = load_u32(&raw[4 * k]);
       std::memcpy(&transform[k], &bits, 4);
       // Bounded too, so no product or sum below can overflow to infinity.
       if (!(std::fabs(transform[k]) <= kMaxTransformValue)) {
@@ -106,15 +106,15 @@ Status decode_attribute(const scz::Container& container, const AttributeLayout& 
 
 }  // namespace
 
-Result<GaussianCloud> decode_gaussians(const scz::Container& container) {
-  if (container.kind != scz::SceneKindId::kGaussians) return invalid_input("the file does not hold Gaussians");
-  SCZ_ASSIGN_OR_RETURN(Bytes layout_raw, scz::read_stream_up_to(container, kLayoutStream, kMaxLayoutBytes, "layout"));
+Result<GaussianCloud> decode_gaussians(const Container& container) {
+  if (container.kind != SceneKindId::kGaussians) return invalid_input("the file does not hold Gaussians");
+  SCZ_ASSIGN_OR_RETURN(Bytes layout_raw, read_stream_up_to(container, kLayoutStream, kMaxLayoutBytes, "layout"));
   SCZ_ASSIGN_OR_RETURN(GaussianLayout layout, parse_layout(layout_raw));
   const std::uint64_t n = container.count;
   // The positions are read (really decompressed) before the cloud is sized, so a forged
   // count costs no more memory than the data the file truly holds.
   SCZ_ASSIGN_OR_RETURN(Bytes positions,
-                       scz::read_stream(container, kPositionStream, position_stream_bytes(layout, n), "positions"));
+                       read_stream(container, kPositionStream, position_stream_bytes(layout, n), "positions"));
   GaussianCloud cloud;
   cloud.resize(static_cast<std::size_t>(n), layout.sh_degree);
   SCZ_RETURN_IF_ERROR(decode_morton_deltas(positions, cloud.count, layout.position_bits, layout.bounds_min,
@@ -127,11 +127,11 @@ Result<GaussianCloud> decode_gaussians(const scz::Container& container) {
 }
 
 Result<GaussianCloud> decode_scz_gaussians(std::span<const std::uint8_t> file) {
-  SCZ_ASSIGN_OR_RETURN(scz::Container container, scz::parse_container(file));
-  if (container.kind != scz::SceneKindId::kGaussians) {
+  SCZ_ASSIGN_OR_RETURN(Container container, parse_container(file));
+  if (container.kind != SceneKindId::kGaussians) {
     return unsupported("this .scz file holds a mesh or point cloud, which this version cannot decode yet");
   }
   return decode_gaussians(container);
 }
 
-}  // namespace scenezip::codec
+}  // namespace scenezip::scz

@@ -1,16 +1,16 @@
-#include "engine/codec/mesh_decoder.h"
+#include "formats/scz/mesh_decoder.h"
 
 #include <tiny_gltf.h>
 
 #include <cmath>
 #include <limits>
 
-#include "engine/codec/delta_planes.h"
-#include "engine/codec/mesh_layout.h"
-#include "engine/codec/morton_positions.h"
-#include "engine/codec/octahedral.h"
+#include "formats/scz/delta_planes.h"
+#include "formats/scz/mesh_layout.h"
+#include "formats/scz/morton_positions.h"
+#include "formats/scz/octahedral.h"
 
-namespace scenezip::codec {
+namespace scenezip::scz {
 
 namespace {
 
@@ -38,9 +38,9 @@ Status decode_indices(const Bytes& raw, std::size_t vertex_count, std::vector<st
   return Status::Ok();
 }
 
-Result<Texture> decode_texture(const scz::Container& c, std::uint32_t t, const TextureHeader& h) {
+Result<Texture> decode_texture(const Container& c, std::uint32_t t, const TextureHeader& h) {
   const std::string name = "texture " + n(t);
-  SCZ_ASSIGN_OR_RETURN(Bytes bytes, scz::read_stream(c, static_cast<std::uint16_t>(kMeshFirstTextureStream + t),
+  SCZ_ASSIGN_OR_RETURN(Bytes bytes, read_stream(c, static_cast<std::uint16_t>(kMeshFirstTextureStream + t),
                                                      h.bytes, name.c_str()));
   Texture texture;
   texture.name = h.name;
@@ -80,9 +80,9 @@ Result<Texture> decode_texture(const scz::Container& c, std::uint32_t t, const T
 
 }  // namespace
 
-Result<Mesh> decode_mesh(const scz::Container& c) {
-  if (c.kind != scz::SceneKindId::kMesh) return invalid_input("the file does not hold a mesh");
-  SCZ_ASSIGN_OR_RETURN(Bytes layout_raw, scz::read_stream(c, kMeshLayoutStream, kMeshLayoutBytes, "layout"));
+Result<Mesh> decode_mesh(const Container& c) {
+  if (c.kind != SceneKindId::kMesh) return invalid_input("the file does not hold a mesh");
+  SCZ_ASSIGN_OR_RETURN(Bytes layout_raw, read_stream(c, kMeshLayoutStream, kMeshLayoutBytes, "layout"));
   SCZ_ASSIGN_OR_RETURN(const MeshLayout layout, parse_mesh_layout(layout_raw));
   const auto count = static_cast<std::size_t>(c.count);
   Mesh mesh;
@@ -99,7 +99,7 @@ Result<Mesh> decode_mesh(const scz::Container& c) {
   }
   {
     const std::uint64_t corners = std::uint64_t{layout.triangle_count} * 3;
-    SCZ_ASSIGN_OR_RETURN(Bytes raw, scz::read_stream(c, kMeshIndexStream, corners * index_code_bytes(count), "indices"));
+    SCZ_ASSIGN_OR_RETURN(Bytes raw, read_stream(c, kMeshIndexStream, corners * index_code_bytes(count), "indices"));
     mesh.indices.resize(corners);
     SCZ_RETURN_IF_ERROR(decode_indices(raw, count, mesh.indices));
   }
@@ -127,7 +127,7 @@ Result<Mesh> decode_mesh(const scz::Container& c) {
   }
   std::vector<TextureHeader> headers;
   {
-    SCZ_ASSIGN_OR_RETURN(Bytes raw, scz::read_stream(c, kMeshMaterialStream, layout.material_stream_bytes, "materials"));
+    SCZ_ASSIGN_OR_RETURN(Bytes raw, read_stream(c, kMeshMaterialStream, layout.material_stream_bytes, "materials"));
     SCZ_RETURN_IF_ERROR(parse_materials(raw, layout, mesh, headers));
   }
   for (std::uint32_t t = 0; t < headers.size(); ++t) {
@@ -137,4 +137,4 @@ Result<Mesh> decode_mesh(const scz::Container& c) {
   return mesh;
 }
 
-}  // namespace scenezip::codec
+}  // namespace scenezip::scz

@@ -5,7 +5,7 @@
 //   settings JSON text
 //   table    32 bytes per stream: id, codec, reserved, CRC, offset, stored size, raw size
 //   payloads one per table entry, in table order, end to end up to the end of the file
-#include "formats/scz_container.h"
+#include "formats/scz/container.h"
 
 #include <zlib.h>
 #include <zstd.h>

@@ -11,7 +11,7 @@
 #include "engine/core/status.h"
 #include "formats/file_io.h"
 
-namespace scenezip::codec {
+namespace scenezip::scz {
 
 // Every attribute is coded as a vector per Gaussian, split into slices, each slice an
 // index into its own codebook (sub-vector quantization).
@@ -106,4 +106,4 @@ Result<GaussianLayout> parse_layout(const Bytes& bytes);
 // Checks a layout built in memory against the rules parse_layout enforces.
 Status check_layout(const GaussianLayout& layout);
 
-}  // namespace scenezip::codec
+}  // namespace scenezip::scz

@@ -10,7 +10,7 @@
 #include <thread>
 #include <vector>
 
-namespace scenezip::codec {
+namespace scenezip {
 
 // Threads to use when a setting says 0 ("as many as the machine has").
 inline int resolve_threads(int requested) {
@@ -47,4 +47,4 @@ void parallel_chunks(std::size_t chunks, int threads, const Body& body) {
   if (error) std::rethrow_exception(error);
 }
 
-}  // namespace scenezip::codec
+}  // namespace scenezip

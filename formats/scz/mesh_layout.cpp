@@ -1,23 +1,23 @@
-#include "engine/codec/mesh_layout.h"
+#include "formats/scz/mesh_layout.h"
 
 #include <cmath>
 #include <cstring>
 
-#include "engine/codec/octahedral.h"
-#include "formats/scz_container.h"
+#include "formats/scz/octahedral.h"
+#include "formats/scz/container.h"
 
-namespace scenezip::codec {
+namespace scenezip::scz {
 
 namespace {
 
 void put_f32(std::uint8_t* p, float v) {
   std::uint32_t bits;
   std::memcpy(&bits, &v, 4);
-  scz::store_u32(p, bits);
+  store_u32(p, bits);
 }
 
 float get_f32(const std::uint8_t* p) {
-  const std::uint32_t bits = scz::load_u32(p);
+  const std::uint32_t bits = load_u32(p);
   float v;
   std::memcpy(&v, &bits, 4);
   return v;
@@ -26,7 +26,7 @@ float get_f32(const std::uint8_t* p) {
 void append_u32(Bytes& out, std::uint32_t v) {
   const std::size_t at = out.size();
   out.resize(at + 4);
-  scz::store_u32(&out[at], v);
+  store_u32(&out[at], v);
 }
 
 void append_f32(Bytes& out, float v) {
@@ -57,19 +57,19 @@ class Reader {
   }
   bool u16(std::uint16_t* v) {
     if (!need(2)) return false;
-    *v = scz::load_u16(&bytes_[at_]);
+    *v = load_u16(&bytes_[at_]);
     at_ += 2;
     return true;
   }
   bool u32(std::uint32_t* v) {
     if (!need(4)) return false;
-    *v = scz::load_u32(&bytes_[at_]);
+    *v = load_u32(&bytes_[at_]);
     at_ += 4;
     return true;
   }
   bool u64(std::uint64_t* v) {
     if (!need(8)) return false;
-    *v = scz::load_u64(&bytes_[at_]);
+    *v = load_u64(&bytes_[at_]);
     at_ += 8;
     return true;
   }
@@ -109,7 +109,7 @@ Bytes serialize_mesh_layout(const MeshLayout& l) {
   out[1] = static_cast<std::uint8_t>(l.normal_bits);
   out[2] = static_cast<std::uint8_t>(l.texcoord_bits);
   out[3] = static_cast<std::uint8_t>(l.color_bits);
-  scz::store_u32(&out[4], l.triangle_count);
+  store_u32(&out[4], l.triangle_count);
   for (int k = 0; k < 3; ++k) {
     put_f32(&out[8 + 4 * k], l.bounds_min[k]);
     put_f32(&out[20 + 4 * k], l.bounds_max[k]);
@@ -118,10 +118,10 @@ Bytes serialize_mesh_layout(const MeshLayout& l) {
     put_f32(&out[32 + 4 * k], l.texcoord_min[k]);
     put_f32(&out[40 + 4 * k], l.texcoord_max[k]);
   }
-  scz::store_u32(&out[48], l.submesh_count);
-  scz::store_u32(&out[52], l.material_count);
-  scz::store_u32(&out[56], l.texture_count);
-  scz::store_u32(&out[60], l.material_stream_bytes);
+  store_u32(&out[48], l.submesh_count);
+  store_u32(&out[52], l.material_count);
+  store_u32(&out[56], l.texture_count);
+  store_u32(&out[60], l.material_stream_bytes);
   return out;
 }
 
@@ -172,7 +172,7 @@ Result<MeshLayout> parse_mesh_layout(const Bytes& b) {
   l.normal_bits = b[1];
   l.texcoord_bits = b[2];
   l.color_bits = b[3];
-  l.triangle_count = scz::load_u32(&b[4]);
+  l.triangle_count = load_u32(&b[4]);
   for (int k = 0; k < 3; ++k) {
     l.bounds_min[k] = get_f32(&b[8 + 4 * k]);
     l.bounds_max[k] = get_f32(&b[20 + 4 * k]);
@@ -181,10 +181,10 @@ Result<MeshLayout> parse_mesh_layout(const Bytes& b) {
     l.texcoord_min[k] = get_f32(&b[32 + 4 * k]);
     l.texcoord_max[k] = get_f32(&b[40 + 4 * k]);
   }
-  l.submesh_count = scz::load_u32(&b[48]);
-  l.material_count = scz::load_u32(&b[52]);
-  l.texture_count = scz::load_u32(&b[56]);
-  l.material_stream_bytes = scz::load_u32(&b[60]);
+  l.submesh_count = load_u32(&b[48]);
+  l.material_count = load_u32(&b[52]);
+  l.texture_count = load_u32(&b[56]);
+  l.material_stream_bytes = load_u32(&b[60]);
   SCZ_RETURN_IF_ERROR(check_mesh_layout(l));
   return l;
 }
@@ -270,4 +270,4 @@ Status parse_materials(const Bytes& bytes, const MeshLayout& layout, Mesh& mesh,
   return Status::Ok();
 }
 
-}  // namespace scenezip::codec
+}  // namespace scenezip::scz

@@ -1,4 +1,4 @@
-#include "engine/codec/gaussian_layout.h"
+#include "formats/scz/gaussian_layout.h"
 
 #include <algorithm>
 #include <cmath>
@@ -6,9 +6,9 @@
 #include <numbers>
 
 #include "engine/scene/gaussian_cloud.h"
-#include "formats/scz_container.h"
+#include "formats/scz/container.h"
 
-namespace scenezip::codec {
+namespace scenezip::scz {
 
 const char* attribute_name(Attribute a) {
   switch (a) {
@@ -159,10 +159,10 @@ constexpr std::size_t kFixedBytes = 28;
 void store_f32(std::uint8_t* p, float v) {
   std::uint32_t u;
   std::memcpy(&u, &v, 4);
-  scz::store_u32(p, u);
+  store_u32(p, u);
 }
 float load_f32(const std::uint8_t* p) {
-  const std::uint32_t u = scz::load_u32(p);
+  const std::uint32_t u = load_u32(p);
   float v;
   std::memcpy(&v, &u, 4);
   return v;
@@ -187,7 +187,7 @@ Bytes serialize_layout(const GaussianLayout& l) {
       const std::size_t at = out.size();
       out.resize(at + 4, 0);
       out[at] = static_cast<std::uint8_t>(s.dims);
-      scz::store_u16(&out[at + 2], static_cast<std::uint16_t>(s.codebook_size - 1));
+      store_u16(&out[at + 2], static_cast<std::uint16_t>(s.codebook_size - 1));
     }
   }
   return out;
@@ -218,7 +218,7 @@ Result<GaussianLayout> parse_layout(const Bytes& bytes) {
     if (bytes.size() - at < 4u * slices) return invalid_input("layout stream ends inside attribute " + std::to_string(i));
     for (int s = 0; s < slices; ++s, at += 4) {
       if (bytes[at + 1] != 0) return invalid_input("layout reserved byte is not zero");
-      a.slices.push_back({bytes[at], scz::load_u16(&bytes[at + 2]) + 1});
+      a.slices.push_back({bytes[at], load_u16(&bytes[at + 2]) + 1});
     }
     l.attributes.push_back(std::move(a));
   }
@@ -227,4 +227,4 @@ Result<GaussianLayout> parse_layout(const Bytes& bytes) {
   return l;
 }
 
-}  // namespace scenezip::codec
+}  // namespace scenezip::scz

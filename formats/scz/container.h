@@ -1,10 +1,10 @@
 // The `.scz` container: a fixed header, the settings the encoder used (JSON text), a
 // table of streams and the stream payloads, every byte covered by a CRC-32. This is the
-// reading side; the writer lives with the encoders in engine/codec/scz_writer.h. The
-// byte layout is specified in docs/FORMAT.md, which this file follows.
+// reading side; the writing side is formats/scz/writer.h. The byte layout is specified
+// in docs/FORMAT.md, which this file follows.
 //
 // The container knows nothing about what streams mean: a scene codec (for Gaussians,
-// engine/codec/gaussian_decoder.h) asks for its streams by ID with the raw size it
+// formats/scz/gaussian_decoder.h) asks for its streams by ID with the raw size it
 // expects, so no size from the file is trusted before the codec has derived it.
 #pragma once
 

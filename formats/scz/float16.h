@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <cstring>
 
-namespace scenezip::codec {
+namespace scenezip::scz {
 
 inline constexpr float kFloat16Max = 65504.0f;
 
@@ -55,4 +55,4 @@ inline float half_to_float(std::uint16_t h) {
   return out;
 }
 
-}  // namespace scenezip::codec
+}  // namespace scenezip::scz

@@ -3,13 +3,13 @@
 #pragma once
 
 #include "engine/scene/mesh.h"
-#include "formats/scz_container.h"
+#include "formats/scz/container.h"
 
-namespace scenezip::codec {
+namespace scenezip::scz {
 
 // Decodes a parsed container of kind points. Points come out in the file's (Morton)
 // order. Stream sizes are derived from the layout and count before they are read, and
 // every code is range-checked: a bad file gives invalid_input, never a crash.
-Result<PointCloud> decode_points(const scz::Container& container);
+Result<PointCloud> decode_points(const Container& container);
 
-}  // namespace scenezip::codec
+}  // namespace scenezip::scz

@@ -1,13 +1,13 @@
-#include "engine/codec/point_layout.h"
+#include "formats/scz/point_layout.h"
 
 #include <cmath>
 #include <cstring>
 #include <string>
 
-#include "engine/codec/octahedral.h"
-#include "formats/scz_container.h"
+#include "formats/scz/octahedral.h"
+#include "formats/scz/container.h"
 
-namespace scenezip::codec {
+namespace scenezip::scz {
 
 Bytes serialize_point_layout(const PointLayout& l) {
   Bytes out(kPointLayoutBytes, 0);
@@ -15,13 +15,13 @@ Bytes serialize_point_layout(const PointLayout& l) {
   out[1] = static_cast<std::uint8_t>(l.normal_bits);
   out[2] = static_cast<std::uint8_t>(l.color_mode);
   out[3] = static_cast<std::uint8_t>(l.color_bits);
-  scz::store_u32(&out[4], l.codebook_size);
+  store_u32(&out[4], l.codebook_size);
   for (int k = 0; k < 3; ++k) {
     std::uint32_t lo, hi;
     std::memcpy(&lo, &l.bounds_min[k], 4);
     std::memcpy(&hi, &l.bounds_max[k], 4);
-    scz::store_u32(&out[8 + 4 * k], lo);
-    scz::store_u32(&out[20 + 4 * k], hi);
+    store_u32(&out[8 + 4 * k], lo);
+    store_u32(&out[20 + 4 * k], hi);
   }
   return out;
 }
@@ -67,9 +67,9 @@ Result<PointLayout> parse_point_layout(const Bytes& b) {
   l.normal_bits = b[1];
   l.color_mode = static_cast<PointColorMode>(b[2]);
   l.color_bits = b[3];
-  l.codebook_size = scz::load_u32(&b[4]);
+  l.codebook_size = load_u32(&b[4]);
   for (int k = 0; k < 3; ++k) {
-    const std::uint32_t lo = scz::load_u32(&b[8 + 4 * k]), hi = scz::load_u32(&b[20 + 4 * k]);
+    const std::uint32_t lo = load_u32(&b[8 + 4 * k]), hi = load_u32(&b[20 + 4 * k]);
     std::memcpy(&l.bounds_min[k], &lo, 4);
     std::memcpy(&l.bounds_max[k], &hi, 4);
   }
@@ -77,4 +77,4 @@ Result<PointLayout> parse_point_layout(const Bytes& b) {
   return l;
 }
 
-}  // namespace scenezip::codec
+}  // namespace scenezip::scz

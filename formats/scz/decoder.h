@@ -6,13 +6,13 @@
 #include <string>
 
 #include "engine/scene/scene.h"
-#include "formats/scz_container.h"
+#include "formats/scz/container.h"
 
-namespace scenezip::codec {
+namespace scenezip::scz {
 
-Result<Scene> decode_scene(const scz::Container& container);
+Result<Scene> decode_scene(const Container& container);
 
 // Parses and decodes a whole file; `settings`, when given, receives the encoder's JSON.
 Result<Scene> decode_scz(std::span<const std::uint8_t> file, std::string* settings = nullptr);
 
-}  // namespace scenezip::codec
+}  // namespace scenezip::scz

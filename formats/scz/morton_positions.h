@@ -11,11 +11,11 @@
 #include <utility>
 #include <vector>
 
-#include "engine/codec/morton.h"
+#include "formats/scz/morton.h"
 #include "engine/core/status.h"
 #include "formats/file_io.h"
 
-namespace scenezip::codec {
+namespace scenezip::scz {
 
 // Bytes per Morton delta: 3 x bits bits.
 inline int morton_delta_bytes(int bits) { return (3 * bits + 7) / 8; }
@@ -88,4 +88,4 @@ inline Status decode_morton_deltas(const Bytes& raw, std::size_t n, int bits, co
   return Status::Ok();
 }
 
-}  // namespace scenezip::codec
+}  // namespace scenezip::scz

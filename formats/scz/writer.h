@@ -1,4 +1,4 @@
-// Writing side of the `.scz` container (reading side: formats/scz_container.h; layout:
+// Writing side of the `.scz` container (reading side: formats/scz/container.h; layout:
 // docs/FORMAT.md). Scene encoders hand it raw streams; it compresses each, keeps the
 // smaller of compressed and raw, checksums everything and lays the file out.
 #pragma once
@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "formats/scz_container.h"
+#include "formats/scz/container.h"
 
 namespace scenezip::scz {
 
