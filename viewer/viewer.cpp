@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <ctime>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "engine/render/image.h"
@@ -67,7 +68,12 @@ std::string screenshot_name() {
   const std::time_t now = std::time(nullptr);
   char stamp[32];
   std::strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", std::localtime(&now));
-  return std::string("scenezip-view-") + stamp + ".png";
+  // Two screenshots in one second get -2, -3, ... rather than replacing each other.
+  std::string name = std::string("scenezip-view-") + stamp + ".png";
+  for (int n = 2; std::filesystem::exists(name) && n < 1000; ++n) {
+    name = std::string("scenezip-view-") + stamp + "-" + std::to_string(n) + ".png";
+  }
+  return name;
 }
 
 class Viewer {
