@@ -4,13 +4,13 @@
 #extension GL_GOOGLE_include_directive : require
 #include "shaderio.h"
 
-layout(local_size_x = 256) in;
+layout(local_size_x = kCovarianceWorkgroupSize) in;
 
-layout(std430, binding = 0) readonly buffer LogScales { float log_scales[]; };
-layout(std430, binding = 1) readonly buffer Rotations { float rotations[]; };
-layout(std430, binding = 2) readonly buffer Logits { float logits[]; };
-layout(std430, binding = 3) writeonly buffer Covariances { float covariances[]; };
-layout(std430, binding = 4) writeonly buffer Opacities { float opacities[]; };
+layout(std430, binding = kCovarianceBindingLogScales) readonly buffer LogScales { float log_scales[]; };
+layout(std430, binding = kCovarianceBindingRotations) readonly buffer Rotations { float rotations[]; };
+layout(std430, binding = kCovarianceBindingLogits) readonly buffer Logits { float logits[]; };
+layout(std430, binding = kCovarianceBindingCovariance) writeonly buffer Covariances { float covariances[]; };
+layout(std430, binding = kCovarianceBindingOpacity) writeonly buffer Opacities { float opacities[]; };
 
 layout(push_constant) uniform Push { CovariancePush push; };
 

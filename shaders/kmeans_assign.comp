@@ -7,13 +7,13 @@
 #extension GL_EXT_control_flow_attributes : require
 #include "shaderio.h"
 
-layout(local_size_x = 256) in;
+layout(local_size_x = kKMeansAssignWorkgroupSize) in;
 
-layout(std430, binding = 0) readonly buffer Data { float data[]; };
-layout(std430, binding = 1) readonly buffer Centroids { float centroids[]; };
-layout(std430, binding = 2) buffer Assignment { uint assignment[]; };
-layout(std430, binding = 3) writeonly buffer Distance { float distance_out[]; };
-layout(std430, binding = 4) buffer Control { uint control[]; };
+layout(std430, binding = kKMeansAssignBindingData) readonly buffer Data { float data[]; };
+layout(std430, binding = kKMeansAssignBindingCentroids) readonly buffer Centroids { float centroids[]; };
+layout(std430, binding = kKMeansAssignBindingAssignment) buffer Assignment { uint assignment[]; };
+layout(std430, binding = kKMeansAssignBindingDistance) writeonly buffer Distance { float distance_out[]; };
+layout(std430, binding = kKMeansAssignBindingControl) buffer Control { uint control[]; };
 
 layout(push_constant) uniform Push { KMeansPush push; };
 

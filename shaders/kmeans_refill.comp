@@ -7,14 +7,14 @@
 #extension GL_GOOGLE_include_directive : require
 #include "shaderio.h"
 
-layout(local_size_x = 256) in;
+layout(local_size_x = kKMeansRefillWorkgroupSize) in;
 
-layout(std430, binding = 0) readonly buffer Data { float data[]; };
-layout(std430, binding = 1) readonly buffer Weights { float weights[]; };
-layout(std430, binding = 2) readonly buffer Distance { float distance_in[]; };
-layout(std430, binding = 3) readonly buffer Sizes { uint sizes[]; };
-layout(std430, binding = 4) buffer Centroids { float centroids[]; };
-layout(std430, binding = 5) buffer Control { uint control[]; };
+layout(std430, binding = kKMeansRefillBindingData) readonly buffer Data { float data[]; };
+layout(std430, binding = kKMeansRefillBindingWeights) readonly buffer Weights { float weights[]; };
+layout(std430, binding = kKMeansRefillBindingDistance) readonly buffer Distance { float distance_in[]; };
+layout(std430, binding = kKMeansRefillBindingSizes) readonly buffer Sizes { uint sizes[]; };
+layout(std430, binding = kKMeansRefillBindingCentroids) buffer Centroids { float centroids[]; };
+layout(std430, binding = kKMeansRefillBindingControl) buffer Control { uint control[]; };
 
 layout(push_constant) uniform Push { KMeansPush push; };
 

@@ -6,15 +6,15 @@
 #extension GL_GOOGLE_include_directive : require
 #include "shaderio.h"
 
-layout(local_size_x = 64) in;
+layout(local_size_x = kKMeansUpdateWorkgroupSize) in;
 
-layout(std430, binding = 0) readonly buffer Data { float data[]; };
-layout(std430, binding = 1) readonly buffer Weights { float weights[]; };
-layout(std430, binding = 2) readonly buffer SortedKeys { uint sorted_keys[]; };
-layout(std430, binding = 3) readonly buffer SortedIndex { uint sorted_index[]; };
-layout(std430, binding = 4) buffer Centroids { float centroids[]; };
-layout(std430, binding = 5) writeonly buffer Sizes { uint sizes[]; };
-layout(std430, binding = 6) readonly buffer Control { uint control[]; };
+layout(std430, binding = kKMeansUpdateBindingData) readonly buffer Data { float data[]; };
+layout(std430, binding = kKMeansUpdateBindingWeights) readonly buffer Weights { float weights[]; };
+layout(std430, binding = kKMeansUpdateBindingSortedKeys) readonly buffer SortedKeys { uint sorted_keys[]; };
+layout(std430, binding = kKMeansUpdateBindingSortedIndex) readonly buffer SortedIndex { uint sorted_index[]; };
+layout(std430, binding = kKMeansUpdateBindingCentroids) buffer Centroids { float centroids[]; };
+layout(std430, binding = kKMeansUpdateBindingSizes) writeonly buffer Sizes { uint sizes[]; };
+layout(std430, binding = kKMeansUpdateBindingControl) readonly buffer Control { uint control[]; };
 
 layout(push_constant) uniform Push { KMeansPush push; };
 

@@ -4,11 +4,11 @@
 #extension GL_GOOGLE_include_directive : require
 #include "shaderio.h"
 
-layout(local_size_x = 256) in;
+layout(local_size_x = kRadixWorkgroupSize) in;
 
-layout(std430, binding = 0) readonly buffer Counters { uint counters[]; };
-layout(std430, binding = 1) readonly buffer Keys { uint keys[]; };
-layout(std430, binding = 2) writeonly buffer Histogram { uint histogram[]; };
+layout(std430, binding = kHistogramBindingCounters) readonly buffer Counters { uint counters[]; };
+layout(std430, binding = kHistogramBindingKeys) readonly buffer Keys { uint keys[]; };
+layout(std430, binding = kHistogramBindingHistogram) writeonly buffer Histogram { uint histogram[]; };
 
 layout(push_constant) uniform Push { RadixPush push; };
 

@@ -5,11 +5,11 @@
 #extension GL_GOOGLE_include_directive : require
 #include "shaderio.h"
 
-layout(local_size_x = 256) in;
+layout(local_size_x = kRadixWorkgroupSize) in;
 
-layout(std430, binding = 0) readonly buffer Counters { uint counters[]; };
-layout(std430, binding = 1) buffer Histogram { uint histogram[]; };
-layout(std430, binding = 2) writeonly buffer DigitTotals { uint digit_totals[]; };
+layout(std430, binding = kScanBindingCounters) readonly buffer Counters { uint counters[]; };
+layout(std430, binding = kScanBindingHistogram) buffer Histogram { uint histogram[]; };
+layout(std430, binding = kScanBindingDigitTotals) writeonly buffer DigitTotals { uint digit_totals[]; };
 
 layout(push_constant) uniform Push { RadixPush push; };
 

@@ -6,17 +6,17 @@
 #extension GL_KHR_shader_subgroup_arithmetic : require
 #include "shaderio.h"
 
-layout(local_size_x = 256) in;
+layout(local_size_x = kRadixWorkgroupSize) in;
 
-layout(std430, binding = 0) readonly buffer Counters { uint counters[]; };
-layout(std430, binding = 1) readonly buffer Histogram { uint histogram[]; };
-layout(std430, binding = 2) readonly buffer DigitTotals { uint digit_totals[]; };
-layout(std430, binding = 3) readonly buffer KeysIn { uint keys_in[]; };
-layout(std430, binding = 4) writeonly buffer KeysOut { uint keys_out[]; };
-layout(std430, binding = 5) readonly buffer Aux1In { uint aux1_in[]; };
-layout(std430, binding = 6) writeonly buffer Aux1Out { uint aux1_out[]; };
-layout(std430, binding = 7) readonly buffer Aux2In { uint aux2_in[]; };
-layout(std430, binding = 8) writeonly buffer Aux2Out { uint aux2_out[]; };
+layout(std430, binding = kScatterBindingCounters) readonly buffer Counters { uint counters[]; };
+layout(std430, binding = kScatterBindingHistogram) readonly buffer Histogram { uint histogram[]; };
+layout(std430, binding = kScatterBindingDigitTotals) readonly buffer DigitTotals { uint digit_totals[]; };
+layout(std430, binding = kScatterBindingKeysIn) readonly buffer KeysIn { uint keys_in[]; };
+layout(std430, binding = kScatterBindingKeysOut) writeonly buffer KeysOut { uint keys_out[]; };
+layout(std430, binding = kScatterBindingAux1In) readonly buffer Aux1In { uint aux1_in[]; };
+layout(std430, binding = kScatterBindingAux1Out) writeonly buffer Aux1Out { uint aux1_out[]; };
+layout(std430, binding = kScatterBindingAux2In) readonly buffer Aux2In { uint aux2_in[]; };
+layout(std430, binding = kScatterBindingAux2Out) writeonly buffer Aux2Out { uint aux2_out[]; };
 
 layout(push_constant) uniform Push { RadixPush push; };
 

@@ -1,5 +1,8 @@
-// The one place where C++ and GLSL agree on binding numbers, workgroup sizes and
-// push-constant layouts. Included by shaders (GLSL) and by engine/gpu (C++).
+// The one place where C++ and GLSL agree on binding numbers, workgroup sizes, push
+// constants and the layout of every buffer. Included by shaders (GLSL) and by
+// engine/gpu and engine/render (C++). Shaders never write a binding number or a
+// workgroup size of their own (ctest 'shader_literals' checks); C++ binds each buffer
+// by its binding constant and Context checks that every binding of the layout is given.
 #ifndef SCENEZIP_SHADERIO_H
 #define SCENEZIP_SHADERIO_H
 
@@ -8,8 +11,10 @@
 namespace scenezip::shaderio {
 using uint = std::uint32_t;
 #define SCZ_CONST inline constexpr uint
+#define SCZ_FUNCTION inline constexpr
 #else
 #define SCZ_CONST const uint
+#define SCZ_FUNCTION
 #endif
 
 // --- covariance.comp: 3D covariance and opacity from stored Gaussian parameters ------
@@ -91,6 +96,101 @@ SCZ_CONST kRadixBins = 256;              // 8-bit digits
 SCZ_CONST kRadixWorkgroupSize = 256;
 SCZ_CONST kRadixItemsPerThread = 8;      // a block of 2,048 keys per workgroup
 SCZ_CONST kRadixBlockSize = 2048;
+SCZ_CONST kSortArgsWorkgroupSize = 1;    // splat_sort_args.comp: one thread writes every argument
+
+// The SH buffer of splat_preprocess.comp: float[3N * coeffs], one record per Gaussian of
+// three channels R G B, each `coeffs` = (degree + 1)^2 coefficients with the DC first,
+// then the higher bands in INRIA's f_rest order. FrameParams.sh_coeffs holds `coeffs`.
+SCZ_FUNCTION uint sh_float_index(uint gaussian, uint channel, uint coefficient, uint coeffs) {
+  return (3 * gaussian + channel) * coeffs + coefficient;
+}
+
+// Bindings of splat_preprocess.comp.
+SCZ_CONST kPreprocessBindingParams = 0;       // FrameParams
+SCZ_CONST kPreprocessBindingPositions = 1;    // float[3N], world space
+SCZ_CONST kPreprocessBindingLogScales = 2;    // float[3N]
+SCZ_CONST kPreprocessBindingRotations = 3;    // vec4[N], w x y z (normalized in the shader)
+SCZ_CONST kPreprocessBindingLogits = 4;       // float[N], logit opacities
+SCZ_CONST kPreprocessBindingSh = 5;           // the SH records above
+SCZ_CONST kPreprocessBindingSplats = 6;       // Splat2D[N]
+SCZ_CONST kPreprocessBindingCounters = 7;     // uint[kCounterSlots]
+SCZ_CONST kPreprocessBindingDepthKeys = 8;    // uint[N]: float bits of the depth of each visible Gaussian
+SCZ_CONST kPreprocessBindingDepthValues = 9;  // uint[N]: its index
+SCZ_CONST kPreprocessBindingTileCounts = 10;  // uint[N]: tiles each Gaussian touches
+SCZ_CONST kPreprocessBindingCount = 11;
+
+// Bindings of splat_sort_args.comp.
+SCZ_CONST kSortArgsBindingParams = 0;
+SCZ_CONST kSortArgsBindingCounters = 1;
+SCZ_CONST kSortArgsBindingScanTotal = 2;  // uint[1]: instances in all, from the block scan
+SCZ_CONST kSortArgsBindingCount = 3;
+SCZ_CONST kSortArgsVisible = 0;    // SortArgsPush.mode: after the preprocess
+SCZ_CONST kSortArgsInstances = 1;  // after the scan of tiles touched
+
+struct SortArgsPush {
+  uint max_groups_x;  // the device's workgroup-count limit along x
+  uint mode;          // kSortArgsVisible or kSortArgsInstances
+};
+
+// Bindings of radix_histogram.comp.
+SCZ_CONST kHistogramBindingCounters = 0;
+SCZ_CONST kHistogramBindingKeys = 1;       // uint[n]
+SCZ_CONST kHistogramBindingHistogram = 2;  // uint[kRadixBins * blocks], digit-major
+SCZ_CONST kHistogramBindingCount = 3;
+
+// Bindings of radix_scan.comp (also the block scan of the instance offsets).
+SCZ_CONST kScanBindingCounters = 0;
+SCZ_CONST kScanBindingHistogram = 1;    // scanned in place into exclusive offsets
+SCZ_CONST kScanBindingDigitTotals = 2;  // uint[kRadixBins]
+SCZ_CONST kScanBindingCount = 3;
+
+// Bindings of radix_scatter.comp; the aux arrays are payloads moved with the keys.
+SCZ_CONST kScatterBindingCounters = 0;
+SCZ_CONST kScatterBindingHistogram = 1;
+SCZ_CONST kScatterBindingDigitTotals = 2;
+SCZ_CONST kScatterBindingKeysIn = 3;
+SCZ_CONST kScatterBindingKeysOut = 4;
+SCZ_CONST kScatterBindingAux1In = 5;
+SCZ_CONST kScatterBindingAux1Out = 6;
+SCZ_CONST kScatterBindingAux2In = 7;   // a dummy unless RadixPush.carry_aux2
+SCZ_CONST kScatterBindingAux2Out = 8;
+SCZ_CONST kScatterBindingCount = 9;
+
+// Bindings of splat_emit_count.comp.
+SCZ_CONST kEmitCountBindingCounters = 0;
+SCZ_CONST kEmitCountBindingSorted = 1;       // uint[visible]: Gaussian indices, front to back
+SCZ_CONST kEmitCountBindingTileCounts = 2;
+SCZ_CONST kEmitCountBindingItemOffsets = 3;  // uint[visible]: offset within the block
+SCZ_CONST kEmitCountBindingBlockSums = 4;    // uint[blocks]: instances per block
+SCZ_CONST kEmitCountBindingCount = 5;
+
+// Bindings of splat_emit.comp.
+SCZ_CONST kEmitBindingParams = 0;
+SCZ_CONST kEmitBindingCounters = 1;
+SCZ_CONST kEmitBindingSorted = 2;
+SCZ_CONST kEmitBindingSplats = 3;
+SCZ_CONST kEmitBindingItemOffsets = 4;
+SCZ_CONST kEmitBindingBlockOffsets = 5;  // the block sums after their scan
+SCZ_CONST kEmitBindingKeysTile = 6;      // uint[capacity]: tile index of each instance
+SCZ_CONST kEmitBindingValues = 7;        // uint[capacity]: its Gaussian
+SCZ_CONST kEmitBindingCount = 8;
+
+// Bindings of splat_tile_ranges.comp.
+SCZ_CONST kTileRangesBindingCounters = 0;
+SCZ_CONST kTileRangesBindingKeysTile = 1;  // sorted by tile
+SCZ_CONST kTileRangesBindingRanges = 2;    // uvec2[tiles]: first, one past the last instance
+SCZ_CONST kTileRangesBindingCount = 3;
+
+// Bindings of splat_raster.comp.
+SCZ_CONST kRasterBindingParams = 0;
+SCZ_CONST kRasterBindingRanges = 1;
+SCZ_CONST kRasterBindingValues = 2;
+SCZ_CONST kRasterBindingSplats = 3;
+SCZ_CONST kRasterBindingImage = 4;          // vec4[W*H]: rgb, alpha
+// An opaque frame drawn first (FrameParams.use_underlay), dummies otherwise.
+SCZ_CONST kRasterBindingUnderlayColor = 5;  // vec4[W*H]
+SCZ_CONST kRasterBindingUnderlayDepth = 6;  // float[W*H], camera z
+SCZ_CONST kRasterBindingCount = 7;
 
 // Slots of the counters buffer, written on the GPU and read by indirect dispatches.
 // Two sorts run per frame: visible Gaussians by depth, then tile instances by tile.
@@ -290,7 +390,12 @@ struct ComposePush {
 };
 
 #ifdef __cplusplus
+// std430 arrays of these structs have no padding between elements; C++ must agree.
+static_assert(sizeof(Splat2D) == 48);
+static_assert(sizeof(MeshMaterial) == 32);
+static_assert(sizeof(TextureSlot) == 16);
 }  // namespace scenezip::shaderio
 #endif
 #undef SCZ_CONST
+#undef SCZ_FUNCTION
 #endif  // SCENEZIP_SHADERIO_H

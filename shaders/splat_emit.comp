@@ -5,16 +5,16 @@
 #extension GL_GOOGLE_include_directive : require
 #include "shaderio.h"
 
-layout(local_size_x = 256) in;
+layout(local_size_x = kSplatWorkgroupSize) in;
 
-layout(std430, binding = 0) readonly buffer Params { FrameParams params; };
-layout(std430, binding = 1) readonly buffer Counters { uint counters[]; };
-layout(std430, binding = 2) readonly buffer Sorted { uint sorted[]; };
-layout(std430, binding = 3) readonly buffer Splats { Splat2D splats[]; };
-layout(std430, binding = 4) readonly buffer ItemOffsets { uint item_offsets[]; };
-layout(std430, binding = 5) readonly buffer BlockOffsets { uint block_offsets[]; };
-layout(std430, binding = 6) writeonly buffer KeysTile { uint keys_tile[]; };
-layout(std430, binding = 7) writeonly buffer Values { uint values[]; };
+layout(std430, binding = kEmitBindingParams) readonly buffer Params { FrameParams params; };
+layout(std430, binding = kEmitBindingCounters) readonly buffer Counters { uint counters[]; };
+layout(std430, binding = kEmitBindingSorted) readonly buffer Sorted { uint sorted[]; };
+layout(std430, binding = kEmitBindingSplats) readonly buffer Splats { Splat2D splats[]; };
+layout(std430, binding = kEmitBindingItemOffsets) readonly buffer ItemOffsets { uint item_offsets[]; };
+layout(std430, binding = kEmitBindingBlockOffsets) readonly buffer BlockOffsets { uint block_offsets[]; };
+layout(std430, binding = kEmitBindingKeysTile) writeonly buffer KeysTile { uint keys_tile[]; };
+layout(std430, binding = kEmitBindingValues) writeonly buffer Values { uint values[]; };
 
 #include "splat_tile_test.glsl"
 

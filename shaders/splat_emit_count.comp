@@ -5,13 +5,13 @@
 #extension GL_GOOGLE_include_directive : require
 #include "shaderio.h"
 
-layout(local_size_x = 256) in;
+layout(local_size_x = kSplatWorkgroupSize) in;
 
-layout(std430, binding = 0) readonly buffer Counters { uint counters[]; };
-layout(std430, binding = 1) readonly buffer Sorted { uint sorted[]; };
-layout(std430, binding = 2) readonly buffer TileCounts { uint tile_counts[]; };
-layout(std430, binding = 3) writeonly buffer ItemOffsets { uint item_offsets[]; };
-layout(std430, binding = 4) writeonly buffer BlockSums { uint block_sums[]; };
+layout(std430, binding = kEmitCountBindingCounters) readonly buffer Counters { uint counters[]; };
+layout(std430, binding = kEmitCountBindingSorted) readonly buffer Sorted { uint sorted[]; };
+layout(std430, binding = kEmitCountBindingTileCounts) readonly buffer TileCounts { uint tile_counts[]; };
+layout(std430, binding = kEmitCountBindingItemOffsets) writeonly buffer ItemOffsets { uint item_offsets[]; };
+layout(std430, binding = kEmitCountBindingBlockSums) writeonly buffer BlockSums { uint block_sums[]; };
 
 #include "splat_scan.glsl"
 

@@ -6,7 +6,7 @@
 #extension GL_GOOGLE_include_directive : require
 #include "shaderio.h"
 
-layout(local_size_x = 16, local_size_y = 16) in;
+layout(local_size_x = kTileSize, local_size_y = kTileSize) in;
 
 layout(std430, binding = kImportanceBindingParams) readonly buffer Params { FrameParams params; };
 layout(std430, binding = kImportanceBindingRanges) readonly buffer Ranges { uvec2 ranges[]; };

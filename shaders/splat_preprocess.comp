@@ -9,19 +9,19 @@
 #include "splat_math.glsl"
 #include "splat_tile_test.glsl"
 
-layout(local_size_x = 256) in;
+layout(local_size_x = kSplatWorkgroupSize) in;
 
-layout(std430, binding = 0) readonly buffer Params { FrameParams params; };
-layout(std430, binding = 1) readonly buffer Positions { float positions[]; };
-layout(std430, binding = 2) readonly buffer LogScales { float log_scales[]; };
-layout(std430, binding = 3) readonly buffer Rotations { vec4 rotations[]; };
-layout(std430, binding = 4) readonly buffer Logits { float logits[]; };
-layout(std430, binding = 5) readonly buffer Sh { float sh[]; };
-layout(std430, binding = 6) writeonly buffer Splats { Splat2D splats[]; };
-layout(std430, binding = 7) buffer Counters { uint counters[]; };
-layout(std430, binding = 8) writeonly buffer DepthKeys { uint depth_keys[]; };
-layout(std430, binding = 9) writeonly buffer DepthValues { uint depth_values[]; };
-layout(std430, binding = 10) writeonly buffer TileCounts { uint tile_counts[]; };
+layout(std430, binding = kPreprocessBindingParams) readonly buffer Params { FrameParams params; };
+layout(std430, binding = kPreprocessBindingPositions) readonly buffer Positions { float positions[]; };
+layout(std430, binding = kPreprocessBindingLogScales) readonly buffer LogScales { float log_scales[]; };
+layout(std430, binding = kPreprocessBindingRotations) readonly buffer Rotations { vec4 rotations[]; };
+layout(std430, binding = kPreprocessBindingLogits) readonly buffer Logits { float logits[]; };
+layout(std430, binding = kPreprocessBindingSh) readonly buffer Sh { float sh[]; };
+layout(std430, binding = kPreprocessBindingSplats) writeonly buffer Splats { Splat2D splats[]; };
+layout(std430, binding = kPreprocessBindingCounters) buffer Counters { uint counters[]; };
+layout(std430, binding = kPreprocessBindingDepthKeys) writeonly buffer DepthKeys { uint depth_keys[]; };
+layout(std430, binding = kPreprocessBindingDepthValues) writeonly buffer DepthValues { uint depth_values[]; };
+layout(std430, binding = kPreprocessBindingTileCounts) writeonly buffer TileCounts { uint tile_counts[]; };
 
 // Projects Gaussian i; returns the number of tiles it touches (0 when culled).
 // The colour is computed after the footprint so culled Gaussians skip the SH work.
@@ -92,7 +92,8 @@ uint project(uint i, out Splat2D o) {
   const uint used = (params.sh_degree + 1) * (params.sh_degree + 1);
   vec3 rgb = vec3(0.0);
   for (uint k = 0; k < used; ++k) {
-    rgb += basis[k] * vec3(sh[(3 * i + 0) * coeffs + k], sh[(3 * i + 1) * coeffs + k], sh[(3 * i + 2) * coeffs + k]);
+    rgb += basis[k] * vec3(sh[sh_float_index(i, 0, k, coeffs)], sh[sh_float_index(i, 1, k, coeffs)],
+                           sh[sh_float_index(i, 2, k, coeffs)]);
   }
   rgb = max(rgb + 0.5, vec3(0.0));
 

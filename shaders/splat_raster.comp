@@ -4,17 +4,17 @@
 #extension GL_GOOGLE_include_directive : require
 #include "shaderio.h"
 
-layout(local_size_x = 16, local_size_y = 16) in;
+layout(local_size_x = kTileSize, local_size_y = kTileSize) in;
 
-layout(std430, binding = 0) readonly buffer Params { FrameParams params; };
-layout(std430, binding = 1) readonly buffer Ranges { uvec2 ranges[]; };
-layout(std430, binding = 2) readonly buffer Values { uint values[]; };
-layout(std430, binding = 3) readonly buffer Splats { Splat2D splats[]; };
-layout(std430, binding = 4) writeonly buffer Image { vec4 image[]; };
+layout(std430, binding = kRasterBindingParams) readonly buffer Params { FrameParams params; };
+layout(std430, binding = kRasterBindingRanges) readonly buffer Ranges { uvec2 ranges[]; };
+layout(std430, binding = kRasterBindingValues) readonly buffer Values { uint values[]; };
+layout(std430, binding = kRasterBindingSplats) readonly buffer Splats { Splat2D splats[]; };
+layout(std430, binding = kRasterBindingImage) writeonly buffer Image { vec4 image[]; };
 // An opaque frame drawn first (meshes, points): splats behind its surface are hidden and
 // its colour shows through what the splats leave transparent.
-layout(std430, binding = 5) readonly buffer UnderlayColor { vec4 underlay_color[]; };
-layout(std430, binding = 6) readonly buffer UnderlayDepth { float underlay_depth[]; };
+layout(std430, binding = kRasterBindingUnderlayColor) readonly buffer UnderlayColor { vec4 underlay_color[]; };
+layout(std430, binding = kRasterBindingUnderlayDepth) readonly buffer UnderlayDepth { float underlay_depth[]; };
 
 vec3 C = vec3(0.0);
 

@@ -1,27 +1,28 @@
 #version 460
 // Turns GPU-side counts into indirect dispatch sizes, so the frame never reads counts
-// back to the CPU. Dispatches tile in 2D past the x limit. Mode 0 runs after the
-// preprocess (visible Gaussians), mode 1 after the scan of tiles touched (instances).
+// back to the CPU. Dispatches tile in 2D past the x limit. kSortArgsVisible runs after
+// the preprocess (visible Gaussians), kSortArgsInstances after the scan of tiles
+// touched (instances).
 #extension GL_GOOGLE_include_directive : require
 #include "shaderio.h"
 
-layout(local_size_x = 1) in;
+layout(local_size_x = kSortArgsWorkgroupSize) in;
 
-layout(std430, binding = 0) readonly buffer Params { FrameParams params; };
-layout(std430, binding = 1) buffer Counters { uint counters[]; };
-layout(std430, binding = 2) readonly buffer ScanTotal { uint scan_total[]; };
+layout(std430, binding = kSortArgsBindingParams) readonly buffer Params { FrameParams params; };
+layout(std430, binding = kSortArgsBindingCounters) buffer Counters { uint counters[]; };
+layout(std430, binding = kSortArgsBindingScanTotal) readonly buffer ScanTotal { uint scan_total[]; };
 
-layout(push_constant) uniform Push { uint max_groups_x; uint mode; };
+layout(push_constant) uniform Push { SortArgsPush push; };
 
 void write_args(uint slot, uint groups) {
-  const uint x = max(1u, min(groups, max_groups_x));
+  const uint x = max(1u, min(groups, push.max_groups_x));
   counters[slot] = groups == 0 ? 0 : x;
   counters[slot + 1] = groups == 0 ? 0 : (groups + x - 1) / x;
   counters[slot + 2] = 1;
 }
 
 void main() {
-  if (mode == 0) {
+  if (push.mode == kSortArgsVisible) {
     const uint visible = min(counters[kCounterVisible], params.count);
     const uint blocks = (visible + kRadixBlockSize - 1) / kRadixBlockSize;
     counters[kCounterVisibleCount] = visible;

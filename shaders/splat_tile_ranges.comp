@@ -3,11 +3,11 @@
 #extension GL_GOOGLE_include_directive : require
 #include "shaderio.h"
 
-layout(local_size_x = 256) in;
+layout(local_size_x = kSplatWorkgroupSize) in;
 
-layout(std430, binding = 0) readonly buffer Counters { uint counters[]; };
-layout(std430, binding = 1) readonly buffer KeysTile { uint keys_tile[]; };
-layout(std430, binding = 2) buffer Ranges { uvec2 ranges[]; };
+layout(std430, binding = kTileRangesBindingCounters) readonly buffer Counters { uint counters[]; };
+layout(std430, binding = kTileRangesBindingKeysTile) readonly buffer KeysTile { uint keys_tile[]; };
+layout(std430, binding = kTileRangesBindingRanges) buffer Ranges { uvec2 ranges[]; };
 
 void main() {
   const uint n = counters[kCounterInstanceCount];

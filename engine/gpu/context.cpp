@@ -356,9 +356,19 @@ void Context::tile_groups(std::uint32_t groups, std::uint32_t* x, std::uint32_t*
   *y = std::max<std::uint32_t>(1, (groups + *x - 1) / *x);
 }
 
-Result<VkDescriptorSet> Context::create_descriptor_set(const ComputePipeline& pipeline,
-                                                       const std::vector<const Buffer*>& buffers) {
-  if (buffers.size() != pipeline.binding_count()) return internal_error("descriptor set: buffer count differs from bindings");
+Result<VkDescriptorSet> Context::create_descriptor_set(const ComputePipeline& pipeline, const BufferBindings& buffers) {
+  if (buffers.size() != pipeline.binding_count()) {
+    return internal_error("descriptor set: " + std::to_string(buffers.size()) + " buffers for " +
+                          std::to_string(pipeline.binding_count()) + " bindings");
+  }
+  std::vector<bool> given(buffers.size(), false);
+  for (const BufferBinding& b : buffers) {
+    if (b.binding >= buffers.size() || given[b.binding] || b.buffer == nullptr) {
+      return internal_error("descriptor set: binding " + std::to_string(b.binding) +
+                            " is out of range, given twice or without a buffer");
+    }
+    given[b.binding] = true;
+  }
   VkDescriptorSetAllocateInfo set_alloc{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
   set_alloc.descriptorPool = descriptor_pool_;
   set_alloc.descriptorSetCount = 1;
@@ -370,10 +380,10 @@ Result<VkDescriptorSet> Context::create_descriptor_set(const ComputePipeline& pi
   std::vector<VkDescriptorBufferInfo> infos(buffers.size());
   std::vector<VkWriteDescriptorSet> writes(buffers.size());
   for (std::size_t i = 0; i < buffers.size(); ++i) {
-    infos[i] = {buffers[i]->handle(), 0, VK_WHOLE_SIZE};
+    infos[i] = {buffers[i].buffer->handle(), 0, VK_WHOLE_SIZE};
     writes[i] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
     writes[i].dstSet = set;
-    writes[i].dstBinding = static_cast<std::uint32_t>(i);
+    writes[i].dstBinding = buffers[i].binding;
     writes[i].descriptorCount = 1;
     writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
     writes[i].pBufferInfo = &infos[i];
@@ -503,7 +513,7 @@ Result<std::vector<double>> Context::read_timestamps_ms(VkQueryPool pool, std::u
   return ms;
 }
 
-Status Context::dispatch(const ComputePipeline& pipeline, const std::vector<const Buffer*>& buffers, const void* push,
+Status Context::dispatch(const ComputePipeline& pipeline, const BufferBindings& buffers, const void* push,
                          std::uint32_t groups) {
   SCZ_ASSIGN_OR_RETURN(VkDescriptorSet set, create_descriptor_set(pipeline, buffers));
   auto allocated = allocate_commands();

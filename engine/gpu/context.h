@@ -52,6 +52,14 @@ class Buffer {
   void release();
 };
 
+// One storage buffer for one binding of a pipeline; `binding` is a constant of
+// shaders/shaderio.h, so the pairing is written by name, never by position in a list.
+struct BufferBinding {
+  std::uint32_t binding = 0;
+  const Buffer* buffer = nullptr;
+};
+using BufferBindings = std::vector<BufferBinding>;
+
 // A compute pipeline whose bindings are all storage buffers, 0..binding_count-1.
 class ComputePipeline {
  public:
@@ -111,7 +119,7 @@ class Context {
 
   // Records one dispatch of `pipeline` over `groups` workgroups (tiled into x and y so
   // no dimension passes the device limit), submits it and waits.
-  Status dispatch(const ComputePipeline& pipeline, const std::vector<const Buffer*>& buffers, const void* push,
+  Status dispatch(const ComputePipeline& pipeline, const BufferBindings& buffers, const void* push,
                   std::uint32_t groups);
 
   // Splits a 1D workgroup count into x*y within maxComputeWorkGroupCount.
@@ -125,8 +133,8 @@ class Context {
   Result<Image> download_image(const Buffer& buffer, int width, int height);
 
   // Lower-level pieces for work recorded once and submitted many times.
-  Result<VkDescriptorSet> create_descriptor_set(const ComputePipeline& pipeline,
-                                                const std::vector<const Buffer*>& buffers);
+  // `buffers` must give every binding of the pipeline exactly once (internal_error if not).
+  Result<VkDescriptorSet> create_descriptor_set(const ComputePipeline& pipeline, const BufferBindings& buffers);
   void free_descriptor_set(VkDescriptorSet set);
   Result<VkCommandBuffer> allocate_commands();
   void free_commands(VkCommandBuffer cmd);

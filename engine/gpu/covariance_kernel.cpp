@@ -25,7 +25,13 @@ Result<CovarianceOutput> compute_covariances(Context& context, const GaussianClo
   std::uint32_t gx = 1, gy = 1;
   context.tile_groups(groups, &gx, &gy);
   io::CovariancePush push{static_cast<std::uint32_t>(n), gx, scale_modifier, 0};
-  SCZ_RETURN_IF_ERROR(context.dispatch(pipeline, {&scales, &rotations, &logits, &covariances, &opacities}, &push, groups));
+  SCZ_RETURN_IF_ERROR(context.dispatch(pipeline,
+                                       {{io::kCovarianceBindingLogScales, &scales},
+                                        {io::kCovarianceBindingRotations, &rotations},
+                                        {io::kCovarianceBindingLogits, &logits},
+                                        {io::kCovarianceBindingCovariance, &covariances},
+                                        {io::kCovarianceBindingOpacity, &opacities}},
+                                       &push, groups));
 
   CovarianceOutput out;
   out.covariances.resize(6 * n);

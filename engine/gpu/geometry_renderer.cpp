@@ -129,7 +129,7 @@ Status GeometryRenderer::init_pipelines() {
 Status GeometryRenderer::record() {
   SCZ_ASSIGN_OR_RETURN(commands_, context_.allocate_commands());
   VkCommandBuffer cmd = commands_;
-  auto bind = [&](const ComputePipeline& pipeline, const std::vector<const Buffer*>& buffers) -> Status {
+  auto bind = [&](const ComputePipeline& pipeline, const BufferBindings& buffers) -> Status {
     SCZ_ASSIGN_OR_RETURN(VkDescriptorSet set, context_.create_descriptor_set(pipeline, buffers));
     sets_.push_back(set);
     vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline.handle());
@@ -158,16 +158,27 @@ Status GeometryRenderer::record() {
   stamp(0);
 
   if (mesh_) {
-    SCZ_RETURN_IF_ERROR(bind(vertex_, {&params_, &positions_, &projected_}));
+    SCZ_RETURN_IF_ERROR(bind(vertex_, {{io::kMeshVertexBindingParams, &params_},
+                                       {io::kMeshVertexBindingPositions, &positions_},
+                                       {io::kMeshVertexBindingProjected, &projected_}}));
     dispatch_1d(vertices_);
     Context::compute_barrier(cmd);
   }
   stamp(1);
 
   if (mesh_) {
-    SCZ_RETURN_IF_ERROR(bind(raster_, {&params_, &indices_, &projected_, &depth_, &ids_, &big_, &big_args_}));
+    SCZ_RETURN_IF_ERROR(bind(raster_, {{io::kMeshRasterBindingParams, &params_},
+                                       {io::kMeshRasterBindingIndices, &indices_},
+                                       {io::kMeshRasterBindingProjected, &projected_},
+                                       {io::kMeshRasterBindingDepth, &depth_},
+                                       {io::kMeshRasterBindingIds, &ids_},
+                                       {io::kMeshRasterBindingBig, &big_},
+                                       {io::kMeshRasterBindingBigArgs, &big_args_}}));
   } else {
-    SCZ_RETURN_IF_ERROR(bind(raster_, {&params_, &positions_, &depth_, &ids_}));
+    SCZ_RETURN_IF_ERROR(bind(raster_, {{io::kPointRasterBindingParams, &params_},
+                                       {io::kPointRasterBindingPositions, &positions_},
+                                       {io::kPointRasterBindingDepth, &depth_},
+                                       {io::kPointRasterBindingIds, &ids_}}));
   }
   for (std::uint32_t pass : {io::kRasterPassDepth, io::kRasterPassVisibility}) {
     const io::GeometryPush small{pass, 0};
@@ -186,10 +197,25 @@ Status GeometryRenderer::record() {
   stamp(2);
 
   if (mesh_) {
-    SCZ_RETURN_IF_ERROR(bind(resolve_, {&params_, &indices_, &projected_, &positions_, &normals_, &texcoords_, &colors_,
-                                        &triangle_material_, &materials_, &textures_, &texels_, &ids_, &image_}));
+    SCZ_RETURN_IF_ERROR(bind(resolve_, {{io::kMeshResolveBindingParams, &params_},
+                                        {io::kMeshResolveBindingIndices, &indices_},
+                                        {io::kMeshResolveBindingProjected, &projected_},
+                                        {io::kMeshResolveBindingPositions, &positions_},
+                                        {io::kMeshResolveBindingNormals, &normals_},
+                                        {io::kMeshResolveBindingTexcoords, &texcoords_},
+                                        {io::kMeshResolveBindingColors, &colors_},
+                                        {io::kMeshResolveBindingTriangleMaterial, &triangle_material_},
+                                        {io::kMeshResolveBindingMaterials, &materials_},
+                                        {io::kMeshResolveBindingTextures, &textures_},
+                                        {io::kMeshResolveBindingTexels, &texels_},
+                                        {io::kMeshResolveBindingIds, &ids_},
+                                        {io::kMeshResolveBindingImage, &image_}}));
   } else {
-    SCZ_RETURN_IF_ERROR(bind(resolve_, {&params_, &colors_, &normals_, &ids_, &image_}));
+    SCZ_RETURN_IF_ERROR(bind(resolve_, {{io::kPointResolveBindingParams, &params_},
+                                        {io::kPointResolveBindingColors, &colors_},
+                                        {io::kPointResolveBindingNormals, &normals_},
+                                        {io::kPointResolveBindingIds, &ids_},
+                                        {io::kPointResolveBindingImage, &image_}}));
   }
   vkCmdDispatch(cmd, ceil_div(width_, io::kResolveTileSize), ceil_div(height_, io::kResolveTileSize), 1);
   Context::compute_barrier(cmd);

@@ -41,7 +41,7 @@ class Recording {
   }
   VkCommandBuffer cmd() const { return cmd_; }
 
-  Result<VkDescriptorSet> set(const ComputePipeline& pipeline, const std::vector<const Buffer*>& buffers) {
+  Result<VkDescriptorSet> set(const ComputePipeline& pipeline, const BufferBindings& buffers) {
     SCZ_ASSIGN_OR_RETURN(VkDescriptorSet s, context_.create_descriptor_set(pipeline, buffers));
     sets_.push_back(s);
     return s;
@@ -119,9 +119,9 @@ Result<std::unique_ptr<KMeansKernels>> KMeansKernels::create(Context& context) {
   SCZ_RETURN_IF_ERROR(make(kmeans_assign_spirv(), io::kKMeansAssignBindingCount, sizeof(io::KMeansPush), &p.assign));
   SCZ_RETURN_IF_ERROR(make(kmeans_update_spirv(), io::kKMeansUpdateBindingCount, sizeof(io::KMeansPush), &p.update));
   SCZ_RETURN_IF_ERROR(make(kmeans_refill_spirv(), io::kKMeansRefillBindingCount, sizeof(io::KMeansPush), &p.refill));
-  SCZ_RETURN_IF_ERROR(make(radix_histogram_spirv(), 3, sizeof(io::RadixPush), &p.histogram));
-  SCZ_RETURN_IF_ERROR(make(radix_scan_spirv(), 3, sizeof(io::RadixPush), &p.scan));
-  SCZ_RETURN_IF_ERROR(make(radix_scatter_spirv(), 9, sizeof(io::RadixPush), &p.scatter));
+  SCZ_RETURN_IF_ERROR(make(radix_histogram_spirv(), io::kHistogramBindingCount, sizeof(io::RadixPush), &p.histogram));
+  SCZ_RETURN_IF_ERROR(make(radix_scan_spirv(), io::kScanBindingCount, sizeof(io::RadixPush), &p.scan));
+  SCZ_RETURN_IF_ERROR(make(radix_scatter_spirv(), io::kScatterBindingCount, sizeof(io::RadixPush), &p.scatter));
   return kernels;
 }
 
@@ -189,7 +189,11 @@ Result<codec::KMeansResult> KMeansKernels::lloyd(const float* data, std::size_t 
   Recording rec(c);
   SCZ_RETURN_IF_ERROR(rec.begin());
   SCZ_ASSIGN_OR_RETURN(VkDescriptorSet assign_set,
-                       rec.set(p.assign, {&data_buf, &centroid_buf, &assignment_buf, &distance_buf, &control_buf}));
+                       rec.set(p.assign, {{io::kKMeansAssignBindingData, &data_buf},
+                                          {io::kKMeansAssignBindingCentroids, &centroid_buf},
+                                          {io::kKMeansAssignBindingAssignment, &assignment_buf},
+                                          {io::kKMeansAssignBindingDistance, &distance_buf},
+                                          {io::kKMeansAssignBindingControl, &control_buf}}));
   const int passes = radix_passes(k);
   const Buffer* keys[2] = {&keys0, &keys1};
   const Buffer* sorted[2] = {&sorted0, &sorted1};
@@ -197,19 +201,38 @@ Result<codec::KMeansResult> KMeansKernels::lloyd(const float* data, std::size_t 
   for (int pass = 0; pass < passes; ++pass) {
     const Buffer* keys_in = pass == 0 ? &assignment_buf : keys[(pass - 1) % 2];
     const Buffer* index_in = pass == 0 ? &index_buf : sorted[(pass - 1) % 2];
-    SCZ_ASSIGN_OR_RETURN(VkDescriptorSet h, rec.set(p.histogram, {&control_buf, keys_in, &histogram_buf}));
-    SCZ_ASSIGN_OR_RETURN(VkDescriptorSet s, rec.set(p.scatter, {&control_buf, &histogram_buf, &totals_buf, keys_in,
-                                                                keys[pass % 2], index_in, sorted[pass % 2],
-                                                                &unused_in, &unused_out}));
+    SCZ_ASSIGN_OR_RETURN(VkDescriptorSet h, rec.set(p.histogram, {{io::kHistogramBindingCounters, &control_buf},
+                                                                    {io::kHistogramBindingKeys, keys_in},
+                                                                    {io::kHistogramBindingHistogram, &histogram_buf}}));
+    SCZ_ASSIGN_OR_RETURN(VkDescriptorSet s, rec.set(p.scatter, {{io::kScatterBindingCounters, &control_buf},
+                                                                {io::kScatterBindingHistogram, &histogram_buf},
+                                                                {io::kScatterBindingDigitTotals, &totals_buf},
+                                                                {io::kScatterBindingKeysIn, keys_in},
+                                                                {io::kScatterBindingKeysOut, keys[pass % 2]},
+                                                                {io::kScatterBindingAux1In, index_in},
+                                                                {io::kScatterBindingAux1Out, sorted[pass % 2]},
+                                                                {io::kScatterBindingAux2In, &unused_in},
+                                                                {io::kScatterBindingAux2Out, &unused_out}}));
     histogram_sets.push_back(h);
     scatter_sets.push_back(s);
   }
-  SCZ_ASSIGN_OR_RETURN(VkDescriptorSet scan_set, rec.set(p.scan, {&control_buf, &histogram_buf, &totals_buf}));
+  SCZ_ASSIGN_OR_RETURN(VkDescriptorSet scan_set, rec.set(p.scan, {{io::kScanBindingCounters, &control_buf},
+                                                                  {io::kScanBindingHistogram, &histogram_buf},
+                                                                  {io::kScanBindingDigitTotals, &totals_buf}}));
   SCZ_ASSIGN_OR_RETURN(VkDescriptorSet update_set,
-                       rec.set(p.update, {&data_buf, &weight_buf, keys[(passes - 1) % 2], sorted[(passes - 1) % 2],
-                                          &centroid_buf, &size_buf, &control_buf}));
-  SCZ_ASSIGN_OR_RETURN(VkDescriptorSet refill_set, rec.set(p.refill, {&data_buf, &weight_buf, &distance_buf, &size_buf,
-                                                                      &centroid_buf, &control_buf}));
+                       rec.set(p.update, {{io::kKMeansUpdateBindingData, &data_buf},
+                                          {io::kKMeansUpdateBindingWeights, &weight_buf},
+                                          {io::kKMeansUpdateBindingSortedKeys, keys[(passes - 1) % 2]},
+                                          {io::kKMeansUpdateBindingSortedIndex, sorted[(passes - 1) % 2]},
+                                          {io::kKMeansUpdateBindingCentroids, &centroid_buf},
+                                          {io::kKMeansUpdateBindingSizes, &size_buf},
+                                          {io::kKMeansUpdateBindingControl, &control_buf}}));
+  SCZ_ASSIGN_OR_RETURN(VkDescriptorSet refill_set, rec.set(p.refill, {{io::kKMeansRefillBindingData, &data_buf},
+                                                                      {io::kKMeansRefillBindingWeights, &weight_buf},
+                                                                      {io::kKMeansRefillBindingDistance, &distance_buf},
+                                                                      {io::kKMeansRefillBindingSizes, &size_buf},
+                                                                      {io::kKMeansRefillBindingCentroids, &centroid_buf},
+                                                                      {io::kKMeansRefillBindingControl, &control_buf}}));
 
   // No vector has an assignment yet: the first iteration always counts as a change.
   vkCmdFillBuffer(rec.cmd(), assignment_buf.handle(), 0, VK_WHOLE_SIZE, 0xFFFFFFFFu);
@@ -270,8 +293,12 @@ Status KMeansKernels::assign(const float* data, std::size_t n, int dims, const f
     {
       Recording rec(c);
       SCZ_RETURN_IF_ERROR(rec.begin());
-      SCZ_ASSIGN_OR_RETURN(VkDescriptorSet set, rec.set(pipelines_->assign, {&data_buf, &centroid_buf, &assignment_buf,
-                                                                             &distance_buf, &control_buf}));
+      SCZ_ASSIGN_OR_RETURN(VkDescriptorSet set, rec.set(pipelines_->assign,
+                                                        {{io::kKMeansAssignBindingData, &data_buf},
+                                                         {io::kKMeansAssignBindingCentroids, &centroid_buf},
+                                                         {io::kKMeansAssignBindingAssignment, &assignment_buf},
+                                                         {io::kKMeansAssignBindingDistance, &distance_buf},
+                                                         {io::kKMeansAssignBindingControl, &control_buf}}));
       const std::uint32_t groups = groups_for(count, io::kKMeansAssignWorkgroupSize);
       const io::KMeansPush push{static_cast<std::uint32_t>(count), static_cast<std::uint32_t>(dims),
                                 static_cast<std::uint32_t>(k), rec.groups_x(groups), io::kKMeansPlainAssign, 0, 0, 0};

@@ -52,15 +52,15 @@ Status SplatRenderer::init(const GaussianCloud& cloud) {
     SCZ_ASSIGN_OR_RETURN(*out, context_.create_compute_pipeline(spirv.words, spirv.count, bindings, push));
     return Status::Ok();
   };
-  SCZ_RETURN_IF_ERROR(make(splat_preprocess_spirv(), 11, 0, &preprocess_));
-  SCZ_RETURN_IF_ERROR(make(splat_sort_args_spirv(), 3, 2 * sizeof(std::uint32_t), &sort_args_));
-  SCZ_RETURN_IF_ERROR(make(radix_histogram_spirv(), 3, sizeof(io::RadixPush), &histogram_));
-  SCZ_RETURN_IF_ERROR(make(radix_scan_spirv(), 3, sizeof(io::RadixPush), &scan_));
-  SCZ_RETURN_IF_ERROR(make(splat_emit_count_spirv(), 5, 0, &emit_count_));
-  SCZ_RETURN_IF_ERROR(make(splat_emit_spirv(), 8, 0, &emit_));
-  SCZ_RETURN_IF_ERROR(make(radix_scatter_spirv(), 9, sizeof(io::RadixPush), &scatter_));
-  SCZ_RETURN_IF_ERROR(make(splat_tile_ranges_spirv(), 3, 0, &ranges_));
-  SCZ_RETURN_IF_ERROR(make(splat_raster_spirv(), 7, 0, &raster_));
+  SCZ_RETURN_IF_ERROR(make(splat_preprocess_spirv(), io::kPreprocessBindingCount, 0, &preprocess_));
+  SCZ_RETURN_IF_ERROR(make(splat_sort_args_spirv(), io::kSortArgsBindingCount, sizeof(io::SortArgsPush), &sort_args_));
+  SCZ_RETURN_IF_ERROR(make(radix_histogram_spirv(), io::kHistogramBindingCount, sizeof(io::RadixPush), &histogram_));
+  SCZ_RETURN_IF_ERROR(make(radix_scan_spirv(), io::kScanBindingCount, sizeof(io::RadixPush), &scan_));
+  SCZ_RETURN_IF_ERROR(make(splat_emit_count_spirv(), io::kEmitCountBindingCount, 0, &emit_count_));
+  SCZ_RETURN_IF_ERROR(make(splat_emit_spirv(), io::kEmitBindingCount, 0, &emit_));
+  SCZ_RETURN_IF_ERROR(make(radix_scatter_spirv(), io::kScatterBindingCount, sizeof(io::RadixPush), &scatter_));
+  SCZ_RETURN_IF_ERROR(make(splat_tile_ranges_spirv(), io::kTileRangesBindingCount, 0, &ranges_));
+  SCZ_RETURN_IF_ERROR(make(splat_raster_spirv(), io::kRasterBindingCount, 0, &raster_));
 
   const std::size_t n = cloud.count;
   SCZ_ASSIGN_OR_RETURN(params_, context_.create_buffer(sizeof(io::FrameParams), true));
@@ -68,15 +68,17 @@ Status SplatRenderer::init(const GaussianCloud& cloud) {
   SCZ_ASSIGN_OR_RETURN(log_scales_, context_.upload_device(cloud.log_scales.data(), n * 3 * sizeof(float)));
   SCZ_ASSIGN_OR_RETURN(rotations_, context_.upload_device(cloud.rotations.data(), n * 4 * sizeof(float)));
   SCZ_ASSIGN_OR_RETURN(logits_, context_.upload_device(cloud.logit_opacities.data(), n * sizeof(float)));
-  // SH as [channel][coefficient] per Gaussian, DC first, so the shader indexes one array.
-  const int coeffs = sh_coeffs_per_channel(cloud.sh_degree);
-  const int rest = coeffs - 1;
+  // The SH records of shaderio.h: DC and higher bands of each channel in one array.
+  const auto coeffs = static_cast<std::uint32_t>(sh_coeffs_per_channel(cloud.sh_degree));
+  const std::uint32_t rest = coeffs - 1;
   std::vector<float> sh(n * 3 * coeffs);
   for (std::size_t i = 0; i < n; ++i) {
-    for (int c = 0; c < 3; ++c) {
-      float* dst = &sh[(3 * i + c) * coeffs];
-      dst[0] = cloud.sh_dc[3 * i + c];
-      for (int k = 0; k < rest; ++k) dst[1 + k] = cloud.sh_rest[(3 * i + c) * rest + k];
+    const auto g = static_cast<std::uint32_t>(i);
+    for (std::uint32_t c = 0; c < 3; ++c) {
+      sh[io::sh_float_index(g, c, 0, coeffs)] = cloud.sh_dc[3 * i + c];
+      for (std::uint32_t k = 0; k < rest; ++k) {
+        sh[io::sh_float_index(g, c, 1 + k, coeffs)] = cloud.sh_rest[(3 * i + c) * rest + k];
+      }
     }
   }
   SCZ_ASSIGN_OR_RETURN(sh_, context_.upload_device(sh.data(), sh.size() * sizeof(float)));
@@ -122,7 +124,7 @@ Status SplatRenderer::allocate_frame(int width, int height, std::size_t capacity
 Status SplatRenderer::record() {
   SCZ_ASSIGN_OR_RETURN(commands_, context_.allocate_commands());
   VkCommandBuffer cmd = commands_;
-  auto bind = [&](const ComputePipeline& pipeline, const std::vector<const Buffer*>& buffers,
+  auto bind = [&](const ComputePipeline& pipeline, const BufferBindings& buffers,
                   const void* push) -> Status {
     SCZ_ASSIGN_OR_RETURN(VkDescriptorSet set, context_.create_descriptor_set(pipeline, buffers));
     sets_.push_back(set);
@@ -147,8 +149,17 @@ Status SplatRenderer::record() {
 
   // Preprocess: one thread per Gaussian, tiled in 2D past the workgroup-count limit.
   SCZ_RETURN_IF_ERROR(bind(preprocess_,
-                           {&params_, &positions_, &log_scales_, &rotations_, &logits_, &sh_, &splats_, &counters_,
-                            &depth_keys_[0], &depth_values_[0], &tile_counts_},
+                           {{io::kPreprocessBindingParams, &params_},
+                            {io::kPreprocessBindingPositions, &positions_},
+                            {io::kPreprocessBindingLogScales, &log_scales_},
+                            {io::kPreprocessBindingRotations, &rotations_},
+                            {io::kPreprocessBindingLogits, &logits_},
+                            {io::kPreprocessBindingSh, &sh_},
+                            {io::kPreprocessBindingSplats, &splats_},
+                            {io::kPreprocessBindingCounters, &counters_},
+                            {io::kPreprocessBindingDepthKeys, &depth_keys_[0]},
+                            {io::kPreprocessBindingDepthValues, &depth_values_[0]},
+                            {io::kPreprocessBindingTileCounts, &tile_counts_}},
                            nullptr));
   std::uint32_t gx = 1, gy = 1;
   context_.tile_groups(ceil_div(count_, io::kSplatWorkgroupSize), &gx, &gy);
@@ -157,8 +168,11 @@ Status SplatRenderer::record() {
   stamp(1);
 
   const std::uint32_t max_groups_x = context_.limits().maxComputeWorkGroupCount[0];
-  const std::uint32_t visible_args_push[2] = {max_groups_x, 0};
-  SCZ_RETURN_IF_ERROR(bind(sort_args_, {&params_, &counters_, &digit_totals_}, visible_args_push));
+  const BufferBindings sort_args_buffers = {{io::kSortArgsBindingParams, &params_},
+                                            {io::kSortArgsBindingCounters, &counters_},
+                                            {io::kSortArgsBindingScanTotal, &digit_totals_}};
+  const io::SortArgsPush visible_args_push{max_groups_x, io::kSortArgsVisible};
+  SCZ_RETURN_IF_ERROR(bind(sort_args_, sort_args_buffers, &visible_args_push));
   vkCmdDispatch(cmd, 1, 1, 1);
   Context::compute_barrier(cmd);
 
@@ -171,15 +185,30 @@ Status SplatRenderer::record() {
     io::RadixPush push{shift, aux2 ? 1u : 0u, slots.count, slots.blocks};
     const int next = 1 - cur;
     const VkDeviceSize args = slots.args * sizeof(std::uint32_t);
-    SCZ_RETURN_IF_ERROR(bind(histogram_, {&counters_, &keys[cur], &histogram_counts_}, &push));
+    SCZ_RETURN_IF_ERROR(bind(histogram_,
+                             {{io::kHistogramBindingCounters, &counters_},
+                              {io::kHistogramBindingKeys, &keys[cur]},
+                              {io::kHistogramBindingHistogram, &histogram_counts_}},
+                             &push));
     vkCmdDispatchIndirect(cmd, counters_.handle(), args);
     Context::compute_barrier(cmd);
-    SCZ_RETURN_IF_ERROR(bind(scan_, {&counters_, &histogram_counts_, &digit_totals_}, &push));
+    SCZ_RETURN_IF_ERROR(bind(scan_,
+                             {{io::kScanBindingCounters, &counters_},
+                              {io::kScanBindingHistogram, &histogram_counts_},
+                              {io::kScanBindingDigitTotals, &digit_totals_}},
+                             &push));
     vkCmdDispatch(cmd, io::kRadixBins, 1, 1);
     Context::compute_barrier(cmd);
     SCZ_RETURN_IF_ERROR(bind(scatter_,
-                             {&counters_, &histogram_counts_, &digit_totals_, &keys[cur], &keys[next], &aux1[cur],
-                              &aux1[next], aux2 ? &aux2[cur] : &dummy_, aux2 ? &aux2[next] : &dummy_},
+                             {{io::kScatterBindingCounters, &counters_},
+                              {io::kScatterBindingHistogram, &histogram_counts_},
+                              {io::kScatterBindingDigitTotals, &digit_totals_},
+                              {io::kScatterBindingKeysIn, &keys[cur]},
+                              {io::kScatterBindingKeysOut, &keys[next]},
+                              {io::kScatterBindingAux1In, &aux1[cur]},
+                              {io::kScatterBindingAux1Out, &aux1[next]},
+                              {io::kScatterBindingAux2In, aux2 ? &aux2[cur] : &dummy_},
+                              {io::kScatterBindingAux2Out, aux2 ? &aux2[next] : &dummy_}},
                              &push));
     vkCmdDispatchIndirect(cmd, counters_.handle(), args);
     Context::compute_barrier(cmd);
@@ -199,20 +228,35 @@ Status SplatRenderer::record() {
   // Tile instances laid out in depth order: offsets within blocks, a scan of the block
   // totals, then one thread per visible Gaussian writes its instances.
   SCZ_RETURN_IF_ERROR(bind(emit_count_,
-                           {&counters_, &depth_values_[depth_cur], &tile_counts_, &item_offsets_, &block_sums_},
+                           {{io::kEmitCountBindingCounters, &counters_},
+                            {io::kEmitCountBindingSorted, &depth_values_[depth_cur]},
+                            {io::kEmitCountBindingTileCounts, &tile_counts_},
+                            {io::kEmitCountBindingItemOffsets, &item_offsets_},
+                            {io::kEmitCountBindingBlockSums, &block_sums_}},
                            nullptr));
   vkCmdDispatchIndirect(cmd, counters_.handle(), io::kCounterVisibleSortArgs * sizeof(std::uint32_t));
   Context::compute_barrier(cmd);
   const io::RadixPush block_scan{0, 0, io::kCounterVisibleCount, io::kCounterVisibleBlocks};
-  SCZ_RETURN_IF_ERROR(bind(scan_, {&counters_, &block_sums_, &digit_totals_}, &block_scan));
+  SCZ_RETURN_IF_ERROR(bind(scan_,
+                           {{io::kScanBindingCounters, &counters_},
+                            {io::kScanBindingHistogram, &block_sums_},
+                            {io::kScanBindingDigitTotals, &digit_totals_}},
+                           &block_scan));
   vkCmdDispatch(cmd, 1, 1, 1);
   Context::compute_barrier(cmd);
-  const std::uint32_t instance_args_push[2] = {max_groups_x, 1};
-  SCZ_RETURN_IF_ERROR(bind(sort_args_, {&params_, &counters_, &digit_totals_}, instance_args_push));
+  const io::SortArgsPush instance_args_push{max_groups_x, io::kSortArgsInstances};
+  SCZ_RETURN_IF_ERROR(bind(sort_args_, sort_args_buffers, &instance_args_push));
   vkCmdDispatch(cmd, 1, 1, 1);
   Context::compute_barrier(cmd);
-  SCZ_RETURN_IF_ERROR(bind(emit_, {&params_, &counters_, &depth_values_[depth_cur], &splats_, &item_offsets_,
-                                   &block_sums_, &keys_tile_[0], &values_[0]},
+  SCZ_RETURN_IF_ERROR(bind(emit_,
+                           {{io::kEmitBindingParams, &params_},
+                            {io::kEmitBindingCounters, &counters_},
+                            {io::kEmitBindingSorted, &depth_values_[depth_cur]},
+                            {io::kEmitBindingSplats, &splats_},
+                            {io::kEmitBindingItemOffsets, &item_offsets_},
+                            {io::kEmitBindingBlockOffsets, &block_sums_},
+                            {io::kEmitBindingKeysTile, &keys_tile_[0]},
+                            {io::kEmitBindingValues, &values_[0]}},
                            nullptr));
   vkCmdDispatchIndirect(cmd, counters_.handle(), io::kCounterVisibleArgs * sizeof(std::uint32_t));
   Context::compute_barrier(cmd);
@@ -229,17 +273,33 @@ Status SplatRenderer::record() {
   final_buffer_ = cur;
   stamp(4);
 
-  SCZ_RETURN_IF_ERROR(bind(ranges_, {&counters_, &keys_tile_[cur], &tile_ranges_}, nullptr));
+  SCZ_RETURN_IF_ERROR(bind(ranges_,
+                           {{io::kTileRangesBindingCounters, &counters_},
+                            {io::kTileRangesBindingKeysTile, &keys_tile_[cur]},
+                            {io::kTileRangesBindingRanges, &tile_ranges_}},
+                           nullptr));
   vkCmdDispatchIndirect(cmd, counters_.handle(), io::kCounterInstanceArgs * sizeof(std::uint32_t));
   Context::compute_barrier(cmd);
   const bool underlay = underlay_color_ && underlay_depth_;
   if (weight_sums_) {
     SCZ_RETURN_IF_ERROR(
-        bind(importance_, {&params_, &tile_ranges_, &values_[cur], &splats_, &counters_, weight_sums_}, nullptr));
+        bind(importance_,
+             {{io::kImportanceBindingParams, &params_},
+              {io::kImportanceBindingRanges, &tile_ranges_},
+              {io::kImportanceBindingValues, &values_[cur]},
+              {io::kImportanceBindingSplats, &splats_},
+              {io::kImportanceBindingCounters, &counters_},
+              {io::kImportanceBindingSums, weight_sums_}},
+             nullptr));
   } else {
     SCZ_RETURN_IF_ERROR(bind(raster_,
-                             {&params_, &tile_ranges_, &values_[cur], &splats_, &image_,
-                              underlay ? underlay_color_ : &dummy_, underlay ? underlay_depth_ : &dummy_},
+                             {{io::kRasterBindingParams, &params_},
+                              {io::kRasterBindingRanges, &tile_ranges_},
+                              {io::kRasterBindingValues, &values_[cur]},
+                              {io::kRasterBindingSplats, &splats_},
+                              {io::kRasterBindingImage, &image_},
+                              {io::kRasterBindingUnderlayColor, underlay ? underlay_color_ : &dummy_},
+                              {io::kRasterBindingUnderlayDepth, underlay ? underlay_depth_ : &dummy_}},
                              nullptr));
   }
   vkCmdDispatch(cmd, tiles_x_, tiles_y_, 1);
