@@ -38,17 +38,21 @@ Status ComposeKernel::record(VkCommandBuffer cmd, const gpu::Buffer& first, cons
   if (sums_.size() < groups_ * sizeof(float)) {
     SCZ_ASSIGN_OR_RETURN(sums_, context_.create_buffer(groups_ * sizeof(float), true));
   }
+  const gpu::BufferBindings bindings = {{io::kComposeBindingFirst, &first},
+                                         {io::kComposeBindingSecond, &second},
+                                         {io::kComposeBindingOutput, &output_},
+                                         {io::kComposeBindingErrorSums, &sums_}};
   if (!set_) {
-    SCZ_ASSIGN_OR_RETURN(set_, context_.create_descriptor_set(pipeline_, {&first, &second, &output_, &sums_}));
+    SCZ_ASSIGN_OR_RETURN(set_, context_.create_descriptor_set(pipeline_, bindings));
   } else {
-    const gpu::Buffer* buffers[io::kComposeBindingCount] = {&first, &second, &output_, &sums_};
+    // The frames' buffers change with the window's size: the set is rewritten each time.
     VkDescriptorBufferInfo infos[io::kComposeBindingCount];
     VkWriteDescriptorSet writes[io::kComposeBindingCount];
     for (std::uint32_t i = 0; i < io::kComposeBindingCount; ++i) {
-      infos[i] = {buffers[i]->handle(), 0, VK_WHOLE_SIZE};
+      infos[i] = {bindings[i].buffer->handle(), 0, VK_WHOLE_SIZE};
       writes[i] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
       writes[i].dstSet = set_;
-      writes[i].dstBinding = i;
+      writes[i].dstBinding = bindings[i].binding;
       writes[i].descriptorCount = 1;
       writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
       writes[i].pBufferInfo = &infos[i];
