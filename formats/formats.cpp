@@ -5,6 +5,7 @@
 #include "formats/scz/decoder.h"
 #include "formats/compressed_ply.h"
 #include "formats/file_io.h"
+#include "formats/gltf_files.h"
 #include "formats/inria_ply.h"
 #include "formats/mesh_io.h"
 #include "formats/ply.h"
@@ -160,6 +161,11 @@ std::uint64_t scene_bytes_on_disk(const std::string& path) {
                        : fs::path(path).filename() == "meta.json" ? fs::path(path).parent_path()
                                                                   : fs::path();
   if (dir.empty()) {
+    // A .gltf is its JSON and the buffers and images it references.
+    if (file_extension(path) == ".gltf") {
+      auto total = gltf_bytes_on_disk(path);
+      if (total.ok()) return *total;
+    }
     auto size = file_size(path);
     return size.ok() ? *size : 0;
   }

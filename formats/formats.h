@@ -25,8 +25,9 @@ const char* format_name(FileFormat format);
 
 // Loads any supported file. Errors carry the file's path.
 Result<Scene> load_scene(const std::string& path, FileFormat* format = nullptr);
-// Bytes a scene takes on disk: the file's size, or for a SOG folder (or its meta.json)
-// everything in the folder; 0 when it cannot be read.
+// Bytes a scene takes on disk: the file's size; for a `.gltf` its JSON plus the buffers
+// and images it references; for a SOG folder (or its meta.json) everything in the
+// folder; 0 when it cannot be read.
 std::uint64_t scene_bytes_on_disk(const std::string& path);
 
 // Writes `scene` in the format its name asks for, atomically. Errors carry the path.

@@ -13,8 +13,8 @@ namespace {
 struct RenderOptions {
   std::string scene;
   std::string out;
-  int width = 800;
-  int height = 600;
+  int width = 0;  // 0: the camera file's width, or kDefaultWidth for orbit views
+  int height = 0;
   std::string view = "0/1";
   std::string camera;
   std::string background = "1,1,1";
@@ -47,7 +47,7 @@ Status run_render(const RenderOptions& o) {
     const std::string json = camera_to_inria_json(camera) + "\n";
     SCZ_RETURN_IF_ERROR(write_file_atomic(o.save_camera, json.data(), json.size()).with_context(o.save_camera));
   }
-  std::printf("%s: %dx%d, %zu primitives, on %s\n", o.out.c_str(), o.width, o.height, scene.primitive_count(),
+  std::printf("%s: %dx%d, %zu primitives, on %s\n", o.out.c_str(), camera.width, camera.height, scene.primitive_count(),
               context->device_name().c_str());
   return Status::Ok();
 }
@@ -59,8 +59,12 @@ void add_render(CLI::App& app, Runner& run) {
   CLI::App* cmd = app.add_subcommand("render", "Render a scene to a PNG image on the GPU.");
   cmd->add_option("scene", o->scene, "Scene file")->required();
   cmd->add_option("--out,-o", o->out, "PNG file to write")->required();
-  cmd->add_option("--width", o->width, "Image width in pixels (default 800)");
-  cmd->add_option("--height", o->height, "Image height in pixels (default 600)");
+  cmd->add_option("--width", o->width,
+                  "Image width in pixels (default: the --camera's own, else 800; one side alone keeps the camera's "
+                  "aspect ratio)")
+      ->check(CLI::Range(1, kMaxImageSide));
+  cmd->add_option("--height", o->height, "Image height in pixels (default: the --camera's own, else 600)")
+      ->check(CLI::Range(1, kMaxImageSide));
   cmd->add_option("--view", o->view,
                   "Orbit camera i/n: camera i of n on a ring around the scene's robust bounds, 20 degrees "
                   "above it (up is -y for Gaussians and points, +y for meshes) (default 0/1)");

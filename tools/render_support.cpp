@@ -64,8 +64,8 @@ Camera orbit_view(const Orbit& orbit, int index, int count, int width, int heigh
 
 Result<Camera> choose_camera(const std::string& view, const std::string& camera_file, const Orbit& orbit, int width,
                              int height) {
-  if (width < 1 || height < 1 || width > 16384 || height > 16384) {
-    return invalid_input("--width and --height must be in 1..16384");
+  if (width < 0 || height < 0 || width > kMaxImageSide || height > kMaxImageSide) {
+    return invalid_input("--width and --height must be in 1.." + std::to_string(kMaxImageSide));
   }
   if (!camera_file.empty()) {
     const auto colon = camera_file.rfind(':');
@@ -75,11 +75,18 @@ Result<Camera> choose_camera(const std::string& view, const std::string& camera_
             std::errc()) {
       return invalid_input("--camera takes FILE:INDEX, got '" + camera_file + "'");
     }
-    return load_camera_file(camera_file.substr(0, colon), index, width, height);
+    const std::string path = camera_file.substr(0, colon);
+    SCZ_ASSIGN_OR_RETURN(Camera camera, load_camera_file(path, index, width, height));
+    if (camera.width > kMaxImageSide || camera.height > kMaxImageSide) {
+      return invalid_input(path + ": camera " + std::to_string(index) + " is " + std::to_string(camera.width) + "x" +
+                           std::to_string(camera.height) + ", past " + std::to_string(kMaxImageSide) +
+                           " pixels a side (set --width/--height)");
+    }
+    return camera;
   }
   int index = 0, count = 1;
   SCZ_RETURN_IF_ERROR(parse_view(view, &index, &count));
-  return orbit_view(orbit, index, count, width, height);
+  return orbit_view(orbit, index, count, width > 0 ? width : kDefaultWidth, height > 0 ? height : kDefaultHeight);
 }
 
 Result<std::unique_ptr<SceneRenderer>> SceneRenderer::create(const Scene& scene, gpu::Context& context) {

@@ -36,7 +36,12 @@ inline constexpr const char* kUpHelp =
 // Camera `index` of `count` on the orbit: orbit_camera's, mirrored through y when y_up.
 Camera orbit_view(const Orbit& orbit, int index, int count, int width, int height);
 
-// The camera of --view i/n (on `orbit`) or --camera FILE:INDEX.
+// The camera of --view i/n (on `orbit`) or --camera FILE:INDEX. A width or height of 0
+// was not given: a camera from a file keeps its own size, an orbit view takes
+// kDefaultWidth x kDefaultHeight.
+inline constexpr int kDefaultWidth = 800;
+inline constexpr int kDefaultHeight = 600;
+inline constexpr int kMaxImageSide = 16384;
 Result<Camera> choose_camera(const std::string& view, const std::string& camera_file, const Orbit& orbit, int width,
                              int height);
 

@@ -36,7 +36,8 @@ Bounds robust_bounds(const std::vector<float>& xyz);
 Camera orbit_camera(const Bounds& bounds, int index, int count, int width, int height);
 
 // A camera from an INRIA cameras.json or NeRF transforms*.json entry; the image size
-// is the file's unless width/height are given (then the focal lengths scale with it).
+// is the file's unless width/height are given (then the focal lengths scale with it;
+// one side given alone keeps the file's aspect ratio).
 Result<Camera> load_camera_file(const std::string& path, int index, int width = 0, int height = 0);
 
 // The camera as an INRIA cameras.json entry (rotation camera-to-world, position the

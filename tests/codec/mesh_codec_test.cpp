@@ -294,6 +294,9 @@ struct RealMesh {
   double max_bytes_per_triangle;  // balanced preset, everything but textures
 };
 
+// Test names and failures name the file rather than dumping the struct's bytes.
+void PrintTo(const RealMesh& c, std::ostream* os) { *os << c.file; }
+
 class RealMeshTest : public ::testing::TestWithParam<RealMesh> {};
 
 TEST_P(RealMeshTest, RoundTripsEveryPreset) {

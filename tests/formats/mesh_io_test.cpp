@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "formats/formats.h"
+#include "formats/gltf_files.h"
 #include "tests/test_support.h"
 
 namespace scenezip {
@@ -33,6 +34,36 @@ float max_abs_difference(const std::vector<float>& a, const std::vector<float>& 
 }
 
 constexpr const char* kHelmet = "meshes/DamagedHelmet/DamagedHelmet.gltf";
+
+TEST(MeshIo, GltfBytesIncludeReferencedBuffersAndImages) {
+  test::ScratchDir dir;
+  write_bytes(dir.file("mesh data.bin"), "0123456789", 10);
+  write_bytes(dir.file("albedo.png"), "abcdefg", 7);
+  const std::string json =
+      R"({"asset":{"version":"2.0"},"buffers":[{"uri":"mesh%20data.bin","byteLength":10},)"
+      R"({"uri":"data:application/octet-stream;base64,AAAA","byteLength":3}],)"
+      R"("images":[{"uri":"albedo.png"},{"uri":"./albedo.png"},{"uri":"missing.png"}]})";
+  write_text(dir.file("scene.gltf"), json);
+  auto files = gltf_referenced_files(dir.file("scene.gltf"));
+  ASSERT_TRUE(files.ok()) << files.status().message();
+  EXPECT_EQ(files->size(), 3u);  // the data: URI is inside the JSON; albedo.png counts once
+  EXPECT_EQ(scene_bytes_on_disk(dir.file("scene.gltf")), json.size() + 10 + 7);
+}
+
+TEST(MeshIo, DamagedHelmetBytesAreItsJsonBufferAndImages) {
+  SCZ_REQUIRE_DATA(kHelmet);
+  // DamagedHelmet.gltf (4,537 bytes) references DamagedHelmet.bin and five JPEGs, the
+  // folder's other files.
+  std::uint64_t folder = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(test::data_path(kHelmet)).parent_path())) {
+    folder += entry.file_size();
+  }
+  EXPECT_EQ(scene_bytes_on_disk(test::data_path(kHelmet)), folder);
+  EXPECT_GT(folder, 3000000u);
+  auto info = test::run_scenezip("info --json " + test::data_path(kHelmet));
+  ASSERT_EQ(info.exit_code, 0) << info.err;
+  EXPECT_EQ(nlohmann::json::parse(info.out)["bytes"].get<std::uint64_t>(), folder);
+}
 
 TEST(MeshIo, ReadsDamagedHelmet) {
   SCZ_REQUIRE_DATA(kHelmet);

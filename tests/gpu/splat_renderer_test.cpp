@@ -13,6 +13,9 @@ struct RenderCase {
   int width, height, views;
 };
 
+// Test names and failures name the file rather than dumping the struct's bytes.
+void PrintTo(const RenderCase& c, std::ostream* os) { *os << c.file; }
+
 class SplatRendererTest : public ::testing::TestWithParam<RenderCase> {};
 
 // The GPU renderer and the plain C++ renderer agree to >= 45 dB on real scenes, from

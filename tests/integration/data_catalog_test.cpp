@@ -17,6 +17,9 @@ struct CatalogEntry {
   long long triangles; // -1 when not a mesh
 };
 
+// Test names and failures name the file rather than dumping the struct's bytes.
+void PrintTo(const CatalogEntry& c, std::ostream* os) { *os << c.file; }
+
 class DataCatalog : public ::testing::TestWithParam<CatalogEntry> {};
 
 TEST_P(DataCatalog, InfoJsonGivesTheCataloguedCounts) {

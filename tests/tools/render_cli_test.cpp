@@ -42,6 +42,35 @@ TEST(RenderCli, SavedCameraRendersTheSameView) {
   EXPECT_GE(psnr(*image_a, *image_b), 60.0);
 }
 
+TEST(RenderCli, CameraFromFileRendersAtItsOwnSizeUnlessToldOtherwise) {
+  test::ScratchDir dir;
+  const std::string cams = dir.file("cameras.json");
+  auto saved = run_scenezip("render " + kDemo + " --out " + dir.file("a.png") +
+                            " --width 48 --height 40 --view 1/4 --save-camera " + cams);
+  ASSERT_EQ(saved.exit_code, 0) << saved.err;
+  struct Case {
+    std::string size_options;
+    int width, height;
+  };
+  for (const Case& c : {Case{"", 48, 40}, Case{"--width 24", 24, 20}, Case{"--height 20", 24, 20},
+                        Case{"--width 30 --height 30", 30, 30}}) {
+    const std::string png = dir.file("b.png");
+    auto r = run_scenezip("render " + kDemo + " --out " + png + " --camera " + cams + ":0 " + c.size_options);
+    ASSERT_EQ(r.exit_code, 0) << c.size_options << ": " << r.err;
+    auto image = read_png(png);
+    ASSERT_TRUE(image.ok()) << image.status().message();
+    EXPECT_EQ(image->width, c.width) << c.size_options;
+    EXPECT_EQ(image->height, c.height) << c.size_options;
+  }
+  // Orbit views keep their default size.
+  auto orbit = run_scenezip("render " + kDemo + " --out " + dir.file("c.png") + " --width 40 --view 0/2");
+  ASSERT_EQ(orbit.exit_code, 0) << orbit.err;
+  auto image = read_png(dir.file("c.png"));
+  ASSERT_TRUE(image.ok());
+  EXPECT_EQ(image->width, 40);
+  EXPECT_EQ(image->height, 600);
+}
+
 TEST(RenderCli, RejectsBadOptions) {
   test::ScratchDir dir;
   const std::string png = dir.file("x.png");
