@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # folder: the folders its files may include (besides their own). Folders still being
-# built elsewhere (viewer/) are named as targets only.
+# built elsewhere (viewer/, engine/field) are named as targets only.
 declare -A allowed=(
   [engine/core]=""
   [engine/scene]="engine/core"
@@ -16,6 +16,9 @@ declare -A allowed=(
   [engine/field]="engine/core engine/scene formats engine/render shaders"
   [engine/gpu]="engine/core engine/scene formats engine/render engine/codec engine/field shaders"
   [tools]="engine/core engine/scene formats engine/render engine/codec engine/field engine/gpu viewer"
+  # The viewer draws through tools/render_support.h (SceneRenderer, the orbit rules), the
+  # code render and eval use, so the window shows their pixels.
+  [viewer]="engine/core engine/scene formats engine/render engine/gpu shaders tools"
 )
 
 folder_of() {

@@ -11,7 +11,7 @@ if grep -nE '(binding|local_size_[xyz])[[:space:]]*=[[:space:]]*[0-9]' shaders/*
 fi
 for name in $(grep -oE 'SCZ_(CONST|CONST_FLOAT|FUNCTION)[[:space:]]+(uint[[:space:]]+)?k?[A-Za-z0-9_]+' shaders/shaderio.h |
               awk '{print $NF}'); do
-  if ! grep -qw "$name" shaders/*.comp shaders/*.glsl engine/*/*.cpp engine/*/*.h; then
+  if ! grep -qw "$name" shaders/*.comp shaders/*.glsl engine/*/*.cpp engine/*/*.h viewer/*.cpp viewer/*.h; then
     echo "shaders/shaderio.h declares $name, which no shader or C++ file uses" >&2
     status=1
   fi

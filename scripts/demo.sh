@@ -14,3 +14,7 @@ bin="$root/build/scenezip"
 "$bin" render "$out/demo-knot.scz" --out "$out/compressed.png" --width 480 --height 360 --view 0/4
 "$bin" eval "$scene" "$out/demo-knot.scz" --views 4 --width 240 --height 180
 echo "images: $out/original.png $out/compressed.png"
+if [ "${SCENEZIP_DEMO_VIEW:-0}" = 1 ]; then
+  # The original and its .scz side by side (needs a display).
+  "$bin" view "$scene" "$out/demo-knot.scz"
+fi

@@ -10,7 +10,7 @@ packages=(
   libvulkan-dev glslc spirv-tools vulkan-validationlayers mesa-vulkan-drivers
   libglm-dev libtinygltf-dev libopen3d-dev libzstd-dev zlib1g-dev googletest libgtest-dev
   libglfw3-dev libimgui-dev libwebp-dev nlohmann-json3-dev libstb-dev libcli11-dev
-  libbenchmark-dev libzip-dev
+  libbenchmark-dev libzip-dev libfreetype-dev xvfb xauth xdotool
   clang-14 libfuzzer-14-dev libclang-rt-14-dev
 )
 

@@ -450,6 +450,32 @@ struct TextureSlot {
 };
 #undef SCZ_CONST_FLOAT
 
+// --- view_compose.comp: the viewer's picture from one or two rendered frames ---------
+// One invocation per pixel packs the colour shown (split view, difference heat map or
+// one frame) as 8-bit for the swapchain, and each workgroup sums the squared error of
+// the two frames (values clamped to [0,1], as psnr() in engine/render/image.h) for the
+// live PSNR. The C++ twin is viewer/compose.h.
+SCZ_CONST kComposeWorkgroupSize = 256;
+SCZ_CONST kComposeBindingFirst = 0;      // vec4[W*H]: the first file's frame
+SCZ_CONST kComposeBindingSecond = 1;     // vec4[W*H]: the second file's (the first again with one file)
+SCZ_CONST kComposeBindingOutput = 2;     // uint[W*H]: bytes packed per ComposePush::bgra
+SCZ_CONST kComposeBindingErrorSums = 3;  // float[workgroups]: squared error over the group's pixels
+SCZ_CONST kComposeBindingCount = 4;
+SCZ_CONST kComposeModeSplit = 0;       // the first frame left of the divider, the second from it on
+SCZ_CONST kComposeModeDifference = 1;  // heat map of the mean absolute difference
+SCZ_CONST kComposeModeFirst = 2;
+SCZ_CONST kComposeModeSecond = 3;
+
+struct ComposePush {
+  uint width, height;
+  uint mode;        // kComposeMode*
+  uint divider;     // first column of the second frame in split mode
+  uint bgra;        // 1: bytes B, G, R, A in memory (B8G8R8A8 swapchains); 0: R, G, B, A
+  float heat_scale;  // difference at the top of the heat ramp (black, red, yellow, white)
+  uint groups_x;    // workgroups along x; dispatches tile in 2D past the device limit
+  uint pad0;
+};
+
 #ifdef __cplusplus
 // std430 arrays of these structs have no padding between elements; C++ must agree.
 static_assert(sizeof(Splat2D) == 48);

@@ -58,6 +58,7 @@ int main(int argc, char** argv) {
   cli::add_compress(app, run);
   cli::add_decompress(app, run);
   cli::add_field_fit(app, run);
+  cli::add_view(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

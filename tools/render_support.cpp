@@ -121,4 +121,16 @@ Result<Image> SceneRenderer::render(const Camera& camera, const std::array<float
   return geometry_->render(camera, background);
 }
 
+Result<SceneRenderer::Timings> SceneRenderer::draw(const Camera& camera, const std::array<float, 3>& background) {
+  Timings timings;
+  if (geometry_) {
+    SCZ_ASSIGN_OR_RETURN(timings.geometry, geometry_->render_timed(camera, background));
+  }
+  if (splats_) {
+    splats_->set_underlay(geometry_ ? &geometry_->image_buffer() : nullptr, geometry_ ? &geometry_->depth_buffer() : nullptr);
+    SCZ_ASSIGN_OR_RETURN(timings.splats, splats_->render_timed(camera, background));
+  }
+  return timings;
+}
+
 }  // namespace scenezip::cli

@@ -55,6 +55,14 @@ class SceneRenderer {
   // surfaces (depth-aware).
   Status add_scene(const Scene& scene, gpu::Context& context);
   Result<Image> render(const Camera& camera, const std::array<float, 3>& background);
+  // GPU time per stage of one frame, in milliseconds (0 where a part is absent).
+  struct Timings {
+    gpu::SplatTimings splats;
+    gpu::GeometryTimings geometry;
+  };
+  // Renders a frame and leaves it on the GPU, in image_buffer() (vec4 per pixel).
+  Result<Timings> draw(const Camera& camera, const std::array<float, 3>& background);
+  const gpu::Buffer& image_buffer() const { return splats_ ? splats_->image_buffer() : geometry_->image_buffer(); }
   gpu::SplatRenderer* splats() { return splats_.get(); }
   gpu::GeometryRenderer* geometry() { return geometry_.get(); }
 

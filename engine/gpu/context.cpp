@@ -147,7 +147,7 @@ Status Context::init(const ContextOptions& options) {
   app.pApplicationName = "scenezip";
   app.apiVersion = VK_API_VERSION_1_2;
   std::vector<const char*> layers;
-  std::vector<const char*> extensions;
+  std::vector<const char*> extensions = options.instance_extensions;
   if (validation_) {
     layers.push_back(kValidationLayer);
     extensions.push_back(VK_EXT_DEBUG_UTILS_EXTENSION_NAME);
@@ -179,11 +179,43 @@ Status Context::init(const ContextOptions& options) {
     if (create_messenger) create_messenger(instance_, &messenger_info, nullptr, &messenger_);
   }
 
+  if (options.create_surface) {
+    r = options.create_surface(instance_, &surface_);
+    if (r != VK_SUCCESS) return internal_error(vk_error("creating the window's Vulkan surface", r));
+  }
+  // With a surface, only a queue family that computes, draws and presents will do.
+  auto usable_family = [&](VkPhysicalDevice d, std::uint32_t family, const VkQueueFamilyProperties& p) {
+    if (!(p.queueFlags & VK_QUEUE_COMPUTE_BIT)) return false;
+    if (!surface_) return true;
+    VkBool32 present = VK_FALSE;
+    vkGetPhysicalDeviceSurfaceSupportKHR(d, family, surface_, &present);
+    return present == VK_TRUE && (p.queueFlags & VK_QUEUE_GRAPHICS_BIT);
+  };
+  auto find_family = [&](VkPhysicalDevice d, std::uint32_t* family) {
+    std::uint32_t n = 0;
+    vkGetPhysicalDeviceQueueFamilyProperties(d, &n, nullptr);
+    std::vector<VkQueueFamilyProperties> props(n);
+    vkGetPhysicalDeviceQueueFamilyProperties(d, &n, props.data());
+    for (std::uint32_t i = 0; i < n; ++i) {
+      if (usable_family(d, i, props[i])) {
+        *family = i;
+        return true;
+      }
+    }
+    return false;
+  };
+
   std::uint32_t count = 0;
   vkEnumeratePhysicalDevices(instance_, &count, nullptr);
   if (count == 0) return no_device("the Vulkan driver lists no device");
   std::vector<VkPhysicalDevice> devices(count);
   vkEnumeratePhysicalDevices(instance_, &count, devices.data());
+  if (surface_) {
+    std::uint32_t unused = 0;
+    devices.erase(std::remove_if(devices.begin(), devices.end(), [&](VkPhysicalDevice d) { return !find_family(d, &unused); }),
+                  devices.end());
+    if (devices.empty()) return internal_error("no Vulkan device can present to the window");
+  }
   // Prefer a real GPU over the CPU driver; SCENEZIP_DEVICE=cpu forces the CPU driver.
   const char* want = std::getenv("SCENEZIP_DEVICE");
   auto rank = [&](VkPhysicalDevice d) {
@@ -219,14 +251,8 @@ Status Context::init(const ContextOptions& options) {
   vkGetPhysicalDeviceQueueFamilyProperties(physical_, &count, nullptr);
   std::vector<VkQueueFamilyProperties> families(count);
   vkGetPhysicalDeviceQueueFamilyProperties(physical_, &count, families.data());
-  bool found = false;
-  for (std::uint32_t i = 0; i < count && !found; ++i) {
-    if (families[i].queueFlags & VK_QUEUE_COMPUTE_BIT) {
-      queue_family_ = i;
-      found = true;
-      if (families[i].timestampValidBits > 0) timestamp_period_ns_ = properties.limits.timestampPeriod;
-    }
-  }
+  const bool found = find_family(physical_, &queue_family_);
+  if (found && families[queue_family_].timestampValidBits > 0) timestamp_period_ns_ = properties.limits.timestampPeriod;
   if (!found) return internal_error("Vulkan device " + device_name_ + " has no compute queue");
 
   const float priority = 1.0f;
@@ -264,6 +290,7 @@ Status Context::init(const ContextOptions& options) {
       float_atomic_add_ = true;
     }
   }
+  if (surface_) enabled_extensions.push_back(VK_KHR_SWAPCHAIN_EXTENSION_NAME);
   device_info.enabledExtensionCount = static_cast<std::uint32_t>(enabled_extensions.size());
   device_info.ppEnabledExtensionNames = enabled_extensions.data();
   r = vkCreateDevice(physical_, &device_info, nullptr, &device_);
@@ -294,6 +321,7 @@ Context::~Context() {
     if (command_pool_) vkDestroyCommandPool(device_, command_pool_, nullptr);
     vkDestroyDevice(device_, nullptr);
   }
+  if (surface_) vkDestroySurfaceKHR(instance_, surface_, nullptr);
   if (messenger_) {
     auto destroy = reinterpret_cast<PFN_vkDestroyDebugUtilsMessengerEXT>(
         vkGetInstanceProcAddr(instance_, "vkDestroyDebugUtilsMessengerEXT"));

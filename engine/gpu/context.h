@@ -5,6 +5,7 @@
 #include <vulkan/vulkan.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,6 +19,11 @@ struct ContextOptions {
   // Turns on VK_LAYER_KHRONOS_validation and counts its errors. Also on when the
   // environment sets SCENEZIP_VALIDATION=1 (the tests do).
   bool validation = false;
+  // For a window (viewer/): the instance extensions its surface needs and a function
+  // that makes the surface once the instance exists. The device chosen then has one
+  // queue that computes, draws and presents to that surface, with VK_KHR_swapchain on.
+  std::vector<const char*> instance_extensions;
+  std::function<VkResult(VkInstance, VkSurfaceKHR*)> create_surface;
 };
 
 class Context;
@@ -93,6 +99,12 @@ class Context {
   Context& operator=(const Context&) = delete;
 
   VkDevice device() const { return device_; }
+  VkInstance instance() const { return instance_; }
+  VkPhysicalDevice physical_device() const { return physical_; }
+  VkQueue queue() const { return queue_; }
+  std::uint32_t queue_family() const { return queue_family_; }
+  // The window surface of ContextOptions::create_surface (null without one).
+  VkSurfaceKHR surface() const { return surface_; }
   const std::string& device_name() const { return device_name_; }
   // True when the device is a CPU implementation of Vulkan (such as lavapipe), which
   // runs the kernels but is no faster than the C++ references.
@@ -160,6 +172,7 @@ class Context {
 
   VkInstance instance_ = VK_NULL_HANDLE;
   VkDebugUtilsMessengerEXT messenger_ = VK_NULL_HANDLE;
+  VkSurfaceKHR surface_ = VK_NULL_HANDLE;
   VkPhysicalDevice physical_ = VK_NULL_HANDLE;
   VkDevice device_ = VK_NULL_HANDLE;
   VkQueue queue_ = VK_NULL_HANDLE;

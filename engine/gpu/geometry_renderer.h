@@ -50,6 +50,9 @@ class GeometryRenderer {
   // Camera z as float, +infinity where nothing was drawn: what translucent layers
   // (Gaussians) test against when composited over this frame.
   const Buffer& depth_buffer() const { return depth_; }
+  bool is_mesh() const { return mesh_; }
+  // Triangles of a mesh, or points of a cloud.
+  std::size_t primitive_count() const { return primitives_; }
   int width() const { return width_; }
   int height() const { return height_; }
 

@@ -344,14 +344,14 @@ Status SplatRenderer::prepare(const Camera& camera, const std::array<float, 3>& 
   p.tan_fovx = static_cast<float>(camera.tan_fovx());
   p.tan_fovy = static_cast<float>(camera.tan_fovy());
   p.znear = static_cast<float>(camera.znear);
-  p.scale_modifier = 1.0f;
+  p.scale_modifier = scale_modifier_;
   for (int k = 0; k < 3; ++k) p.background[k] = background[k];
   p.width = camera.width;
   p.height = camera.height;
   p.tiles_x = tiles_x_;
   p.tiles_y = tiles_y_;
   p.count = static_cast<std::uint32_t>(count_);
-  p.sh_degree = sh_degree_;
+  p.sh_degree = std::clamp(shown_sh_degree_, 0, sh_degree_);
   p.sh_coeffs = sh_coeffs_per_channel(sh_degree_);
   p.instance_capacity = static_cast<std::uint32_t>(capacity_);
   p.use_underlay = underlay_color_ && underlay_depth_ ? 1u : 0u;

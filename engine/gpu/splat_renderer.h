@@ -51,6 +51,14 @@ class SplatRenderer {
   Status accumulate_blend_weights(const Camera& camera, const Buffer& sums);
   // Counts of the last frame.
   const SplatStats& last_stats() const { return stats_; }
+  // After a frame: vec4 (rgb, alpha) per pixel, row-major from the top-left.
+  const Buffer& image_buffer() const { return image_; }
+  // Viewer settings for the frames that follow: every Gaussian's scale multiplied by
+  // `scale` (1: as stored), and SH evaluated up to min(degree, the cloud's degree).
+  void set_scale_modifier(float scale) { scale_modifier_ = scale; }
+  void set_shown_sh_degree(int degree) { shown_sh_degree_ = degree; }
+  int sh_degree() const { return sh_degree_; }
+  std::size_t count() const { return count_; }
   std::size_t instance_capacity() const { return capacity_; }
 
  private:
@@ -65,6 +73,8 @@ class SplatRenderer {
   Context& context_;
   std::size_t count_ = 0;
   int sh_degree_ = 0;
+  int shown_sh_degree_ = 3;
+  float scale_modifier_ = 1.0f;
 
   ComputePipeline preprocess_, sort_args_, histogram_, scan_, scatter_, emit_count_, emit_, ranges_, raster_;
   ComputePipeline importance_;           // built on the first accumulate_blend_weights
