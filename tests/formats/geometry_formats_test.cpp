@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "formats/file_io.h"
 #include "formats/text_scan.h"
 #include "tests/test_support.h"
 
@@ -136,6 +137,17 @@ TEST(PcdReader, AsciiWithPackedColourAndNaNRows) {
   EXPECT_EQ(points->colors[0], 1.0f);
   EXPECT_EQ(points->colors[1], 0.0f);
   EXPECT_FLOAT_EQ(points->colors[2], 0.2f);
+}
+
+// Found by the fuzzer: a PCD whose third normal field is misspelt crashed the reader that
+// came before ours. Normals that are only partly present are dropped; the points stay.
+TEST(PcdReader, PartialNormalsFromTheFuzzerAreDropped) {
+  const auto bytes = read_file(std::string(SCENEZIP_SOURCE_DIR) + "/tests/corpus/must-read/pcd-partial-normals.pcd");
+  ASSERT_TRUE(bytes.ok()) << bytes.status().message();
+  auto points = decode_pcd(*bytes);
+  ASSERT_TRUE(points.ok()) << points.status().message();
+  EXPECT_EQ(points->positions.size(), 48u * 3u);
+  EXPECT_TRUE(points->normals.empty());
 }
 
 Bytes pcd_header(const std::string& data, int points) {
