@@ -69,7 +69,7 @@ inline Bytes delta_stream(const std::uint32_t* values, std::size_t n, int compon
       codes[i] = wrap_zigzag(v, previous, bits);
       previous = v;
     }
-    put_planes(&out[static_cast<std::size_t>(c) * width * n], n, width, codes.data());
+    put_planes(out.data() + static_cast<std::size_t>(c) * width * n, n, width, codes.data());
   }
   return out;
 }

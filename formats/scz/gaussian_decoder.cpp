@@ -68,8 +68,9 @@ Status decode_attribute(const Container& container, const AttributeLayout& layou
   int offset = 0;
   for (std::size_t s = 0; s < layout.slices.size(); ++s) {
     const SliceLayout& slice = layout.slices[s];
-    const float* book = &codebook[codebook_at];
-    const std::uint8_t* low = &index_raw[index_at];
+    // data() + offset, not &v[offset]: an empty cloud has empty index streams.
+    const float* book = codebook.data() + codebook_at;
+    const std::uint8_t* low = index_raw.data() + index_at;
     const std::uint8_t* high = slice.index_bytes() == 2 ? low + n : nullptr;
     for (std::size_t i = 0; i < n; ++i) {
       const unsigned index = low[i] | (high ? high[i] << 8 : 0);
