@@ -2,6 +2,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
+#include <optional>
 #include <nlohmann/json.hpp>
 
 #include "formats/formats.h"
@@ -20,8 +22,53 @@ struct BenchOptions {
   int warmup = 5;
   int copies = 1;
   std::string view;  // empty: frames walk the orbit
+  std::string save_image;     // raw float image of the --view frame, for a later --compare-image
+  std::string compare_image;  // such a file: report this build's PSNR against it
   bool json = false;
 };
+
+// The raw image files of --save-image / --compare-image: "SZF1", width, height (uint32,
+// little-endian as written on the machines that run benchmarks), then float RGB rows.
+// Floats rather than PNG so that two builds' renderers can be compared past 8 bits.
+constexpr char kRawImageMagic[4] = {'S', 'Z', 'F', '1'};
+
+Status write_raw_image(const Image& image, const std::string& path) {
+  const std::string partial = path + ".partial";
+  std::FILE* f = std::fopen(partial.c_str(), "wb");
+  if (!f) return io_error(path + ": cannot open for writing");
+  const std::uint32_t dims[2] = {static_cast<std::uint32_t>(image.width), static_cast<std::uint32_t>(image.height)};
+  bool ok = std::fwrite(kRawImageMagic, 1, 4, f) == 4 && std::fwrite(dims, sizeof(dims), 1, f) == 1 &&
+            std::fwrite(image.rgb.data(), sizeof(float), image.rgb.size(), f) == image.rgb.size();
+  ok = std::fclose(f) == 0 && ok;
+  if (!ok || std::rename(partial.c_str(), path.c_str()) != 0) {
+    std::remove(partial.c_str());
+    return io_error(path + ": write failed");
+  }
+  return Status::Ok();
+}
+
+Result<Image> read_raw_image(const std::string& path, int width, int height) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return invalid_input(path + ": cannot open");
+  char magic[4] = {};
+  std::uint32_t dims[2] = {};
+  const bool header = std::fread(magic, 1, 4, f) == 4 && std::fread(dims, sizeof(dims), 1, f) == 1;
+  if (!header || std::memcmp(magic, kRawImageMagic, 4) != 0) {
+    std::fclose(f);
+    return invalid_input(path + ": not an image written by bench --save-image");
+  }
+  if (dims[0] != static_cast<std::uint32_t>(width) || dims[1] != static_cast<std::uint32_t>(height)) {
+    std::fclose(f);
+    return invalid_input(path + ": image is " + std::to_string(dims[0]) + "x" + std::to_string(dims[1]) +
+                         ", this run renders " + std::to_string(width) + "x" + std::to_string(height));
+  }
+  Image image(width, height);
+  const bool body = std::fread(image.rgb.data(), sizeof(float), image.rgb.size(), f) == image.rgb.size();
+  const bool at_end = std::fgetc(f) == EOF;
+  std::fclose(f);
+  if (!body || !at_end) return invalid_input(path + ": truncated or oversized image data");
+  return image;
+}
 
 // `copies` of the scene side by side on a square grid in the x-z plane, one robust
 // extent apart, so scaling can be measured on real content.
@@ -59,6 +106,9 @@ Camera frame_camera(const Orbit& orbit, int f, const BenchOptions& o, int fixed_
 // Meshes and point clouds: the geometry renderer's stages (transform, raster, resolve).
 Status run_geometry_bench(const BenchOptions& o, const Scene& scene, int fixed_index, int fixed_count) {
   if (o.copies != 1) return invalid_input("--copies applies to Gaussian scenes only");
+  if (!o.save_image.empty() || !o.compare_image.empty()) {
+    return invalid_input("--save-image and --compare-image apply to Gaussian scenes only");
+  }
   SCZ_ASSIGN_OR_RETURN(const Orbit orbit, scene_orbit(scene));
   SCZ_ASSIGN_OR_RETURN(auto context, gpu::Context::create());
   if (context->timestamp_period_ns() <= 0) return unsupported("the Vulkan device has no GPU timestamps");
@@ -114,6 +164,11 @@ Status run_bench(const BenchOptions& o) {
   if (!o.view.empty()) SCZ_RETURN_IF_ERROR(parse_view(o.view, &fixed_index, &fixed_count));
   GaussianCloud* original = loaded->gaussians();
   if (!original) return run_geometry_bench(o, *loaded, fixed_index, fixed_count);
+  std::optional<Image> compare_to;  // read first: a bad file fails before minutes of frames
+  if (!o.compare_image.empty()) {
+    SCZ_ASSIGN_OR_RETURN(Image image, read_raw_image(o.compare_image, o.width, o.height));
+    compare_to = std::move(image);
+  }
   if (o.copies > 1) *original = replicate(*original, o.copies);
   const GaussianCloud* cloud = original;
   const Orbit orbit{robust_bounds(cloud->positions), false};
@@ -139,6 +194,15 @@ Status run_bench(const BenchOptions& o) {
       instances += renderer->last_stats().instances;
     }
   }
+  // The first timed camera's frame once more, read back, to keep or to compare with
+  // another build's.
+  double psnr_vs_image = -1;
+  if (!o.save_image.empty() || compare_to) {
+    SCZ_ASSIGN_OR_RETURN(const Image image,
+                         renderer->render(frame_camera(orbit, 0, o, fixed_index, fixed_count), {1, 1, 1}));
+    if (!o.save_image.empty()) SCZ_RETURN_IF_ERROR(write_raw_image(image, o.save_image));
+    if (compare_to) psnr_vs_image = psnr(image, *compare_to);
+  }
   const double total_ms = median(total);
   nlohmann::ordered_json j;
   j["scene"] = o.scene;
@@ -153,6 +217,11 @@ Status run_bench(const BenchOptions& o) {
              {"sort_tiles", median(sort_tiles)}};
   j["fps"] = total_ms > 0 ? 1000.0 / total_ms : 0.0;
   j["mean_instances"] = static_cast<double>(instances) / o.frames;
+  // Buffers as sized after the last frame (the tile-instance buffers grow to the most
+  // instances any frame needed, with headroom).
+  j["gpu_bytes"] = renderer->device_bytes();
+  j["instance_capacity"] = renderer->instance_capacity();
+  if (psnr_vs_image >= 0) j["psnr_vs_image"] = psnr_vs_image;
   if (o.json) {
     std::printf("%s\n", j.dump().c_str());
   } else {
@@ -180,6 +249,11 @@ void add_bench(CLI::App& app, Runner& run) {
   cmd->add_option("--copies", o->copies,
                   "Measure this many copies of the scene side by side on a grid (default 1), for scaling runs");
   cmd->add_option("--view", o->view, "Time every frame from orbit camera i/n instead of walking the orbit");
+  cmd->add_option("--save-image", o->save_image,
+                  "Gaussians: also write the image of the first timed camera as raw floats, for --compare-image");
+  cmd->add_option("--compare-image", o->compare_image,
+                  "Gaussians: report the PSNR of the first timed camera's image against a --save-image file "
+                  "(e.g. from another build)");
   cmd->add_flag("--json", o->json, "Print one JSON object");
   cmd->callback([o, &run] { run = [o] { return run_bench(*o); }; });
 }

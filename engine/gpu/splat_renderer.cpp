@@ -101,6 +101,17 @@ Status SplatRenderer::init(const GaussianCloud& cloud) {
   return Status::Ok();
 }
 
+std::size_t SplatRenderer::device_bytes() const {
+  std::size_t bytes = 0;
+  for (const Buffer* b : {&params_, &positions_, &log_scales_, &rotations_, &logits_, &sh_, &splats_, &counters_,
+                          &dummy_, &depth_keys_[0], &depth_keys_[1], &depth_values_[0], &depth_values_[1],
+                          &keys_tile_[0], &keys_tile_[1], &values_[0], &values_[1], &tile_counts_, &item_offsets_,
+                          &histogram_counts_, &digit_totals_, &block_sums_, &tile_ranges_, &image_}) {
+    bytes += b->size();
+  }
+  return bytes;
+}
+
 Status SplatRenderer::allocate_frame(int width, int height, std::size_t capacity) {
   release_recording();
   width_ = width;

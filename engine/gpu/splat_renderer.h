@@ -60,6 +60,9 @@ class SplatRenderer {
   int sh_degree() const { return sh_degree_; }
   std::size_t count() const { return count_; }
   std::size_t instance_capacity() const { return capacity_; }
+  // Bytes of GPU memory the renderer holds now: the scene, its per-Gaussian frame
+  // buffers and the image-sized and tile-instance buffers of the last frame size.
+  std::size_t device_bytes() const;
 
  private:
   explicit SplatRenderer(Context& context) : context_(context) {}
