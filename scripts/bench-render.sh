@@ -13,3 +13,8 @@ playbot="$data/playbot/meta.json"
 for copies in 2 4 8 16 32; do
   "$bin" bench "$playbot" --width 1920 --height 1080 --frames 50 --copies "$copies" --json
 done
+# The sizes of the side-by-side table with the 3DGS reference (0.5, 2, 6 and 16 million
+# Gaussians), one fixed camera as the reference run used.
+for copies in 1 4 12 32; do
+  "$bin" bench "$playbot" --width 1920 --height 1080 --frames 200 --view 0/8 --copies "$copies" --json
+done

@@ -1,9 +1,15 @@
 #version 460
-// Radix sort, pass 3 of 3: moves each key (and its payloads) to its place. Stable: each
-// 256-key chunk is ordered by digit with four 2-bit splits (subgroup scans), so keys of
-// equal digit keep their input order.
+// Radix sort, pass 3 of 3: moves each key and its value to its place. Stable.
+// The block's keys are ranked in kRadixSegments consecutive segments, one per
+// kRadixSegmentWidth invocations, one key per invocation a step: a key's rank among the
+// equal digits of its step comes from subgroup ballots where the segment is one
+// subgroup, else from reading the step's digits in shared memory (any subgroup size),
+// and per-segment digit counters carry it across steps. The ranked block is then laid
+// out by digit in shared memory and written in runs, neighbouring invocations to
+// neighbouring addresses.
 #extension GL_GOOGLE_include_directive : require
-#extension GL_KHR_shader_subgroup_arithmetic : require
+#extension GL_KHR_shader_subgroup_ballot : require
+#extension GL_KHR_shader_subgroup_vote : require
 #include "shaderio.h"
 
 layout(local_size_x = kRadixWorkgroupSize) in;
@@ -13,40 +19,37 @@ layout(std430, binding = kScatterBindingHistogram) readonly buffer Histogram { u
 layout(std430, binding = kScatterBindingDigitTotals) readonly buffer DigitTotals { uint digit_totals[]; };
 layout(std430, binding = kScatterBindingKeysIn) readonly buffer KeysIn { uint keys_in[]; };
 layout(std430, binding = kScatterBindingKeysOut) writeonly buffer KeysOut { uint keys_out[]; };
-layout(std430, binding = kScatterBindingAux1In) readonly buffer Aux1In { uint aux1_in[]; };
-layout(std430, binding = kScatterBindingAux1Out) writeonly buffer Aux1Out { uint aux1_out[]; };
-layout(std430, binding = kScatterBindingAux2In) readonly buffer Aux2In { uint aux2_in[]; };
-layout(std430, binding = kScatterBindingAux2Out) writeonly buffer Aux2Out { uint aux2_out[]; };
+layout(std430, binding = kScatterBindingValuesIn) readonly buffer ValuesIn { uint values_in[]; };
+layout(std430, binding = kScatterBindingValuesOut) writeonly buffer ValuesOut { uint values_out[]; };
 
 layout(push_constant) uniform Push { RadixPush push; };
 
-shared uint digit_base[kRadixBins];   // global offset of this block's next key of each digit
-shared uint chunk_start[kRadixBins];  // first sorted slot of each digit in the chunk
-shared uint chunk_count[kRadixBins];
-shared uint subgroup_totals[kRadixWorkgroupSize];  // one per subgroup (any subgroup size)
-shared uint s_key[kRadixWorkgroupSize];
-shared uint s_aux1[kRadixWorkgroupSize];
-shared uint s_aux2[kRadixWorkgroupSize];
-shared uint s_digit[kRadixWorkgroupSize];  // digit | valid << 8
+const uint kNoDigit = kRadixBins;  // keys past the end
+shared uint block_keys[kRadixBlockSize];    // the block in digit order
+shared uint block_values[kRadixBlockSize];
+shared uint segment_counts[kRadixSegments * kRadixBins];  // per segment and digit
+shared uint step_digits[kRadixWorkgroupSize];
+shared uint digit_base[kRadixBins];   // where the block's first key of each digit goes
+shared uint digit_start[kRadixBins];  // first slot of each digit in block_keys
+shared uint scan_a[kRadixWorkgroupSize];
+shared uint scan_b[kRadixWorkgroupSize];
 
-// This invocation's place in the workgroup's key order. Built from the subgroup indices
-// so subgroup scans run along it, whatever order the device numbers invocations in.
-uint slot_index() { return gl_SubgroupID * gl_SubgroupSize + gl_SubgroupInvocationID; }
-
-// Exclusive prefix sum of `value` along slot order; `total` receives the sum of all.
-uint workgroup_exclusive_scan(uint value, out uint total) {
-  const uint inclusive = subgroupInclusiveAdd(value);
-  if (gl_SubgroupInvocationID == gl_SubgroupSize - 1) subgroup_totals[gl_SubgroupID] = inclusive;
+// Exclusive prefix sums of two values over the workgroup, in invocation order.
+void workgroup_exclusive_scan2(uint a, uint b, out uint before_a, out uint before_b) {
+  const uint tid = gl_LocalInvocationIndex;
+  scan_a[tid] = a;
+  scan_b[tid] = b;
   barrier();
-  uint before = 0;
-  total = 0;
-  for (uint s = 0; s < gl_NumSubgroups; ++s) {
-    const uint t = subgroup_totals[s];
-    before += s < gl_SubgroupID ? t : 0;
-    total += t;
+  for (uint step = 1; step < kRadixWorkgroupSize; step <<= 1) {
+    const uint add_a = tid >= step ? scan_a[tid - step] : 0;
+    const uint add_b = tid >= step ? scan_b[tid - step] : 0;
+    barrier();
+    scan_a[tid] += add_a;
+    scan_b[tid] += add_b;
+    barrier();
   }
-  barrier();
-  return before + inclusive - value;
+  before_a = scan_a[tid] - a;
+  before_b = scan_b[tid] - b;
 }
 
 void main() {
@@ -54,69 +57,89 @@ void main() {
   const uint blocks = counters[push.blocks_slot];
   const uint block = gl_WorkGroupID.x + gl_WorkGroupID.y * gl_NumWorkGroups.x;
   if (block >= blocks) return;  // uniform across the workgroup
-  const uint slot = slot_index();
+  const uint tid = gl_LocalInvocationIndex;
+  const uint segment = tid / kRadixSegmentWidth, lane = tid % kRadixSegmentWidth;
+  const uint segment_first = block * kRadixBlockSize + segment * kRadixSegmentWidth * kRadixItemsPerThread;
 
-  // Start of each digit overall (exclusive scan of the totals) plus this block's offset.
-  uint ignored;
-  const uint total = digit_totals[slot];
-  digit_base[slot] = workgroup_exclusive_scan(total, ignored) + histogram[slot * blocks + block];
+  // Every load first, so that their latencies overlap instead of adding up across the
+  // barriers below.
+  uint keys[kRadixItemsPerThread], values[kRadixItemsPerThread], ranks[kRadixItemsPerThread];
+  for (uint k = 0; k < kRadixItemsPerThread; ++k) {
+    const uint idx = segment_first + k * kRadixSegmentWidth + lane;
+    keys[k] = idx < n ? keys_in[idx] : 0;
+  }
+  for (uint k = 0; k < kRadixItemsPerThread; ++k) {
+    const uint idx = segment_first + k * kRadixSegmentWidth + lane;
+    values[k] = idx < n ? values_in[idx] : 0;
+  }
+  const uint digit_total = digit_totals[tid];
+  const uint block_offset = histogram[tid * blocks + block];
+  for (uint s = 0; s < kRadixSegments; ++s) segment_counts[s * kRadixBins + tid] = 0;
+
+  // Where the segment is exactly one subgroup, in lane order (32-wide subgroups numbered
+  // along the invocations, as on most GPUs), ballots rank the keys; elsewhere the step's
+  // digits in shared memory do.
+  const bool segment_is_subgroup =
+      subgroupAll(gl_SubgroupSize == kRadixSegmentWidth && gl_SubgroupInvocationID == lane &&
+                  gl_SubgroupID == segment);
+  for (uint k = 0; k < kRadixItemsPerThread; ++k) {
+    const bool valid = segment_first + k * kRadixSegmentWidth + lane < n;
+    const uint digit = valid ? (keys[k] >> push.shift) & 0xFFu : kNoDigit;
+    step_digits[tid] = digit;
+    barrier();  // the step's digits are in; the last step's counter updates are done
+    uint before = 0, same = 0;
+    if (segment_is_subgroup) {
+      // The lanes of equal digit (nine bits: kNoDigit too) from nine ballots.
+      uvec4 peers = subgroupBallot(true);
+      for (uint b = 0; b < 9; ++b) {
+        const bool set = ((digit >> b) & 1u) != 0u;
+        const uvec4 ballot = subgroupBallot(set);
+        peers &= set ? ballot : ~ballot;
+      }
+      before = subgroupBallotExclusiveBitCount(peers);
+      same = subgroupBallotBitCount(peers);
+    } else {
+      for (uint l = 0; l < kRadixSegmentWidth; ++l) {
+        const bool equal = step_digits[segment * kRadixSegmentWidth + l] == digit;
+        same += equal ? 1u : 0u;
+        before += equal && l < lane ? 1u : 0u;
+      }
+    }
+    ranks[k] = segment_counts[segment * kRadixBins + min(digit, kRadixBins - 1)] + before;  // used if valid
+    barrier();  // every rank has read the counters and the digits before they change
+    if (valid && before == 0) segment_counts[segment * kRadixBins + digit] += same;
+  }
   barrier();
 
-  const uint base = block * kRadixBlockSize;
+  // Per digit (one per invocation): segment offsets, the digit's block count, its first
+  // slot in the block and its global destination.
+  uint block_count = 0;
+  for (uint s = 0; s < kRadixSegments; ++s) {
+    const uint c = segment_counts[s * kRadixBins + tid];
+    segment_counts[s * kRadixBins + tid] = block_count;
+    block_count += c;
+  }
+  uint start, global_start;
+  workgroup_exclusive_scan2(block_count, digit_total, start, global_start);
+  digit_start[tid] = start;
+  digit_base[tid] = global_start + block_offset;
+  barrier();
+
   for (uint k = 0; k < kRadixItemsPerThread; ++k) {
-    const uint idx = base + k * kRadixWorkgroupSize + slot;
-    const bool valid = idx < n;
-    uint key = valid ? keys_in[idx] : 0xFFFFFFFFu;
-    uint aux1 = valid ? aux1_in[idx] : 0;
-    uint aux2 = valid && push.carry_aux2 != 0 ? aux2_in[idx] : 0;
-    // Invalid slots take the largest digit and trail every valid key of it, so they
-    // never shift a valid key's rank.
-    uint digit = valid ? (key >> push.shift) & 0xFFu : 0xFFu;
-    uint is_valid = valid ? 1u : 0u;
+    if (segment_first + k * kRadixSegmentWidth + lane >= n) break;
+    const uint digit = (keys[k] >> push.shift) & 0xFFu;
+    const uint slot = digit_start[digit] + segment_counts[segment * kRadixBins + digit] + ranks[k];
+    block_keys[slot] = keys[k];
+    block_values[slot] = values[k];
+  }
+  barrier();
 
-    chunk_count[slot] = 0;
-    barrier();
-    if (valid) atomicAdd(chunk_count[digit], 1u);
-
-    // Stable local sort by digit, two bits a round: a 4-way split whose three lower
-    // counts (each <= 256) share one scan as 10-bit fields of a uint.
-    for (uint bit = 0; bit < 8; bit += 2) {
-      const uint category = (digit >> bit) & 3u;
-      const uint packed = category < 3 ? 1u << (10 * category) : 0u;
-      uint totals;
-      const uint before = workgroup_exclusive_scan(packed, totals);
-      const uint t0 = totals & 0x3FFu, t1 = (totals >> 10) & 0x3FFu, t2 = (totals >> 20) & 0x3FFu;
-      const uint e0 = before & 0x3FFu, e1 = (before >> 10) & 0x3FFu, e2 = (before >> 20) & 0x3FFu;
-      uint pos;
-      if (category == 0) pos = e0;
-      else if (category == 1) pos = t0 + e1;
-      else if (category == 2) pos = t0 + t1 + e2;
-      else pos = t0 + t1 + t2 + (slot - e0 - e1 - e2);
-      s_key[pos] = key;
-      s_aux1[pos] = aux1;
-      s_aux2[pos] = aux2;
-      s_digit[pos] = digit | (is_valid << 8);
-      barrier();
-      key = s_key[slot];
-      aux1 = s_aux1[slot];
-      aux2 = s_aux2[slot];
-      digit = s_digit[slot] & 0xFFu;
-      is_valid = s_digit[slot] >> 8;
-      barrier();
-    }
-
-    // First sorted slot of each digit within the chunk.
-    const uint count = chunk_count[slot];
-    chunk_start[slot] = workgroup_exclusive_scan(count, ignored);
-    barrier();
-    if (is_valid != 0u) {
-      const uint dest = digit_base[digit] + (slot - chunk_start[digit]);
-      keys_out[dest] = key;
-      aux1_out[dest] = aux1;
-      if (push.carry_aux2 != 0) aux2_out[dest] = aux2;
-    }
-    barrier();
-    digit_base[slot] += count;
-    barrier();
+  const uint valid_count = min(kRadixBlockSize, n - block * kRadixBlockSize);
+  for (uint slot = tid; slot < valid_count; slot += kRadixWorkgroupSize) {
+    const uint key = block_keys[slot];
+    const uint digit = (key >> push.shift) & 0xFFu;
+    const uint dest = digit_base[digit] + slot - digit_start[digit];
+    keys_out[dest] = key;
+    values_out[dest] = block_values[slot];
   }
 }

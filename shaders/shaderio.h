@@ -178,6 +178,18 @@ struct ColourSamplePush {
 
 // --- Gaussian splatting: preprocess, radix sort, tile ranges, rasterize --------------
 SCZ_CONST kTileSize = 16;                // pixels per tile side; one raster workgroup per tile
+// The raster's workgroup covers its tile in blocks of 8x4 pixels, one 32-wide subgroup on
+// common GPUs each: a splat that reaches none of a block's pixels costs that block one
+// shared-memory read instead of 32 evaluations.
+SCZ_CONST kRasterBlockWidth = 8;
+SCZ_CONST kRasterBlockHeight = 4;
+SCZ_CONST kRasterBlockPixels = 32;       // kRasterBlockWidth * kRasterBlockHeight
+SCZ_CONST kRasterBlocksPerTile = 8;      // (kTileSize / kRasterBlockWidth) * (kTileSize / kRasterBlockHeight)
+SCZ_CONST kRasterWorkgroupSize = 256;    // kTileSize * kTileSize, one pixel per invocation
+// A tile instance's key: the tile index in the low bits (the only ones sorted), the mask of
+// the tile's 8x4 blocks the splat reaches (splat_tile_test.glsl's blocks_reached) above.
+SCZ_CONST kTileKeyTileMask = 0xFFFFFFu;
+SCZ_CONST kTileKeyBlocksShift = 24;
 SCZ_CONST kSplatWorkgroupSize = 256;     // preprocess and per-instance kernels
 SCZ_CONST kRadixBins = 256;              // 8-bit digits
 SCZ_CONST kRadixWorkgroupSize = 256;
@@ -231,17 +243,19 @@ SCZ_CONST kScanBindingHistogram = 1;    // scanned in place into exclusive offse
 SCZ_CONST kScanBindingDigitTotals = 2;  // uint[kRadixBins]
 SCZ_CONST kScanBindingCount = 3;
 
-// Bindings of radix_scatter.comp; the aux arrays are payloads moved with the keys.
+// Bindings of radix_scatter.comp; the values are the payload moved with the keys.
 SCZ_CONST kScatterBindingCounters = 0;
 SCZ_CONST kScatterBindingHistogram = 1;
 SCZ_CONST kScatterBindingDigitTotals = 2;
 SCZ_CONST kScatterBindingKeysIn = 3;
 SCZ_CONST kScatterBindingKeysOut = 4;
-SCZ_CONST kScatterBindingAux1In = 5;
-SCZ_CONST kScatterBindingAux1Out = 6;
-SCZ_CONST kScatterBindingAux2In = 7;   // a dummy unless RadixPush.carry_aux2
-SCZ_CONST kScatterBindingAux2Out = 8;
-SCZ_CONST kScatterBindingCount = 9;
+SCZ_CONST kScatterBindingValuesIn = 5;
+SCZ_CONST kScatterBindingValuesOut = 6;
+SCZ_CONST kScatterBindingCount = 7;
+// radix_scatter.comp ranks a block's keys in segments of kRadixSegmentWidth invocations,
+// each taking kRadixItemsPerThread steps of one key per invocation.
+SCZ_CONST kRadixSegmentWidth = 32;
+SCZ_CONST kRadixSegments = 8;  // kRadixWorkgroupSize / kRadixSegmentWidth
 
 // Bindings of splat_emit_count.comp.
 SCZ_CONST kEmitCountBindingCounters = 0;
@@ -277,7 +291,8 @@ SCZ_CONST kRasterBindingImage = 4;          // vec4[W*H]: rgb, alpha
 // An opaque frame drawn first (FrameParams.use_underlay), dummies otherwise.
 SCZ_CONST kRasterBindingUnderlayColor = 5;  // vec4[W*H]
 SCZ_CONST kRasterBindingUnderlayDepth = 6;  // float[W*H], camera z
-SCZ_CONST kRasterBindingCount = 7;
+SCZ_CONST kRasterBindingKeysTile = 7;       // the sorted instance keys: their block masks
+SCZ_CONST kRasterBindingCount = 8;
 
 // Slots of the counters buffer, written on the GPU and read by indirect dispatches.
 // Two sorts run per frame: visible Gaussians by depth, then tile instances by tile.
@@ -321,7 +336,6 @@ struct Splat2D {
 
 struct RadixPush {
   uint shift;          // bit offset of this pass's digit
-  uint carry_aux2;     // 1 when the second payload array moves with the keys
   uint count_slot;     // counters slot holding the number of keys
   uint blocks_slot;    // counters slot holding the number of blocks
 };
@@ -479,6 +493,14 @@ struct ComposePush {
 #ifdef __cplusplus
 // std430 arrays of these structs have no padding between elements; C++ must agree.
 static_assert(sizeof(Splat2D) == 48);
+static_assert(kRasterBlockPixels == kRasterBlockWidth * kRasterBlockHeight);
+static_assert(kRasterBlocksPerTile == (kTileSize / kRasterBlockWidth) * (kTileSize / kRasterBlockHeight));
+static_assert(kRasterBlocksPerTile <= 32 - kTileKeyBlocksShift, "the block mask fits above the tile index");
+static_assert((16384 / kTileSize) * (16384 / kTileSize) <= kTileKeyTileMask + 1, "tile indices of the largest image fit");
+static_assert(kRasterWorkgroupSize == kTileSize * kTileSize);
+static_assert(kRadixSegments * kRadixSegmentWidth == kRadixWorkgroupSize);
+static_assert(kRadixBins == kRadixWorkgroupSize, "radix shaders give each invocation one digit");
+static_assert(kRadixBlockSize == kRadixWorkgroupSize * kRadixItemsPerThread);
 static_assert(sizeof(MeshMaterial) == 32);
 static_assert(sizeof(TextureSlot) == 16);
 }  // namespace scenezip::shaderio

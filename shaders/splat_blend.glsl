@@ -6,23 +6,41 @@
 // blending loops of engine/render/splat_reference.cpp and splat_importance.cpp.
 //
 // The including shader declares `params`, `ranges`, `values` and `splats`, then these
-// hooks, all inlined by the compiler, so the raster pays nothing for them:
+// hooks, all inlined by the compiler, so the
+// raster pays nothing for them:
 //   void on_fetch(uint slot, uint gaussian)  slot `slot` of the batch now holds `gaussian`
 //   void on_blend(uint slot, float alpha, float T)  the slot's splat blends into this pixel
 //   void on_batch_end(uint slot, uint batch_size)  after every pixel blended the batch
 //                                                  (behind a barrier)
+//   uint fetch_blocks(uint instance, Splat2D s, uvec2 tile)  the tile's 8x4 blocks
+//       (blocks_reached) that instance `instance` of splat `s` may blend into
+//
+// Invocation i of the workgroup shades pixel tile_pixel(i): consecutive runs of 32
+// invocations (a subgroup on most GPUs) cover one 8x4 block, and each batch entry
+// carries the blocks its splat reaches, so a block skips a splat with one uniform test.
 
-const uint kBatch = kTileSize * kTileSize;
-shared vec4 batch_mean_opacity[kBatch];  // mean x, mean y, opacity, power cutoff
-shared vec4 batch_conic[kBatch];         // -conic_a / 2, -conic_b, -conic_c / 2
-shared vec4 batch_color[kBatch];         // rgb, depth
+const uint kBatch = kRasterWorkgroupSize;
+const float kLog2e = 1.4426950408889634;
+shared vec4 batch_mean_opacity[kBatch];  // mean x, mean y, opacity, power cutoff (log2 units)
+shared vec4 batch_conic[kBatch];         // (-conic_a / 2, -conic_b, -conic_c / 2) * log2(e), depth
+shared vec4 batch_color[kBatch];         // rgb
+shared uint batch_blocks[kBatch];        // bit k: the splat reaches block k (blocks_reached)
 shared uint done_count;
+
+// Offset within its tile of the pixel that invocation `index` shades.
+uvec2 tile_pixel(uint index) {
+  const uint block = index / kRasterBlockPixels, lane = index % kRasterBlockPixels;
+  const uint blocks_x = kTileSize / kRasterBlockWidth;
+  return uvec2((block % blocks_x) * kRasterBlockWidth + lane % kRasterBlockWidth,
+               (block / blocks_x) * kRasterBlockHeight + lane / kRasterBlockWidth);
+}
 
 // Blends the tile's splats `range` at pixel centre `pixf` (`inside` false for pixels past
 // the image edge, which still take part in the workgroup's barriers); splats at depth
 // `opaque_depth` or beyond are hidden. Returns the transmittance left.
-float blend_tile(uvec2 range, bool inside, vec2 pixf, float opaque_depth) {
+float blend_tile(uvec2 tile, uvec2 range, bool inside, vec2 pixf, float opaque_depth) {
   const uint tid = gl_LocalInvocationIndex;
+  const uint block_bit = 1u << (tid / kRasterBlockPixels);
   bool done = !inside;
   float T = 1.0;
   for (uint start = range.x; start < range.y; start += kBatch) {
@@ -35,27 +53,35 @@ float blend_tile(uvec2 range, bool inside, vec2 pixf, float opaque_depth) {
       const Splat2D s = splats[gaussian];
       // Below `cutoff` the power gives alpha < 1/255 without evaluating exp; the small
       // margin leaves borderline pixels to the exact test.
-      const float cutoff = -log(255.0 * s.opacity) - 1e-3;
+      const float cutoff = (-log(255.0 * s.opacity) - 1e-3) * kLog2e;
       batch_mean_opacity[tid] = vec4(s.mean_x, s.mean_y, s.opacity, cutoff);
-      batch_conic[tid] = vec4(-0.5 * s.conic_a, -s.conic_b, -0.5 * s.conic_c, 0.0);
-      batch_color[tid] = vec4(s.r, s.g, s.b, s.depth);
+      batch_conic[tid] = vec4(vec3(-0.5 * s.conic_a, -s.conic_b, -0.5 * s.conic_c) * kLog2e, s.depth);
+      batch_color[tid] = vec4(s.r, s.g, s.b, 0.0);
+      batch_blocks[tid] = fetch_blocks(fetch, s, tile);
       on_fetch(tid, gaussian);
     }
     barrier();
     if (done_count == kBatch) break;  // every pixel of the tile is saturated
     const uint batch_size = min(kBatch, range.y - start);
-    for (uint j = 0; j < batch_size && !done; ++j) {
-      // Splats come front to back: the first one behind the surface ends the pixel.
-      if (batch_color[j].w >= opaque_depth) {
-        done = true;
-        break;
+    // Splats come front to back: the first one at or behind the surface ends the pixel.
+    // Depths ascend through the batch, so a search finds it once instead of a test per splat.
+    uint end = batch_size;
+    if (opaque_depth < 3.0e38) {
+      uint lo = 0;
+      while (lo < end) {
+        const uint mid = (lo + end) / 2;
+        if (batch_conic[mid].w >= opaque_depth) end = mid;
+        else lo = mid + 1;
       }
-      const vec4 mo = batch_mean_opacity[j];
+    }
+    for (uint j = 0; j < end && !done; ++j) {
+      if ((batch_blocks[j] & block_bit) == 0u) continue;
       const vec4 co = batch_conic[j];
+      const vec4 mo = batch_mean_opacity[j];
       const vec2 d = mo.xy - pixf;
       const float power = co.x * d.x * d.x + co.z * d.y * d.y + co.y * d.x * d.y;
       if (power > 0.0 || power < mo.w) continue;
-      const float alpha = min(0.99, mo.z * exp(power));
+      const float alpha = min(0.99, mo.z * exp2(power));
       if (alpha < 1.0 / 255.0) continue;
       const float next_T = T * (1.0 - alpha);
       if (next_T < 0.0001) {
@@ -65,6 +91,7 @@ float blend_tile(uvec2 range, bool inside, vec2 pixf, float opaque_depth) {
       on_blend(j, alpha, T);
       T = next_T;
     }
+    if (end < batch_size) done = true;  // the surface hides the rest
     barrier();
     on_batch_end(tid, batch_size);
   }

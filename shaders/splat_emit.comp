@@ -1,7 +1,8 @@
 #version 460
 // Writes one (tile, Gaussian) instance per tile each visible Gaussian touches, one
 // thread per Gaussian, in depth order, so a stable sort by tile alone leaves every
-// tile's list front to back.
+// tile's list front to back. Each key also carries the tile's 8x4 pixel blocks the
+// splat reaches, for the raster.
 #extension GL_GOOGLE_include_directive : require
 #include "shaderio.h"
 
@@ -26,12 +27,14 @@ void main() {
   uint offset = block_offsets[j / kRadixBlockSize] + item_offsets[j];
   const uvec2 lo = uvec2(s.rect_min & 0xFFFFu, s.rect_min >> 16);
   const uvec2 hi = uvec2(s.rect_max & 0xFFFFu, s.rect_max >> 16);
+  const vec2 extent = reach_extent(s);
   for (uint y = lo.y; y < hi.y; ++y) {
     for (uint x = lo.x; x < hi.x; ++x) {
       if (!tile_touched(s, x, y, params.width, params.height)) continue;
       // Past capacity the instances are dropped; the host sees the total and grows.
       if (offset < params.instance_capacity) {
-        keys_tile[offset] = y * params.tiles_x + x;
+        const uint blocks = blocks_reached(s, extent, uvec2(x, y) * kTileSize);
+        keys_tile[offset] = (y * params.tiles_x + x) | (blocks << kTileKeyBlocksShift);
         values[offset] = g;
       }
       ++offset;

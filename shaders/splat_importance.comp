@@ -6,7 +6,7 @@
 #extension GL_GOOGLE_include_directive : require
 #include "shaderio.h"
 
-layout(local_size_x = kTileSize, local_size_y = kTileSize) in;
+layout(local_size_x = kRasterWorkgroupSize) in;
 
 layout(std430, binding = kImportanceBindingParams) readonly buffer Params { FrameParams params; };
 layout(std430, binding = kImportanceBindingRanges) readonly buffer Ranges { uvec2 ranges[]; };
@@ -28,6 +28,9 @@ void on_blend(uint slot, float alpha, float T) {
   atomicAdd(batch_weight[slot], uint(alpha * T * float(kImportanceFixedScale) + 0.5));
 }
 
+// Every block: this pass is not timed, and the result is the same either way.
+uint fetch_blocks(uint instance, Splat2D s, uvec2 tile) { return (1u << kRasterBlocksPerTile) - 1u; }
+
 void on_batch_end(uint slot, uint batch_size) {
   if (slot >= batch_size) return;
   const uint add = batch_weight[slot];
@@ -45,7 +48,7 @@ void main() {
   // grown; adding its partial lists would count some pixels twice.
   if (counters[kCounterInstances] > params.instance_capacity) return;
   const uvec2 tile = gl_WorkGroupID.xy;
-  const uvec2 pixel = tile * kTileSize + gl_LocalInvocationID.xy;
+  const uvec2 pixel = tile * kTileSize + tile_pixel(gl_LocalInvocationIndex);
   const bool inside = pixel.x < params.width && pixel.y < params.height;
-  blend_tile(ranges[tile.y * params.tiles_x + tile.x], inside, vec2(pixel) + 0.5, 3.0e38);
+  blend_tile(tile, ranges[tile.y * params.tiles_x + tile.x], inside, vec2(pixel) + 0.5, 3.0e38);
 }

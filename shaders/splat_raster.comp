@@ -4,7 +4,7 @@
 #extension GL_GOOGLE_include_directive : require
 #include "shaderio.h"
 
-layout(local_size_x = kTileSize, local_size_y = kTileSize) in;
+layout(local_size_x = kRasterWorkgroupSize) in;
 
 layout(std430, binding = kRasterBindingParams) readonly buffer Params { FrameParams params; };
 layout(std430, binding = kRasterBindingRanges) readonly buffer Ranges { uvec2 ranges[]; };
@@ -15,11 +15,14 @@ layout(std430, binding = kRasterBindingImage) writeonly buffer Image { vec4 imag
 // its colour shows through what the splats leave transparent.
 layout(std430, binding = kRasterBindingUnderlayColor) readonly buffer UnderlayColor { vec4 underlay_color[]; };
 layout(std430, binding = kRasterBindingUnderlayDepth) readonly buffer UnderlayDepth { float underlay_depth[]; };
+layout(std430, binding = kRasterBindingKeysTile) readonly buffer KeysTile { uint keys_tile[]; };
 
 vec3 C = vec3(0.0);
 
 void on_fetch(uint slot, uint gaussian) {}
 void on_batch_end(uint slot, uint batch_size) {}
+// splat_emit.comp put the blocks in the key.
+uint fetch_blocks(uint instance, Splat2D s, uvec2 tile) { return keys_tile[instance] >> kTileKeyBlocksShift; }
 void on_blend(uint slot, float alpha, float T);  // defined below: it reads the batch
 
 #include "splat_blend.glsl"
@@ -28,7 +31,7 @@ void on_blend(uint slot, float alpha, float T) { C += batch_color[slot].rgb * al
 
 void main() {
   const uvec2 tile = gl_WorkGroupID.xy;
-  const uvec2 pixel = tile * kTileSize + gl_LocalInvocationID.xy;
+  const uvec2 pixel = tile * kTileSize + tile_pixel(gl_LocalInvocationIndex);
   const bool inside = pixel.x < params.width && pixel.y < params.height;
   const vec2 pixf = vec2(pixel) + 0.5;
 
@@ -40,6 +43,6 @@ void main() {
     under = underlay_color[p].rgb;
     opaque_depth = underlay_depth[p];
   }
-  const float T = blend_tile(range, inside, pixf, opaque_depth);
+  const float T = blend_tile(tile, range, inside, pixf, opaque_depth);
   if (inside) image[pixel.y * params.width + pixel.x] = vec4(C + T * under, 1.0 - T);
 }

@@ -13,7 +13,7 @@ void main() {
   const uint n = counters[kCounterInstanceCount];
   const uint i = gl_GlobalInvocationID.x + gl_GlobalInvocationID.y * gl_NumWorkGroups.x * gl_WorkGroupSize.x;
   if (i >= n) return;
-  const uint tile = keys_tile[i];
-  if (i == 0 || keys_tile[i - 1] != tile) ranges[tile].x = i;
-  if (i == n - 1 || keys_tile[i + 1] != tile) ranges[tile].y = i + 1;
+  const uint tile = keys_tile[i] & kTileKeyTileMask;
+  if (i == 0 || (keys_tile[i - 1] & kTileKeyTileMask) != tile) ranges[tile].x = i;
+  if (i == n - 1 || (keys_tile[i + 1] & kTileKeyTileMask) != tile) ranges[tile].y = i + 1;
 }

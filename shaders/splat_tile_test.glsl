@@ -1,20 +1,17 @@
 // The tile test shared by splat_preprocess.comp (counting) and splat_emit.comp
-// (writing), so both agree exactly. Its C++ twin is tile_touched in
-// engine/render/splat_reference.cpp.
+// (writing), so both agree exactly, and the coarser test of a tile's 8x4 pixel blocks
+// that splat_emit.comp stores in each instance's key for the raster. The tile test's C++
+// twin is tile_touched in engine/render/splat_reference.cpp; the block test only skips
+// work that would blend nothing, so the images of both renderers check it.
 
-// Whether any pixel centre of tile (tx, ty) can receive alpha >= 1/255 from splat s:
-// alpha = opacity * exp(-q/2) with q = d^T conic d, so the tile counts when the minimum
-// of q over its pixel centres is <= 2 ln(255 opacity). The minimum of this convex
-// quadratic over a rectangle is 0 inside it, else on one of its edges. A small margin
-// keeps rounding from dropping a tile that contributes.
-bool tile_touched(Splat2D s, uint tx, uint ty, uint width, uint height) {
-  const vec2 first = vec2(tx, ty) * float(kTileSize) + 0.5;
-  const vec2 last = min(first + float(kTileSize - 1), vec2(width, height) - 0.5);
-  const vec2 lo = first - vec2(s.mean_x, s.mean_y);
-  const vec2 hi = last - vec2(s.mean_x, s.mean_y);
-  if (lo.x <= 0.0 && hi.x >= 0.0 && lo.y <= 0.0 && hi.y >= 0.0) return true;
-  const float a = s.conic_a, b = s.conic_b, c = s.conic_c;
-  const float limit = 2.0 * log(255.0 * s.opacity) * 1.001 + 1e-3;
+// alpha = opacity * exp(-q/2) with q = d^T conic d reaches 1/255 where q <= this limit;
+// the small margin keeps rounding from dropping pixels that blend.
+float reach_limit(float opacity) { return 2.0 * log(255.0 * opacity) * 1.001 + 1e-3; }
+
+// The minimum of q over the rectangle [lo, hi] of offsets from the splat's centre: 0
+// inside it, else on one of its edges (q is a convex quadratic).
+float min_quadratic_over_rect(vec2 lo, vec2 hi, float a, float b, float c) {
+  if (lo.x <= 0.0 && hi.x >= 0.0 && lo.y <= 0.0 && hi.y >= 0.0) return 0.0;
   float best = 3.0e38;
   for (int e = 0; e < 2; ++e) {
     const float x = e == 0 ? lo.x : hi.x;  // vertical edge: minimise over y
@@ -24,7 +21,16 @@ bool tile_touched(Splat2D s, uint tx, uint ty, uint width, uint height) {
     const float x2 = clamp(-b * y2 / a, lo.x, hi.x);
     best = min(best, a * x2 * x2 + 2.0 * b * x2 * y2 + c * y2 * y2);
   }
-  return best <= limit;
+  return best;
+}
+
+// Whether any pixel centre of tile (tx, ty) can receive alpha >= 1/255 from splat s.
+bool tile_touched(Splat2D s, uint tx, uint ty, uint width, uint height) {
+  const vec2 first = vec2(tx, ty) * float(kTileSize) + 0.5;
+  const vec2 last = min(first + float(kTileSize - 1), vec2(width, height) - 0.5);
+  const vec2 centre = vec2(s.mean_x, s.mean_y);
+  return min_quadratic_over_rect(first - centre, last - centre, s.conic_a, s.conic_b, s.conic_c) <=
+         reach_limit(s.opacity);
 }
 
 // Tiles of s's rectangle that pass tile_touched.
@@ -37,3 +43,26 @@ uint tiles_of(Splat2D s, uint width, uint height) {
   return count;
 }
 
+// Half-extents of the box around the splat's alpha >= 1/255 ellipse q <= limit:
+// sqrt(limit * diag(conic^-1)), with a margin for rounding.
+vec2 reach_extent(Splat2D s) {
+  const float limit = reach_limit(s.opacity);
+  const float det = s.conic_a * s.conic_c - s.conic_b * s.conic_b;
+  return sqrt(max(limit, 0.0) / max(det, 1e-30) * vec2(s.conic_c, s.conic_a)) + 1e-3;
+}
+
+// Bit k set when that box (`extent` from reach_extent) overlaps the pixel centres of the
+// tile's k-th 8x4 block (row-major, counted from the tile's top-left `origin`): a
+// superset of the blocks the splat blends into, cheap enough to test per instance.
+// Blocks past the image edge may be reported: their pixels take no part in blending.
+uint blocks_reached(Splat2D s, vec2 extent, uvec2 origin) {
+  const vec2 lo_pixel = vec2(origin) + 0.5 - vec2(s.mean_x, s.mean_y);  // the tile's first pixel centre
+  const uint blocks_x = kTileSize / kRasterBlockWidth;
+  uint mask = 0;
+  for (uint k = 0; k < kRasterBlocksPerTile; ++k) {
+    const vec2 lo = lo_pixel + vec2((k % blocks_x) * kRasterBlockWidth, (k / blocks_x) * kRasterBlockHeight);
+    const vec2 hi = lo + vec2(kRasterBlockWidth - 1, kRasterBlockHeight - 1);
+    if (all(lessThanEqual(lo, extent)) && all(greaterThanEqual(hi, -extent))) mask |= 1u << k;
+  }
+  return mask;
+}

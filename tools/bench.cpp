@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <map>
 #include <optional>
 #include <nlohmann/json.hpp>
 
@@ -178,6 +179,8 @@ Status run_bench(const BenchOptions& o) {
 
   std::vector<double> pre, sort, sort_depth, emit, sort_tiles, raster, total;
   std::size_t instances = 0;
+  std::vector<std::string> step_names;
+  std::map<std::string, std::vector<double>> step_ms;
   {
     Progress progress("rendering " + std::to_string(o.frames) + " frames");
     for (int f = -o.warmup; f < o.frames; ++f) {
@@ -192,6 +195,11 @@ Status run_bench(const BenchOptions& o) {
       raster.push_back(t.raster);
       total.push_back(t.total);
       instances += renderer->last_stats().instances;
+      for (const auto& [name, ms] : t.steps) {
+        auto& v = step_ms[name];
+        if (v.empty()) step_names.push_back(name);
+        v.push_back(ms);
+      }
     }
   }
   // The first timed camera's frame once more, read back, to keep or to compare with
@@ -216,6 +224,9 @@ Status run_bench(const BenchOptions& o) {
              {"total", total_ms},        {"sort_depth", median(sort_depth)}, {"emit", median(emit)},
              {"sort_tiles", median(sort_tiles)}};
   j["fps"] = total_ms > 0 ? 1000.0 / total_ms : 0.0;
+  nlohmann::ordered_json steps = nlohmann::ordered_json::object();
+  for (const std::string& name : step_names) steps[name] = median(step_ms[name]);
+  j["steps"] = steps;
   j["mean_instances"] = static_cast<double>(instances) / o.frames;
   // Buffers as sized after the last frame (the tile-instance buffers grow to the most
   // instances any frame needed, with headroom).

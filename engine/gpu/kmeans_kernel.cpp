@@ -182,8 +182,6 @@ Result<codec::KMeansResult> KMeansKernels::lloyd(const float* data, std::size_t 
   SCZ_ASSIGN_OR_RETURN(Buffer histogram_buf,
                        c.create_buffer(static_cast<std::size_t>(io::kRadixBins) * blocks * sizeof(std::uint32_t), false));
   SCZ_ASSIGN_OR_RETURN(Buffer totals_buf, c.create_buffer(io::kRadixBins * sizeof(std::uint32_t), false));
-  SCZ_ASSIGN_OR_RETURN(Buffer unused_in, c.create_buffer(16, false));  // the sort's second payload, not carried
-  SCZ_ASSIGN_OR_RETURN(Buffer unused_out, c.create_buffer(16, false));
 
   const Pipelines& p = *pipelines_;
   Recording rec(c);
@@ -209,10 +207,8 @@ Result<codec::KMeansResult> KMeansKernels::lloyd(const float* data, std::size_t 
                                                                 {io::kScatterBindingDigitTotals, &totals_buf},
                                                                 {io::kScatterBindingKeysIn, keys_in},
                                                                 {io::kScatterBindingKeysOut, keys[pass % 2]},
-                                                                {io::kScatterBindingAux1In, index_in},
-                                                                {io::kScatterBindingAux1Out, sorted[pass % 2]},
-                                                                {io::kScatterBindingAux2In, &unused_in},
-                                                                {io::kScatterBindingAux2Out, &unused_out}}));
+                                                                {io::kScatterBindingValuesIn, index_in},
+                                                                {io::kScatterBindingValuesOut, sorted[pass % 2]}}));
     histogram_sets.push_back(h);
     scatter_sets.push_back(s);
   }
@@ -246,7 +242,7 @@ Result<codec::KMeansResult> KMeansKernels::lloyd(const float* data, std::size_t 
     push.groups_x = rec.groups_x(assign_groups);
     rec.dispatch(p.assign, assign_set, &push, assign_groups);
     for (int pass = 0; pass < passes; ++pass) {
-      const io::RadixPush radix{static_cast<std::uint32_t>(8 * pass), 0, io::kKMeansControlSortCount,
+      const io::RadixPush radix{static_cast<std::uint32_t>(8 * pass), io::kKMeansControlSortCount,
                                 io::kKMeansControlSortBlocks};
       rec.dispatch(p.histogram, histogram_sets[pass], &radix, blocks);
       rec.dispatch(p.scan, scan_set, &radix, io::kRadixBins);

@@ -11,8 +11,8 @@ namespace scenezip::gpu {
 namespace io = shaderio;
 
 namespace {
-// start, after preprocess, after depth sort, after emission, after tile sort, end
-constexpr std::uint32_t kTimestampCount = 6;
+// One timestamp after each dispatch of a frame, and one at its start.
+constexpr std::uint32_t kTimestampCount = 64;
 
 std::uint32_t ceil_div(std::size_t a, std::size_t b) { return static_cast<std::uint32_t>((a + b - 1) / b); }
 
@@ -148,8 +148,20 @@ Status SplatRenderer::record() {
     }
     return Status::Ok();
   };
-  auto stamp = [&](std::uint32_t index) {
-    if (timestamps_) vkCmdWriteTimestamp(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, timestamps_, index);
+  // A timestamp after each dispatch's barrier times it alone; `stage` also marks the end
+  // of one of the stages of SplatTimings.
+  timestamp_labels_.clear();
+  auto mark = [&](std::string label) {
+    const auto index = static_cast<std::uint32_t>(timestamp_labels_.size());
+    if (!timestamps_ || index >= kTimestampCount) return index;
+    vkCmdWriteTimestamp(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, timestamps_, index);
+    timestamp_labels_.push_back(std::move(label));
+    return index;
+  };
+  auto stage = [&](int which, std::string label) { stage_timestamps_[which] = mark(std::move(label)); };
+  // A stage that ends with the last dispatch marked.
+  auto stage_ends_here = [&](int which) {
+    if (!timestamp_labels_.empty()) stage_timestamps_[which] = static_cast<std::uint32_t>(timestamp_labels_.size() - 1);
   };
 
   VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
@@ -158,7 +170,7 @@ Status SplatRenderer::record() {
   vkCmdFillBuffer(cmd, counters_.handle(), 0, VK_WHOLE_SIZE, 0);
   vkCmdFillBuffer(cmd, tile_ranges_.handle(), 0, VK_WHOLE_SIZE, 0);
   Context::compute_barrier(cmd);
-  stamp(0);
+  stage(0, "start");
 
   // Preprocess: one thread per Gaussian, tiled in 2D past the workgroup-count limit.
   SCZ_RETURN_IF_ERROR(bind(preprocess_,
@@ -178,7 +190,7 @@ Status SplatRenderer::record() {
   context_.tile_groups(ceil_div(count_, io::kSplatWorkgroupSize), &gx, &gy);
   if (count_ > 0) vkCmdDispatch(cmd, gx, gy, 1);
   Context::compute_barrier(cmd);
-  stamp(1);
+  stage(1, "preprocess");
 
   const std::uint32_t max_groups_x = context_.limits().maxComputeWorkGroupCount[0];
   const BufferBindings sort_args_buffers = {{io::kSortArgsBindingParams, &params_},
@@ -188,14 +200,16 @@ Status SplatRenderer::record() {
   SCZ_RETURN_IF_ERROR(bind(sort_args_, sort_args_buffers, &visible_args_push));
   vkCmdDispatch(cmd, 1, 1, 1);
   Context::compute_barrier(cmd);
+  mark("depth sort arguments");
 
-  // One stable LSD radix pass of 8 bits over keys[cur], moving the payloads with them.
+  // One stable LSD radix pass of 8 bits over keys[cur], moving the values with them.
   struct SortSlots {
     std::uint32_t count, blocks, args;
   };
-  auto pass = [&](Buffer* keys, Buffer* aux1, Buffer* aux2, int& cur, std::uint32_t shift,
-                  const SortSlots& slots) -> Status {
-    io::RadixPush push{shift, aux2 ? 1u : 0u, slots.count, slots.blocks};
+  auto pass = [&](Buffer* keys, Buffer* values, int& cur, std::uint32_t shift, const SortSlots& slots,
+                  const std::string& name) -> Status {
+    const std::string label = name + " " + std::to_string(shift / 8);
+    io::RadixPush push{shift, slots.count, slots.blocks};
     const int next = 1 - cur;
     const VkDeviceSize args = slots.args * sizeof(std::uint32_t);
     SCZ_RETURN_IF_ERROR(bind(histogram_,
@@ -205,6 +219,7 @@ Status SplatRenderer::record() {
                              &push));
     vkCmdDispatchIndirect(cmd, counters_.handle(), args);
     Context::compute_barrier(cmd);
+    mark(label + " histogram");
     SCZ_RETURN_IF_ERROR(bind(scan_,
                              {{io::kScanBindingCounters, &counters_},
                               {io::kScanBindingHistogram, &histogram_counts_},
@@ -212,19 +227,19 @@ Status SplatRenderer::record() {
                              &push));
     vkCmdDispatch(cmd, io::kRadixBins, 1, 1);
     Context::compute_barrier(cmd);
+    mark(label + " scan");
     SCZ_RETURN_IF_ERROR(bind(scatter_,
                              {{io::kScatterBindingCounters, &counters_},
                               {io::kScatterBindingHistogram, &histogram_counts_},
                               {io::kScatterBindingDigitTotals, &digit_totals_},
                               {io::kScatterBindingKeysIn, &keys[cur]},
                               {io::kScatterBindingKeysOut, &keys[next]},
-                              {io::kScatterBindingAux1In, &aux1[cur]},
-                              {io::kScatterBindingAux1Out, &aux1[next]},
-                              {io::kScatterBindingAux2In, aux2 ? &aux2[cur] : &dummy_},
-                              {io::kScatterBindingAux2Out, aux2 ? &aux2[next] : &dummy_}},
+                              {io::kScatterBindingValuesIn, &values[cur]},
+                              {io::kScatterBindingValuesOut, &values[next]}},
                              &push));
     vkCmdDispatchIndirect(cmd, counters_.handle(), args);
     Context::compute_barrier(cmd);
+    mark(label + " scatter");
     cur = next;
     return Status::Ok();
   };
@@ -233,10 +248,9 @@ Status SplatRenderer::record() {
   const SortSlots visible{io::kCounterVisibleCount, io::kCounterVisibleBlocks, io::kCounterVisibleSortArgs};
   int depth_cur = 0;
   for (std::uint32_t shift = 0; shift < 32; shift += 8) {
-    SCZ_RETURN_IF_ERROR(pass(depth_keys_, depth_values_, nullptr, depth_cur, shift, visible));
+    SCZ_RETURN_IF_ERROR(pass(depth_keys_, depth_values_, depth_cur, shift, visible, "depth sort"));
   }
-
-  stamp(2);
+  stage_ends_here(2);
 
   // Tile instances laid out in depth order: offsets within blocks, a scan of the block
   // totals, then one thread per visible Gaussian writes its instances.
@@ -249,7 +263,8 @@ Status SplatRenderer::record() {
                            nullptr));
   vkCmdDispatchIndirect(cmd, counters_.handle(), io::kCounterVisibleSortArgs * sizeof(std::uint32_t));
   Context::compute_barrier(cmd);
-  const io::RadixPush block_scan{0, 0, io::kCounterVisibleCount, io::kCounterVisibleBlocks};
+  mark("emit count");
+  const io::RadixPush block_scan{0, io::kCounterVisibleCount, io::kCounterVisibleBlocks};
   SCZ_RETURN_IF_ERROR(bind(scan_,
                            {{io::kScanBindingCounters, &counters_},
                             {io::kScanBindingHistogram, &block_sums_},
@@ -257,10 +272,12 @@ Status SplatRenderer::record() {
                            &block_scan));
   vkCmdDispatch(cmd, 1, 1, 1);
   Context::compute_barrier(cmd);
+  mark("emit block scan");
   const io::SortArgsPush instance_args_push{max_groups_x, io::kSortArgsInstances};
   SCZ_RETURN_IF_ERROR(bind(sort_args_, sort_args_buffers, &instance_args_push));
   vkCmdDispatch(cmd, 1, 1, 1);
   Context::compute_barrier(cmd);
+  mark("tile sort arguments");
   SCZ_RETURN_IF_ERROR(bind(emit_,
                            {{io::kEmitBindingParams, &params_},
                             {io::kEmitBindingCounters, &counters_},
@@ -273,7 +290,7 @@ Status SplatRenderer::record() {
                            nullptr));
   vkCmdDispatchIndirect(cmd, counters_.handle(), io::kCounterVisibleArgs * sizeof(std::uint32_t));
   Context::compute_barrier(cmd);
-  stamp(3);
+  stage(3, "emit");
 
   // A stable sort by tile keeps each tile's instances front to back; only the bits the
   // tile index needs are sorted.
@@ -281,10 +298,10 @@ Status SplatRenderer::record() {
   const SortSlots instances{io::kCounterInstanceCount, io::kCounterInstanceBlocks, io::kCounterInstanceSortArgs};
   int cur = 0;
   for (std::uint32_t shift = 0; shift < tile_bits; shift += 8) {
-    SCZ_RETURN_IF_ERROR(pass(keys_tile_, values_, nullptr, cur, shift, instances));
+    SCZ_RETURN_IF_ERROR(pass(keys_tile_, values_, cur, shift, instances, "tile sort"));
   }
   final_buffer_ = cur;
-  stamp(4);
+  stage_ends_here(4);
 
   SCZ_RETURN_IF_ERROR(bind(ranges_,
                            {{io::kTileRangesBindingCounters, &counters_},
@@ -293,6 +310,7 @@ Status SplatRenderer::record() {
                            nullptr));
   vkCmdDispatchIndirect(cmd, counters_.handle(), io::kCounterInstanceArgs * sizeof(std::uint32_t));
   Context::compute_barrier(cmd);
+  mark("tile ranges");
   const bool underlay = underlay_color_ && underlay_depth_;
   if (weight_sums_) {
     SCZ_RETURN_IF_ERROR(
@@ -312,12 +330,13 @@ Status SplatRenderer::record() {
                               {io::kRasterBindingSplats, &splats_},
                               {io::kRasterBindingImage, &image_},
                               {io::kRasterBindingUnderlayColor, underlay ? underlay_color_ : &dummy_},
-                              {io::kRasterBindingUnderlayDepth, underlay ? underlay_depth_ : &dummy_}},
+                              {io::kRasterBindingUnderlayDepth, underlay ? underlay_depth_ : &dummy_},
+                              {io::kRasterBindingKeysTile, &keys_tile_[cur]}},
                              nullptr));
   }
   vkCmdDispatch(cmd, tiles_x_, tiles_y_, 1);
   Context::compute_barrier(cmd);
-  stamp(5);
+  stage(5, weight_sums_ ? "blend weights" : "raster");
   vkEndCommandBuffer(cmd);
   return Status::Ok();
 }
@@ -414,14 +433,18 @@ Result<SplatTimings> SplatRenderer::render_timed(const Camera& camera, const std
   SCZ_RETURN_IF_ERROR(run_frame(camera, background));
   SplatTimings t;
   if (!timestamps_) return t;
-  SCZ_ASSIGN_OR_RETURN(const std::vector<double> at, context_.read_timestamps_ms(timestamps_, kTimestampCount));
-  t.preprocess = at[1];
-  t.sort_depth = at[2] - at[1];
-  t.emit = at[3] - at[2];
-  t.sort_tiles = at[4] - at[3];
-  t.sort = at[4] - at[1];
-  t.raster = at[5] - at[4];
-  t.total = at[5];
+  const auto stamps = static_cast<std::uint32_t>(timestamp_labels_.size());
+  SCZ_ASSIGN_OR_RETURN(const std::vector<double> at, context_.read_timestamps_ms(timestamps_, stamps));
+  const std::uint32_t* s = stage_timestamps_;
+  if (std::any_of(s, s + 6, [&](std::uint32_t k) { return k >= stamps; })) return t;  // more dispatches than stamps
+  t.preprocess = at[s[1]];
+  t.sort_depth = at[s[2]] - at[s[1]];
+  t.emit = at[s[3]] - at[s[2]];
+  t.sort_tiles = at[s[4]] - at[s[3]];
+  t.sort = at[s[4]] - at[s[1]];
+  t.raster = at[s[5]] - at[s[4]];
+  t.total = at[s[5]];
+  for (std::uint32_t k = 1; k < stamps; ++k) t.steps.emplace_back(timestamp_labels_[k], at[k] - at[k - 1]);
   return t;
 }
 

@@ -6,6 +6,9 @@
 
 #include <array>
 #include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "engine/gpu/context.h"
 #include "engine/render/camera.h"
@@ -24,6 +27,8 @@ struct SplatTimings {
   double sort_tiles = 0;
   double raster = 0;
   double total = 0;
+  // Every dispatch's own time, in frame order, named by step (e.g. "depth sort scatter 2").
+  std::vector<std::pair<std::string, double>> steps;
 };
 
 class SplatRenderer {
@@ -97,6 +102,8 @@ class SplatRenderer {
   VkCommandBuffer commands_ = VK_NULL_HANDLE;
   std::vector<VkDescriptorSet> sets_;
   VkQueryPool timestamps_ = VK_NULL_HANDLE;
+  std::vector<std::string> timestamp_labels_;  // what ended before each timestamp
+  std::uint32_t stage_timestamps_[6] = {};     // start, preprocess, depth sort, emit, tile sort, raster
   SplatStats stats_;
 };
 

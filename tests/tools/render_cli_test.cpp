@@ -106,6 +106,39 @@ TEST(BenchCli, ReportsStagesAsJson) {
   EXPECT_FALSE(j["device"].get<std::string>().empty());
 }
 
+// Every dispatch is timed under its own name, the renderer's memory is reported, and an
+// image saved by one run compares with the next run's at full precision; a file that is
+// not such an image, or of another size, is refused as bad input.
+TEST(BenchCli, ReportsStepsMemoryAndComparesImages) {
+  test::ScratchDir dir;
+  const std::string saved = dir.file("frame.f32");
+  auto first = run_scenezip("bench " + kDemo + " --width 64 --height 48 --frames 2 --warmup 1 --view 1/3 --json" +
+                            " --save-image " + saved);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  auto j = nlohmann::json::parse(first.out);
+  EXPECT_GT(j["gpu_bytes"].get<double>(), 8000.0 * 48);  // at least the 48-byte projected splats
+  for (const char* step : {"preprocess", "depth sort 0 scatter", "emit", "tile sort 0 scatter", "raster"}) {
+    ASSERT_TRUE(j["steps"].contains(step)) << step;
+    EXPECT_GE(j["steps"][step].get<double>(), 0.0) << step;
+  }
+  EXPECT_FALSE(j.contains("psnr_vs_image"));
+
+  auto second = run_scenezip("bench " + kDemo + " --width 64 --height 48 --frames 2 --warmup 1 --view 1/3 --json" +
+                             " --compare-image " + saved);
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_GE(nlohmann::json::parse(second.out)["psnr_vs_image"].get<double>(), 99.0);  // the same renderer
+
+  auto other_size = run_scenezip("bench " + kDemo + " --width 32 --height 48 --frames 1 --warmup 0 --compare-image " + saved);
+  EXPECT_EQ(other_size.exit_code, 2);
+  EXPECT_NE(other_size.err.find("64x48"), std::string::npos) << other_size.err;
+  const std::string not_image = dir.file("not-an-image.f32");
+  test::write_text(not_image, "SZF1 but cut short");
+  auto truncated = run_scenezip("bench " + kDemo + " --width 64 --height 48 --frames 1 --warmup 0 --compare-image " +
+                                not_image);
+  EXPECT_EQ(truncated.exit_code, 2);
+  EXPECT_NE(truncated.err.find("not-an-image.f32"), std::string::npos) << truncated.err;
+}
+
 TEST(BenchCli, MeasuresMeshesByStage) {
   SCZ_REQUIRE_DATA("meshes/bunny.obj");
   auto r = run_scenezip("bench " + test::data_path("meshes/bunny.obj") + " --width 48 --height 32 --frames 2 --warmup 1 --json");
