@@ -7,6 +7,7 @@
 #include <optional>
 #include <nlohmann/json.hpp>
 
+#include "formats/file_io.h"
 #include "formats/formats.h"
 #include "tools/command.h"
 #include "tools/render_support.h"
@@ -28,24 +29,19 @@ struct BenchOptions {
   bool json = false;
 };
 
-// The raw image files of --save-image / --compare-image: "SZF1", width, height (uint32,
-// little-endian as written on the machines that run benchmarks), then float RGB rows.
+// The raw image files of --save-image / --compare-image: "SZF1", width, height (uint32),
+// then float RGB rows, all in the byte order of the machine that wrote them: the file
+// only goes from one build to another on the same benchmark machine.
 // Floats rather than PNG so that two builds' renderers can be compared past 8 bits.
 constexpr char kRawImageMagic[4] = {'S', 'Z', 'F', '1'};
 
 Status write_raw_image(const Image& image, const std::string& path) {
-  const std::string partial = path + ".partial";
-  std::FILE* f = std::fopen(partial.c_str(), "wb");
-  if (!f) return io_error(path + ": cannot open for writing");
   const std::uint32_t dims[2] = {static_cast<std::uint32_t>(image.width), static_cast<std::uint32_t>(image.height)};
-  bool ok = std::fwrite(kRawImageMagic, 1, 4, f) == 4 && std::fwrite(dims, sizeof(dims), 1, f) == 1 &&
-            std::fwrite(image.rgb.data(), sizeof(float), image.rgb.size(), f) == image.rgb.size();
-  ok = std::fclose(f) == 0 && ok;
-  if (!ok || std::rename(partial.c_str(), path.c_str()) != 0) {
-    std::remove(partial.c_str());
-    return io_error(path + ": write failed");
-  }
-  return Status::Ok();
+  std::vector<std::uint8_t> bytes(sizeof(kRawImageMagic) + sizeof(dims) + image.rgb.size() * sizeof(float));
+  std::memcpy(bytes.data(), kRawImageMagic, sizeof(kRawImageMagic));
+  std::memcpy(bytes.data() + sizeof(kRawImageMagic), dims, sizeof(dims));
+  std::memcpy(bytes.data() + sizeof(kRawImageMagic) + sizeof(dims), image.rgb.data(), image.rgb.size() * sizeof(float));
+  return write_file_atomic(path, bytes.data(), bytes.size()).with_context(path);
 }
 
 Result<Image> read_raw_image(const std::string& path, int width, int height) {
