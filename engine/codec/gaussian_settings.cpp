@@ -133,6 +133,8 @@ std::string settings_to_json(const GaussianCodecSettings& s, int indent) {
                  {"min_gaussians_per_code", s.min_gaussians_per_code},
                  {"seed", s.seed},
                  {"weighting", s.weighting}};
+  if (s.rate_weight != 0.0f) j["kmeans"]["rate_weight"] = s.rate_weight;
+  j["entropy_coder"] = s.entropy_coder;
   j["zstd_level"] = s.zstd_level;
   return j.dump(indent);
 }
@@ -177,6 +179,9 @@ Result<GaussianCodecSettings> settings_from_json(const std::string& text) {
     s.min_gaussians_per_code = kmeans.at("min_gaussians_per_code").get<int>();
     s.seed = kmeans.at("seed").get<std::uint64_t>();
     s.weighting = kmeans.at("weighting").get<std::string>();
+    s.rate_weight = kmeans.value("rate_weight", 0.0f);
+    // Absent in files written before range coding: they used byte planes.
+    s.entropy_coder = j.value("entropy_coder", std::string("zstd"));
     s.zstd_level = j.at("zstd_level").get<int>();
   } catch (const nlohmann::json::exception& e) {
     return invalid_input(std::string("settings JSON: ") + e.what());
@@ -245,11 +250,13 @@ Status check_settings(const GaussianCodecSettings& s) {
     }
   }
   if (s.kmeans_iterations < 0 || s.kmeans_iterations > 1000) return invalid_input("k-means iterations must be in 0..1000");
+  if (!(s.rate_weight >= 0.0f && s.rate_weight <= 100.0f)) return invalid_input("kmeans rate_weight must be in [0, 100]");
   if (s.min_gaussians_per_code < 0) return invalid_input("min_gaussians_per_code must be >= 0");
   if (!known_weighting(s.weighting)) {
     return invalid_input("weighting must be uniform, opacity, opacity_area, footprint or importance");
   }
   if (s.zstd_level < 0 || s.zstd_level > 22) return invalid_input("zstd_level must be in 0..22");
+  if (s.entropy_coder != "range" && s.entropy_coder != "zstd") return invalid_input("entropy_coder must be range or zstd");
   return Status::Ok();
 }
 
