@@ -2,6 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
 #include "formats/scz/gaussian_layout.h"
 #include "engine/scene/gaussian_cloud.h"
 
@@ -94,6 +98,60 @@ Result<GaussianCodecSettings> quality_level_settings(int level) {
   s.opacity = q({1}, {r.opacity_codes});
   s.color = q(r.color_slices, r.color_codes, "pca");
   s.sh = q(r.sh_slices, r.sh_codes, "pca");
+  return s;
+}
+
+namespace {
+
+double total_code_bits(const std::vector<int>& codes) {
+  double bits = 0.0;
+  for (int k : codes) bits += std::log2(static_cast<double>(k));
+  return bits;
+}
+
+// `from`'s slices with every codebook scaled so that their log2 sum moves `share` of
+// the way towards `to`'s: the bits an index costs then change smoothly even where the
+// two rungs cut the attribute into different slices.
+QuantizerSettings blend_quantizer(const QuantizerSettings& from, const QuantizerSettings& to, double share) {
+  QuantizerSettings out = from;
+  // A smallest-three rotation's first slice names one of four components: it stays.
+  const std::size_t fixed = from.transform == "smallest_three" ? 1 : 0;
+  if (out.codebook_sizes.size() <= fixed) return out;
+  const double step = (total_code_bits(to.codebook_sizes) - total_code_bits(from.codebook_sizes)) * share /
+                      static_cast<double>(from.codebook_sizes.size() - fixed);
+  for (std::size_t i = fixed; i < out.codebook_sizes.size(); ++i) {
+    const double k = from.codebook_sizes[i] * std::exp2(step);
+    out.codebook_sizes[i] = static_cast<int>(std::clamp(std::lround(k), 2l, static_cast<long>(kMaxCodebookSize)));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<GaussianCodecSettings> quality_settings(double level) {
+  const double top = quality_levels() - 1;
+  if (!(level >= 0.0 && level <= top)) {
+    return invalid_input("quality level " + std::to_string(level) + " is outside 0.." + std::to_string(quality_levels() - 1));
+  }
+  const int below = static_cast<int>(std::floor(level));
+  const double t = level - below;
+  if (t == 0.0) return quality_level_settings(below);
+  SCZ_ASSIGN_OR_RETURN(const GaussianCodecSettings lo, quality_level_settings(below));
+  SCZ_ASSIGN_OR_RETURN(const GaussianCodecSettings hi, quality_level_settings(below + 1));
+  // The nearer rung's slices, its codebooks scaled towards the other rung.
+  const bool near_low = t < 0.5;
+  GaussianCodecSettings s = near_low ? lo : hi;
+  const double share = near_low ? t : 1.0 - t;
+  const GaussianCodecSettings& other = near_low ? hi : lo;
+  s.scale = blend_quantizer(s.scale, other.scale, share);
+  s.rotation = blend_quantizer(s.rotation, other.rotation, share);
+  s.opacity = blend_quantizer(s.opacity, other.opacity, share);
+  s.color = blend_quantizer(s.color, other.color, share);
+  s.sh = blend_quantizer(s.sh, other.sh, share);
+  s.position_bits = static_cast<int>(std::lround(lo.position_bits + t * (hi.position_bits - lo.position_bits)));
+  char name[32];
+  std::snprintf(name, sizeof name, "level-%.2f", level);
+  s.preset = name;
   return s;
 }
 

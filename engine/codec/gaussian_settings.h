@@ -97,6 +97,11 @@ Result<GaussianCodecSettings> preset_settings(const std::string& name);
 // high 6), and `compress --target-psnr` searches it.
 int quality_levels();
 Result<GaussianCodecSettings> quality_level_settings(int level);
+// The same ladder made continuous: a level between two rungs takes the nearer rung's
+// slices with every codebook scaled (geometrically) towards the other rung's index bits,
+// and the position bits in between, so bytes and quality move smoothly with the level
+// (whole levels are quality_level_settings exactly).
+Result<GaussianCodecSettings> quality_settings(double level);
 
 // JSON text of the settings (`indent` < 0: one line), as stored in `.scz` files.
 std::string settings_to_json(const GaussianCodecSettings& settings, int indent = -1);
