@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "engine/core/parallel.h"
 #include "formats/scz/float16.h"
 #include "formats/scz/gaussian_layout.h"
 #include "formats/scz/morton_positions.h"
@@ -169,7 +170,15 @@ Result<GaussianCloud> decode_gaussians(const Container& container) {
     SCZ_RETURN_IF_ERROR(decode_morton_deltas(positions, cloud.count, layout.position_bits, layout.bounds_min,
                                              layout.bounds_max, cloud.positions.data()));
   }
-  for (const AttributeLayout& a : layout.attributes) SCZ_RETURN_IF_ERROR(decode_attribute(container, a, cloud));
+  // Attributes decode side by side (each writes its own arrays, and a range-coded stream
+  // is one serial chain): the last, the SH, is the largest, so it is handed out first.
+  const std::size_t count = layout.attributes.size();
+  std::vector<Status> decoded(count);
+  parallel_chunks(count, resolve_threads(0), [&](std::size_t k) {
+    const std::size_t a = count - 1 - k;
+    decoded[a] = decode_attribute(container, layout.attributes[a], cloud);
+  });
+  for (const Status& status : decoded) SCZ_RETURN_IF_ERROR(status);
   cloud.normalize_rotations();
   SCZ_RETURN_IF_ERROR(cloud.validate());
   return cloud;
