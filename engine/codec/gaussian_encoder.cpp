@@ -94,12 +94,6 @@ std::vector<std::pair<int, int>> fit_slices(const QuantizerSettings& q, int dims
   return out;
 }
 
-void append_f32(Bytes& out, float v) {
-  std::uint32_t bits;
-  std::memcpy(&bits, &v, 4);
-  for (int b = 0; b < 4; ++b) out.push_back(static_cast<std::uint8_t>(bits >> (8 * b)));
-}
-
 // Entropy-constrained assignment: a Gaussian may leave its nearest code for one of the
 // most used codes when the bits that saves (-log2 of the codes' shares) outweigh the
 // added error: cost = (w_i / mean w) x squared distance + lambda x bits, with lambda =
@@ -401,13 +395,12 @@ Result<Bytes> encode_gaussians(const GaussianCloud& input, const GaussianCodecSe
     layout.attributes.push_back(std::move(q.layout));
     r.attributes.push_back(std::move(q.report));
   }
-  SCZ_RETURN_IF_ERROR(check_layout(layout).with_context("encoder produced a bad layout"));
-  streams.push_back({kLayoutStream, serialize_layout(layout), 0});
 
   begin("entropy coding");
   r.count_out = n;
-  SCZ_ASSIGN_OR_RETURN(Bytes file, scz::write_container(scz::SceneKindId::kGaussians, n, settings_json(settings).dump(),
-                                                        std::move(streams), settings.threads, &r.streams));
+  SCZ_ASSIGN_OR_RETURN(Bytes file,
+                       scz::write_scene_file(scz::SceneKindId::kGaussians, n, settings_json(settings).dump(), layout,
+                                             kLayoutStream, std::move(streams), settings.threads, &r.streams));
   if (report) *report = std::move(r);
   return file;
 }
