@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "formats/scz/bytes.h"
 #include "formats/scz/float16.h"
 
 namespace scenezip::field {
@@ -19,31 +20,13 @@ constexpr std::uint8_t kVersion = 1;
 // features at one byte) plus weights stays far below it.
 constexpr std::uint64_t kMaxPayload = std::uint64_t{1} << 32;
 
-void put_u32(std::vector<std::uint8_t>* out, std::uint32_t v) {
-  for (int i = 0; i < 4; ++i) out->push_back(static_cast<std::uint8_t>(v >> (8 * i)));
-}
-void put_f32(std::vector<std::uint8_t>* out, float v) {
-  std::uint32_t bits;
-  std::memcpy(&bits, &v, 4);
-  put_u32(out, bits);
-}
-
 class Reader {
  public:
   Reader(const std::vector<std::uint8_t>& bytes) : bytes_(bytes) {}
   bool has(std::uint64_t n) const { return n <= bytes_.size() - pos_; }
   std::uint8_t u8() { return bytes_[pos_++]; }
-  std::uint32_t u32() {
-    std::uint32_t v = 0;
-    for (int i = 0; i < 4; ++i) v |= static_cast<std::uint32_t>(bytes_[pos_++]) << (8 * i);
-    return v;
-  }
-  float f32() {
-    const std::uint32_t bits = u32();
-    float v;
-    std::memcpy(&v, &bits, 4);
-    return v;
-  }
+  std::uint32_t u32() { return scz::load_u32(take(4)); }
+  float f32() { return scz::load_f32(take(4)); }
   const std::uint8_t* take(std::size_t n) {
     const std::uint8_t* p = bytes_.data() + pos_;
     pos_ += n;
@@ -87,10 +70,10 @@ Result<std::vector<std::uint8_t>> encode_colour_field(const FieldModel& model, C
   raw.push_back(0);
   raw.push_back(0);
   const std::string json = field_config_json(model.config());
-  put_u32(&raw, static_cast<std::uint32_t>(json.size()));
+  scz::append_u32(raw, static_cast<std::uint32_t>(json.size()));
   raw.insert(raw.end(), json.begin(), json.end());
-  for (float v : contraction.centre) put_f32(&raw, v);
-  for (float v : contraction.half_extent) put_f32(&raw, v);
+  for (float v : contraction.centre) scz::append_f32(raw, v);
+  for (float v : contraction.half_extent) scz::append_f32(raw, v);
   // Per level: the range of its kept features, 255 steps across it.
   std::vector<float> level_min(layout.levels.size()), level_step(layout.levels.size());
   for (std::size_t l = 0; l < layout.levels.size(); ++l) {
@@ -109,11 +92,11 @@ Result<std::vector<std::uint8_t>> encode_colour_field(const FieldModel& model, C
     }
     level_min[l] = lo;
     level_step[l] = hi > lo ? (hi - lo) / 255.0f : 0.0f;
-    put_f32(&raw, level_min[l]);
-    put_f32(&raw, level_step[l]);
+    scz::append_f32(raw, level_min[l]);
+    scz::append_f32(raw, level_step[l]);
   }
   const std::uint32_t kept = static_cast<std::uint32_t>(std::count(touched.begin(), touched.end(), true));
-  put_u32(&raw, kept);
+  scz::append_u32(raw, kept);
   for (std::size_t l = 0; l < layout.levels.size(); ++l) {
     const HashLevel& level = layout.levels[l];
     for (std::uint32_t e = level.offset; e < level.offset + level.size; ++e) {
