@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <map>
+#include <cmath>
 
 #include "formats/scz/gaussian_decoder.h"
 #include "engine/render/image.h"
@@ -17,16 +17,27 @@ namespace {
 // scenes (a SOG or SPZ re-encoded) keep far more PSNR than a 40 dB target needs at level
 // 0, and removing the Gaussians that contribute least to the views is the cheapest way
 // left to spend it (measured on playbot and angel, docs/BENCHMARKS.md). Level -k keeps
-// the Gaussians holding kImportanceKeep[k - 1] of the total importance.
+// the Gaussians holding kImportanceKeep[k - 1] of the total importance, and levels in
+// between keep what lies between.
 constexpr float kImportanceKeep[] = {0.99f, 0.97f, 0.95f, 0.9f};
 constexpr int kLowestLevel = -static_cast<int>(sizeof kImportanceKeep / sizeof kImportanceKeep[0]);
 
-// The rung's quantizers and position grid on top of everything else `base` sets
-// (pruning, k-means, threads), so only the rate changes from rung to rung.
-Result<codec::GaussianCodecSettings> rung_settings(const codec::GaussianCodecSettings& base, int level) {
-  SCZ_ASSIGN_OR_RETURN(const codec::GaussianCodecSettings rung, codec::quality_level_settings(std::max(level, 0)));
+float importance_keep_at(double level) {
+  if (level >= 0.0) return 1.0f;
+  const double depth = std::min(-level, static_cast<double>(-kLowestLevel));
+  const int whole = static_cast<int>(std::floor(depth));
+  const double t = depth - whole;
+  const float upper = whole == 0 ? 1.0f : kImportanceKeep[whole - 1];
+  const float lower = whole < -kLowestLevel ? kImportanceKeep[whole] : upper;
+  return static_cast<float>(upper + t * (lower - upper));
+}
+
+// The level's quantizers and position grid on top of everything else `base` sets
+// (pruning, k-means, threads), so only the rate changes from level to level.
+Result<codec::GaussianCodecSettings> rung_settings(const codec::GaussianCodecSettings& base, double level) {
+  SCZ_ASSIGN_OR_RETURN(const codec::GaussianCodecSettings rung, codec::quality_settings(std::max(level, 0.0)));
   codec::GaussianCodecSettings s = base;
-  if (level < 0) s.importance_keep = std::min(s.importance_keep, kImportanceKeep[-level - 1]);
+  if (level < 0.0) s.importance_keep = std::min(s.importance_keep, importance_keep_at(level));
   s.position_bits = rung.position_bits;
   s.scale = rung.scale;
   s.rotation = rung.rotation;
@@ -35,6 +46,14 @@ Result<codec::GaussianCodecSettings> rung_settings(const codec::GaussianCodecSet
   s.sh = rung.sh;
   return s;
 }
+
+// PSNR gained per level where nothing is known yet: 2.2-3.1 dB between the presets on
+// lego-3dgs, small-sh3-9k and tile-sh3-14k (docs/BENCHMARKS.md).
+constexpr double kPriorDbPerLevel = 2.7;
+// Aim this far above the target: the curve between two trials is not quite straight,
+// and a trial that falls short of the target cannot be kept.
+constexpr double kAimAboveDb = 0.2;
+constexpr double kStartLevel = 4.0;  // balanced
 
 }  // namespace
 
@@ -67,14 +86,15 @@ Result<TargetPsnrResult> search_target_psnr(const Scene& scene, const TargetPsnr
     Bytes encoded;
     codec::GaussianEncodeReport report;
     double psnr = 0.0;
+    double level = 0.0;
   };
-  std::map<int, Tried> tried;
+  std::vector<Tried> tried;
   TargetPsnrResult result;
-  auto try_level = [&](int level) -> Result<double> {
+  auto try_level = [&](double level) -> Result<double> {
     SCZ_ASSIGN_OR_RETURN(codec::GaussianCodecSettings settings, rung_settings(base, level));
     // The file's stored settings say how they were chosen.
     char name[64];
-    std::snprintf(name, sizeof name, "target-psnr-%.2f/level %d", o.target_db, level);
+    std::snprintf(name, sizeof name, "target-psnr-%.2f/level %.2f", o.target_db, level);
     settings.preset = name;
     Tried t;
     SCZ_ASSIGN_OR_RETURN(t.encoded, encode(settings, &t.report));
@@ -82,7 +102,9 @@ Result<TargetPsnrResult> search_target_psnr(const Scene& scene, const TargetPsnr
     Scene candidate{std::move(decoded)};
     double sum = 0.0;
     {
-      Progress progress("rendering level " + std::to_string(level) + " from " + std::to_string(o.views) + " views");
+      char what[96];
+      std::snprintf(what, sizeof what, "rendering level %.2f from %d views", level, o.views);
+      Progress progress(what);
       SCZ_ASSIGN_OR_RETURN(auto renderer, SceneRenderer::create(candidate, context));
       for (std::size_t v = 0; v < cameras.size(); ++v) {
         SCZ_ASSIGN_OR_RETURN(Image image, renderer->render(cameras[v], background));
@@ -90,35 +112,74 @@ Result<TargetPsnrResult> search_target_psnr(const Scene& scene, const TargetPsnr
       }
     }
     t.psnr = sum / static_cast<double>(cameras.size());
+    t.level = level;
     t.settings = std::move(settings);
-    std::fprintf(stderr, "level %d: %zu bytes, PSNR %.2f dB (target %.2f)\n", level, t.encoded.size(), t.psnr,
+    std::fprintf(stderr, "level %.2f: %zu bytes, PSNR %.2f dB (target %.2f)\n", level, t.encoded.size(), t.psnr,
                  o.target_db);
     result.trials.push_back({level, t.encoded.size(), t.psnr});
     const double p = t.psnr;
-    tried[level] = std::move(t);
+    tried.push_back(std::move(t));
     return p;
   };
 
-  // Bisection for the lowest rung that reaches the target, starting at the default.
-  int low = kLowestLevel, high = codec::quality_levels() - 1;
-  int mid = 4 < high ? 4 : high / 2;
-  while (low < high) {
-    SCZ_ASSIGN_OR_RETURN(const double p, try_level(mid));
-    if (p >= o.target_db) {
-      high = mid;
-    } else {
-      low = mid + 1;
+  // A secant search on the continuous ladder: start at balanced, step by the prior slope
+  // towards the target (a little above it), then along the line through the two nearest
+  // trials. Three trials land within a few tenths of a dB on the scenes measured; a
+  // fourth goes to the top of the ladder only when none reached the target.
+  const double lowest = kLowestLevel, highest = codec::quality_levels() - 1;
+  const double aim = o.target_db + kAimAboveDb;
+  double level = kStartLevel;
+  for (int trial = 0; trial < 3; ++trial) {
+    SCZ_RETURN_IF_ERROR(try_level(level).status());
+    // The closest trial below the aim and the closest above bracket the next level.
+    const Tried* below = nullptr;
+    const Tried* above = nullptr;
+    for (const Tried& t : tried) {
+      if (t.psnr < aim && (!below || t.level > below->level)) below = &t;
+      if (t.psnr >= aim && (!above || t.level < above->level)) above = &t;
     }
-    mid = low + (high - low) / 2;
+    const Tried& last = tried.back();
+    double slope = kPriorDbPerLevel;
+    if (tried.size() >= 2) {
+      const Tried& a = tried[tried.size() - 2];
+      if (std::fabs(last.level - a.level) > 1e-6) {
+        const double measured = (last.psnr - a.psnr) / (last.level - a.level);
+        if (measured > 0.3) slope = measured;
+      }
+    }
+    if (below && above) {
+      const double s = above->level - below->level > 1e-6 ? (above->psnr - below->psnr) / (above->level - below->level)
+                                                           : slope;
+      slope = s > 0.3 ? s : slope;
+      level = below->level + (aim - below->psnr) / slope;
+      level = std::clamp(level, below->level, above->level);
+    } else {
+      level = std::clamp(last.level + (aim - last.psnr) / slope, lowest, highest);
+    }
+    bool repeat = false;  // the line points where a trial already is
+    for (const Tried& t : tried) repeat = repeat || std::fabs(level - t.level) < 0.01;
+    if (repeat) break;
   }
-  if (!tried.count(low)) SCZ_RETURN_IF_ERROR(try_level(low).status());
-  Tried& best = tried[low];
-  if (best.psnr < o.target_db) {
+  const auto best_of = [&]() -> const Tried* {
+    const Tried* best = nullptr;
+    for (const Tried& t : tried) {
+      if (t.psnr >= o.target_db && (!best || t.encoded.size() < best->encoded.size())) best = &t;
+    }
+    return best;
+  };
+  if (!best_of()) {
+    bool top_tried = false;
+    for (const Tried& t : tried) top_tried = top_tried || t.level >= highest;
+    if (!top_tried) SCZ_RETURN_IF_ERROR(try_level(highest).status());
+  }
+  const Tried* found = best_of();
+  if (!found) {
     char message[160];
     std::snprintf(message, sizeof message, "cannot reach %.2f dB: the top level (%d) renders at %.2f dB", o.target_db,
-                  low, best.psnr);
+                  static_cast<int>(highest), tried.back().psnr);
     return invalid_input(message);
   }
+  Tried& best = tried[static_cast<std::size_t>(found - tried.data())];
   result.settings = std::move(best.settings);
   result.encoded = std::move(best.encoded);
   result.report = std::move(best.report);
