@@ -433,6 +433,38 @@ void put_pcd(const std::string& stem, const PointCloud& points) {
   put("points_pcd", stem + "-binary-compressed.pcd", file);
 }
 
+// The plain-text point lists: XYZN and XYZRGB (six numbers a line) and Leica PTS (a
+// count line, then x y z intensity r g b with 0-255 colours; a second seed without
+// intensity and colours).
+void put_point_text(const std::string& stem, const PointCloud& points) {
+  const std::size_t n = points.count();
+  auto position = [&](std::size_t i) {
+    return number(points.positions[3 * i]) + " " + number(points.positions[3 * i + 1]) + " " +
+           number(points.positions[3 * i + 2]);
+  };
+  auto triple = [&](const std::vector<float>& values, std::size_t i, float scale) {
+    if (values.empty()) return std::string("0.5 0.5 0.5");
+    return number(values[3 * i] * scale) + " " + number(values[3 * i + 1] * scale) + " " +
+           number(values[3 * i + 2] * scale);
+  };
+  std::string xyzn, xyzrgb, pts = std::to_string(n) + "\n", pts_plain = pts;
+  for (std::size_t i = 0; i < n; ++i) {
+    xyzn += position(i) + " " + (points.normals.empty() ? "0 0 1" : triple(points.normals, i, 1.0f)) + "\n";
+    xyzrgb += position(i) + " " + triple(points.colors, i, 1.0f) + "\n";
+    std::string rgb = "128 128 128";
+    if (!points.colors.empty()) {
+      rgb = std::to_string(to_byte(points.colors[3 * i])) + " " + std::to_string(to_byte(points.colors[3 * i + 1])) +
+            " " + std::to_string(to_byte(points.colors[3 * i + 2]));
+    }
+    pts += position(i) + " " + std::to_string(static_cast<int>(i % 2048) - 1024) + " " + rgb + "\n";
+    pts_plain += position(i) + "\n";
+  }
+  put_text("points_xyzn", stem + ".xyzn", xyzn);
+  put_text("points_xyzrgb", stem + ".xyzrgb", xyzrgb);
+  put_text("points_pts", stem + ".pts", pts);
+  put_text("points_pts", stem + "-xyz-only.pts", pts_plain);
+}
+
 // --- per kind -------------------------------------------------------------------------------
 
 // Direct inputs of scz_streams' range-coded mode ("RC", see that fuzzer): the Morton
@@ -524,6 +556,7 @@ void point_seeds(const std::string& stem, const PointCloud& points) {
   put_scene("points_pcd", stem + ".pcd", Scene{cut});
   put_scene("points_xyz", stem + ".xyz", Scene{cut});
   put_pcd(stem, cut);
+  put_point_text(stem, cut);
   auto settings = codec::point_preset_settings("balanced");
   if (settings.ok()) put_encoded(stem + "-points.scz", codec::encode_points(cut, *settings));
 }

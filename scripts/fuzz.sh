@@ -1,15 +1,22 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (fuzz/) with clang, ASan and UBSan in build-fuzz/, makes
-# their seed corpora from the real scenes in $SCENEZIP_DATA, and runs every target for
-# a while. Fails when any target finds a crash, a sanitizer report, a leak, a timeout
-# (an input taking over 10 s) or an allocation over the caps below.
+# Builds the libFuzzer targets (fuzz/) with clang, ASan and UBSan, makes their seed
+# corpora from the real scenes in $SCENEZIP_DATA, and runs every target for a while.
+# Fails when any target finds a crash, a sanitizer report, a leak, a timeout (an input
+# taking over 10 s) or an allocation over the caps below.
 #
 #   scripts/fuzz.sh [--seconds N] [--parallel P] [--runs R] [--targets "a b"] [--build-only]
+#                   [--bin DIR]
 #
+# --bin runs the fuzz_* programs in DIR (a copy of build-asan/fuzz/) instead of building:
+# a long run then survives rebuilds of build-asan/.
+#
+# The targets live in build-asan/, the build that also holds the sanitized test suite
+# (scripts/test.sh builds both at once; alone, this script builds only the targets).
 # CI runs the defaults (20 s per target, two at a time). A long run is the same with a
 # larger --seconds (or --runs, an execution count per target): corpora persist in
-# build-fuzz/corpus/, crashing inputs land in build-fuzz/findings/<target>/, and each
-# target's log in build-fuzz/logs/. The summary prints executions and coverage per target.
+# build-asan/fuzz-runs/corpus/, crashing inputs land in build-asan/fuzz-runs/findings/<target>/,
+# and each target's log in build-asan/fuzz-runs/logs/. The summary prints executions and
+# coverage per target.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=20
@@ -17,6 +24,7 @@ parallel=2
 runs=
 targets=
 build_only=0
+bin=
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds=$2; shift 2 ;;
@@ -24,28 +32,30 @@ while [ $# -gt 0 ]; do
     --runs) runs=$2; shift 2 ;;
     --targets) targets=$2; shift 2 ;;
     --build-only) build_only=1; shift ;;
+    --bin) bin=$(cd "$2" && pwd); shift 2 ;;
     *) echo "fuzz.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
 
-build="$root/build-fuzz"
+build="$root/build-asan"
+runs_dir="$build/fuzz-runs"
 data=${SCENEZIP_DATA:-$root/../shared/data}
-launcher=()
-command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-if [ ! -f "$build/build.ninja" ]; then
-  CC=clang-14 CXX=clang++-14 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DSCENEZIP_FUZZ=ON "${launcher[@]}" >/dev/null
+if [ -z "$bin" ]; then
+  if [ ! -f "$build/build.ninja" ]; then
+    bash "$root/scripts/configure_sanitized.sh" "$build"
+  fi
+  cmake --build "$build" -j"$(nproc)" --target scenezip_fuzz | tail -n 1
+  [ "$build_only" = 1 ] && exit 0
+  bin="$build/fuzz"
 fi
-cmake --build "$build" -j"$(nproc)" --target scenezip_fuzz | tail -n 1
-[ "$build_only" = 1 ] && exit 0
 
-all_targets=$(cd "$build/fuzz" && ls fuzz_* | sed 's/^fuzz_//' | sort)
+all_targets=$(cd "$bin" && ls fuzz_* | sed 's/^fuzz_//' | sort)
 targets=${targets:-$all_targets}
 
 # Seeds are remade when missing; the real scenes never change under a run.
-seeds="$build/seeds"
+seeds="$runs_dir/seeds"
 if [ ! -d "$seeds" ]; then
-  "$build/fuzz/make_fuzz_seeds" "$data" "$root" "$seeds.tmp" >/dev/null
+  "$bin/make_fuzz_seeds" "$data" "$root" "$seeds.tmp" >/dev/null
   mv "$seeds.tmp" "$seeds"
 fi
 
@@ -57,18 +67,18 @@ export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$root/scripts/lsan.supp:print_s
 
 run_target() {
   local name=$1
-  local corpus="$build/corpus/$name" findings="$build/findings/$name/" log="$build/logs/$name.log"
-  mkdir -p "$corpus" "$findings" "$build/logs"
+  local corpus="$runs_dir/corpus/$name" findings="$runs_dir/findings/$name/" log="$runs_dir/logs/$name.log"
+  mkdir -p "$corpus" "$findings" "$runs_dir/logs"
   local limit=(-max_total_time="$seconds")
   [ -n "$runs" ] && limit=(-runs="$runs")
   # -close_fd_mask=1: Open3D prints its warnings on stdout; libFuzzer reports on stderr.
-  timeout --signal=KILL $((seconds + 300)) "$build/fuzz/fuzz_$name" "${limit[@]}" \
+  timeout --signal=KILL $((seconds + 300)) "$bin/fuzz_$name" "${limit[@]}" \
     -rss_limit_mb=2048 -malloc_limit_mb=1024 -timeout=10 -close_fd_mask=1 -print_final_stats=1 \
     -artifact_prefix="$findings" "$corpus" "$seeds/$name" >"$log" 2>&1
 }
 
 summary() {
-  local name=$1 rc=$2 log="$build/logs/$1.log"
+  local name=$1 rc=$2 log="$runs_dir/logs/$1.log"
   local execs cov ft
   # A target that never started has no numbers: print '?' rather than stop the table.
   execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" 2>/dev/null | awk '{print $2}' | tail -n 1 || true)
@@ -81,7 +91,7 @@ summary() {
 declare -A pids=()
 declare -A status=()
 for name in $targets; do
-  if [ ! -x "$build/fuzz/fuzz_$name" ]; then echo "fuzz.sh: no target $name" >&2; exit 2; fi
+  if [ ! -x "$bin/fuzz_$name" ]; then echo "fuzz.sh: no target $name" >&2; exit 2; fi
   while [ "$(jobs -rp | wc -l)" -ge "$parallel" ]; do wait -n || true; done
   run_target "$name" &
   pids[$name]=$!
@@ -99,8 +109,8 @@ for name in $targets; do summary "$name" "${status[$name]}"; done
 if [ "$failed" != 0 ]; then
   for name in $targets; do
     [ "${status[$name]}" = 0 ] && continue
-    echo "--- $name (last lines of $build/logs/$name.log)"
-    tail -n 40 "$build/logs/$name.log" || true
+    echo "--- $name (last lines of $runs_dir/logs/$name.log)"
+    tail -n 40 "$runs_dir/logs/$name.log" || true
   done
   exit 1
 fi

@@ -171,8 +171,8 @@ Result<Camera> load_camera_file(const std::string& path, int index, int width, i
     cam.width = width > 0 ? width : file_w;
     cam.height = height > 0 ? height : file_h;
     // A size given on one side only keeps the file's aspect ratio.
-    if (width > 0 && height <= 0) cam.height = std::max(1, static_cast<int>(std::lround(double{file_h} * width / file_w)));
-    if (height > 0 && width <= 0) cam.width = std::max(1, static_cast<int>(std::lround(double{file_w} * height / file_h)));
+    if (width > 0 && height <= 0) cam.height = std::max(1, static_cast<int>(std::lround(static_cast<double>(file_h) * width / file_w)));
+    if (height > 0 && width <= 0) cam.width = std::max(1, static_cast<int>(std::lround(static_cast<double>(file_w) * height / file_h)));
     cam.fx *= static_cast<double>(cam.width) / file_w;
     cam.fy *= static_cast<double>(cam.height) / file_h;
     cam.cx = 0.5 * cam.width;

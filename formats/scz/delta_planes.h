@@ -86,7 +86,7 @@ inline bool undelta_stream(const Bytes& raw, std::size_t n, int components, int 
   const int width = plane_bytes(bits);
   const std::uint32_t mask = bit_mask(bits);
   for (int c = 0; c < components; ++c) {
-    const std::uint8_t* planes = &raw[static_cast<std::size_t>(c) * width * n];
+    const std::uint8_t* planes = raw.data() + static_cast<std::size_t>(c) * width * n;
     std::uint32_t previous = 0;
     for (std::size_t i = 0; i < n; ++i) {
       const std::uint32_t code = get_plane_value(planes, n, width, i);
