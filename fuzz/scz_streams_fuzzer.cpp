@@ -4,7 +4,8 @@
 // input before reading it: streams are laid end to end in table order (stored sizes
 // clipped to the file, raw streams given raw size = stored size) and every CRC is
 // recomputed, so the mutations reach the Gaussian, mesh and point decoders. The layout
-// followed is docs/FORMAT.md's; zlib's crc32 is the format's CRC-32.
+// followed is docs/FORMAT.md's; zlib's crc32 is the format's CRC-32. Colour fields go
+// through engine/field's resolver with the C++ reference, as the command line's does.
 #include <zlib.h>
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "engine/field/colour_field_sh.h"
 #include "formats/formats.h"
 #include "fuzz/fuzz_support.h"
 
@@ -64,6 +66,11 @@ void repair(std::vector<std::uint8_t>& file) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static const bool installed = [] {
+    scenezip::field::install_colour_field_decoding(scenezip::field::cpu_field_evaluator());
+    return true;
+  }();
+  (void)installed;
   static const std::filesystem::path path = scenezip::fuzz::scratch_folder() / "input.scz";
   std::vector<std::uint8_t> file(data, data + size);
   repair(file);

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "engine/codec/gaussian_encoder.h"
+#include "formats/scz/colour_field_layout.h"
 #include "formats/scz/gaussian_layout.h"
 #include "engine/gpu/kmeans_kernel.h"
 #include "engine/gpu/splat_importance.h"
@@ -13,6 +14,8 @@
 #include "tools/command.h"
 #include "tools/compress_geometry.h"
 #include "tools/render_support.h"
+#include "engine/field/colour_field_codec.h"
+#include "engine/gpu/colour_field_kernel.h"
 #include "tools/target_psnr.h"
 
 namespace scenezip::cli {
@@ -28,6 +31,8 @@ struct CompressOptions {
   std::string device = "auto";  // where k-means runs: auto, gpu or cpu
   double target_psnr = 0.0;      // 0: use the preset or settings as given
   TargetPsnrOptions target;
+  std::string colour;        // empty: as the preset or settings say
+  std::string colour_field;  // field settings JSON, or @file; empty: as the settings say
   bool json = false;
 };
 
@@ -42,6 +47,9 @@ std::string stream_name(std::uint16_t id) {
     if (id == scz::index_stream(attribute)) return std::string(scz::attribute_name(attribute)) + " indices";
     if (id == scz::transform_stream(attribute)) return std::string(scz::attribute_name(attribute)) + " transform";
   }
+  if (id == scz::kColourFieldHeaderStream) return "colour field header";
+  if (id == scz::kColourFieldFeatureStream) return "colour field features";
+  if (id == scz::kColourFieldWeightStream) return "colour field weights";
   return "stream " + std::to_string(id);
 }
 
@@ -100,6 +108,16 @@ Status run_compress(const CompressOptions& o) {
   }
   SCZ_ASSIGN_OR_RETURN(codec::GaussianCodecSettings settings, choose_settings(o));
   settings.threads = o.threads;
+  if (!o.colour.empty()) settings.colour = o.colour;
+  if (!o.colour_field.empty()) {
+    if (o.colour_field[0] == '@') {
+      SCZ_ASSIGN_OR_RETURN(const Bytes text, read_file(o.colour_field.substr(1)));
+      settings.colour_field.assign(text.begin(), text.end());
+    } else {
+      settings.colour_field = o.colour_field;
+    }
+  }
+  SCZ_RETURN_IF_ERROR(codec::check_settings(settings).with_context("--colour-field"));
   const std::uint64_t input_bytes = scene_bytes_on_disk(o.input);
 
   SCZ_ASSIGN_OR_RETURN(KMeansDevice kmeans_device, choose_kmeans_device(o.device));
@@ -113,6 +131,23 @@ Status run_compress(const CompressOptions& o) {
       return gpu::blend_weights_gpu(*context, c, views);
     };
     importance_on = context->device_name();
+  }
+
+  // A colour field fits on the GPU with one, else on the C++ reference (slow: small scenes).
+  {
+    gpu::Context* context = kmeans_device.context.get();
+    kmeans_device.accelerators.fit_colour_field = [context](const GaussianCloud& c,
+                                                            const codec::GaussianCodecSettings& s) {
+      const field::ColourTarget target =
+          s.colour == "field-full" ? field::ColourTarget::kFull : field::ColourTarget::kViewDependent;
+      field::ColourFitFunction fit = field::fit_colour_field_cpu;
+      if (context) {
+        fit = [context](const field::ColourFieldData& d, field::ColourTarget t, field::FieldModel* m) {
+          return gpu::fit_colour_field_gpu(*context, d, t, m);
+        };
+      }
+      return field::fit_and_store_colour_field(c, target, s.colour_field, fit);
+    };
   }
 
   codec::GaussianEncodeReport report;
@@ -144,6 +179,12 @@ Status run_compress(const CompressOptions& o) {
     }
     TargetPsnrOptions target = o.target;
     target.target_db = o.target_psnr;
+    // Fitting a field per trial takes seconds on a GPU and minutes on the C++ reference.
+    if (o.colour.rfind("field", 0) == 0) {
+      return invalid_input("--target-psnr chooses the colour itself: give --colour sh or nothing");
+    }
+    target.try_colour_field = o.colour.empty() && kmeans_device.kind == "gpu";
+    if (!o.colour_field.empty()) target.colour_field = settings.colour_field;
     auto searched = search_target_psnr(*loaded, target, settings, *context, encode);
     if (!searched.ok()) return searched.status().with_context(o.input);
     settings = std::move(searched->settings);
@@ -191,7 +232,9 @@ Status run_compress(const CompressOptions& o) {
   j["position_step"] = report.position_step;
   if (o.target_psnr > 0.0) {
     nlohmann::ordered_json trials = nlohmann::json::array();
-    for (const auto& t : target_trials) trials.push_back({{"level", t.level}, {"bytes", t.bytes}, {"psnr", t.psnr}});
+    for (const auto& t : target_trials) {
+      trials.push_back({{"level", t.level}, {"colour", t.colour}, {"bytes", t.bytes}, {"psnr", t.psnr}});
+    }
     j["target_psnr"] = {{"target", o.target_psnr},
                         {"psnr", target_psnr_reached},
                         {"views", o.target.views},
@@ -282,6 +325,13 @@ void add_compress(CLI::App& app, Runner& run) {
   cmd->add_option("--target-width", options->target.width, "Image width for --target-psnr (default 512)");
   cmd->add_option("--target-height", options->target.height, "Image height for --target-psnr (default 512)");
   cmd->add_option("--up", options->target.up, kUpHelp);
+  cmd->add_option("--colour", options->colour,
+                  "Where the colour goes: sh (SH coefficients, sub-vector quantized), field-view (a hash-grid field "
+                  "for SH bands 1-3, the DC per Gaussian) or field-full (a field for all of it); default: as the "
+                  "preset or settings say")
+      ->check(CLI::IsMember({"sh", "field-view", "field-full"}));
+  cmd->add_option("--colour-field", options->colour_field,
+                  "The colour field's settings as JSON text or @file (as 'scenezip field-fit --config' takes)");
   cmd->add_flag("--json", options->json, "Print one JSON object instead of text");
   cmd->callback([options, &run] { run = [options] { return run_compress(*options); }; });
 }

@@ -134,6 +134,10 @@ std::string settings_to_json(const GaussianCodecSettings& s, int indent) {
                  {"seed", s.seed},
                  {"weighting", s.weighting}};
   j["zstd_level"] = s.zstd_level;
+  // Written only for a field, so files with SH colours keep their settings text.
+  if (s.colour != "sh") {
+    j["colour"] = {{"source", s.colour}, {"field", nlohmann::ordered_json::parse(s.colour_field, nullptr, false)}};
+  }
   return j.dump(indent);
 }
 
@@ -178,6 +182,10 @@ Result<GaussianCodecSettings> settings_from_json(const std::string& text) {
     s.seed = kmeans.at("seed").get<std::uint64_t>();
     s.weighting = kmeans.at("weighting").get<std::string>();
     s.zstd_level = j.at("zstd_level").get<int>();
+    if (j.contains("colour")) {  // absent: SH colours, as files written before colour fields
+      s.colour = j.at("colour").at("source").get<std::string>();
+      s.colour_field = j.at("colour").at("field").dump();
+    }
   } catch (const nlohmann::json::exception& e) {
     return invalid_input(std::string("settings JSON: ") + e.what());
   }
@@ -250,6 +258,12 @@ Status check_settings(const GaussianCodecSettings& s) {
     return invalid_input("weighting must be uniform, opacity, opacity_area, footprint or importance");
   }
   if (s.zstd_level < 0 || s.zstd_level > 22) return invalid_input("zstd_level must be in 0..22");
+  if (s.colour != "sh" && s.colour != "field-view" && s.colour != "field-full") {
+    return invalid_input("colour must be sh, field-view or field-full");
+  }
+  if (s.colour != "sh" && !nlohmann::json::accept(s.colour_field)) {
+    return invalid_input("colour field settings are not JSON");
+  }
   return Status::Ok();
 }
 
