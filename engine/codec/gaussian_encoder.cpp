@@ -359,7 +359,7 @@ Result<Bytes> encode_gaussians(const GaussianCloud& input, const GaussianCodecSe
 
   begin("entropy coding");
   r.count_out = n;
-  SCZ_ASSIGN_OR_RETURN(Bytes file, scz::write_container(scz::SceneKindId::kGaussians, n, settings_to_json(settings),
+  SCZ_ASSIGN_OR_RETURN(Bytes file, scz::write_container(scz::SceneKindId::kGaussians, n, settings_json(settings).dump(),
                                                         std::move(streams), settings.threads, &r.streams));
   if (report) *report = std::move(r);
   return file;

@@ -2,8 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "formats/scz/gaussian_layout.h"
+#include "engine/codec/presets.h"
 #include "engine/scene/gaussian_cloud.h"
+#include "formats/scz/gaussian_layout.h"
 
 namespace scenezip::codec {
 
@@ -53,7 +54,15 @@ const std::vector<Rung>& ladder() {
   return rungs;
 }
 
-constexpr int kSmallLevel = 2, kBalancedLevel = 4, kHighLevel = 6;
+struct GaussianPreset {
+  const char* name;
+  int level;  // on the ladder
+};
+
+const std::vector<GaussianPreset>& presets() {
+  static const std::vector<GaussianPreset> list = {{"high", 6}, {"balanced", 4}, {"small", 2}};
+  return list;
+}
 
 nlohmann::ordered_json quantizer_json(const QuantizerSettings& q) {
   nlohmann::ordered_json j = {{"slices", q.slices}, {"codebook_sizes", q.codebook_sizes}, {"transform", q.transform}};
@@ -76,7 +85,7 @@ bool importance_is_default(const GaussianCodecSettings& s) {
 }
 
 }  // namespace
-std::vector<std::string> preset_names() { return {"high", "balanced", "small"}; }
+std::vector<std::string> preset_names() { return names_of(presets()); }
 
 int quality_levels() { return static_cast<int>(ladder().size()); }
 
@@ -98,14 +107,13 @@ Result<GaussianCodecSettings> quality_level_settings(int level) {
 }
 
 Result<GaussianCodecSettings> preset_settings(const std::string& name) {
-  const int level = name == "high" ? kHighLevel : name == "balanced" ? kBalancedLevel : name == "small" ? kSmallLevel : -1;
-  if (level < 0) return invalid_input("unknown preset '" + name + "' (expected high, balanced or small)");
-  SCZ_ASSIGN_OR_RETURN(GaussianCodecSettings s, quality_level_settings(level));
+  SCZ_ASSIGN_OR_RETURN(const GaussianPreset* preset, find_preset(presets(), name));
+  SCZ_ASSIGN_OR_RETURN(GaussianCodecSettings s, quality_level_settings(preset->level));
   s.preset = name;
   return s;
 }
 
-std::string settings_to_json(const GaussianCodecSettings& s, int indent) {
+nlohmann::ordered_json settings_json(const GaussianCodecSettings& s) {
   nlohmann::ordered_json j;
   j["codec"] = "gaussians";
   j["preset"] = s.preset;
@@ -138,13 +146,12 @@ std::string settings_to_json(const GaussianCodecSettings& s, int indent) {
   if (s.colour != "sh") {
     j["colour"] = {{"source", s.colour}, {"field", nlohmann::ordered_json::parse(s.colour_field, nullptr, false)}};
   }
-  return j.dump(indent);
+  return j;
 }
 
-Result<GaussianCodecSettings> settings_from_json(const std::string& text) {
+Result<GaussianCodecSettings> settings_from_json(const nlohmann::json& j) {
   GaussianCodecSettings s;
   try {
-    const nlohmann::json j = nlohmann::json::parse(text);
     auto quantizer = [&](const char* key, QuantizerSettings& q) {
       const auto& v = j.at(key);
       q.slices = v.at("slices").get<std::vector<int>>();

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "engine/core/status.h"
 
 namespace scenezip::codec {
@@ -90,7 +92,7 @@ struct GaussianCodecSettings {
   int threads = 0;
 };
 
-// The presets, from largest file and best quality to smallest.
+// The presets, from largest file and best quality to smallest: levels of the ladder below.
 std::vector<std::string> preset_names();
 Result<GaussianCodecSettings> preset_settings(const std::string& name);
 
@@ -100,10 +102,12 @@ Result<GaussianCodecSettings> preset_settings(const std::string& name);
 int quality_levels();
 Result<GaussianCodecSettings> quality_level_settings(int level);
 
-// JSON text of the settings (`indent` < 0: one line), as stored in `.scz` files.
-std::string settings_to_json(const GaussianCodecSettings& settings, int indent = -1);
-// Reads settings back from such text; unknown keys or wrong types are invalid_input.
-Result<GaussianCodecSettings> settings_from_json(const std::string& text);
+// The settings as JSON, as printed with every result and stored (dumped on one line) in
+// `.scz` files.
+nlohmann::ordered_json settings_json(const GaussianCodecSettings& settings);
+// Reads such JSON back; missing keys, wrong types or another codec's settings are
+// invalid_input, and the values are checked (check_settings).
+Result<GaussianCodecSettings> settings_from_json(const nlohmann::json& json);
 // Checks ranges and that slice sizes fit the attributes.
 Status check_settings(const GaussianCodecSettings& settings);
 

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/codec/presets.h"
 #include "formats/scz/octahedral.h"
 
 namespace scenezip::codec {
@@ -9,66 +10,76 @@ namespace scenezip::codec {
 // Settings are bounded by the limits of the stream layouts formats/scz owns.
 using namespace scz;
 
-std::vector<std::string> geometry_preset_names() { return {"high", "balanced", "small"}; }
+namespace {
 
 // Bit depths: a 14-bit grid puts a 1 m object on 61 micrometre steps, below what a
 // renderer at any usual resolution shows; 10-bit octahedral normals err by at most a
 // tenth of a degree; 12-bit texture coordinates address a 4096-texel texture to the
 // texel. "small" trades visible but mild error for size, "high" is near lossless.
+struct MeshPreset {
+  const char* name;
+  int position_bits, normal_bits, texcoord_bits, color_bits;
+};
+
+const std::vector<MeshPreset>& mesh_presets() {
+  static const std::vector<MeshPreset> list = {
+      {"high", 16, 12, 14, 8},
+      {"balanced", 14, 10, 12, 8},
+      {"small", 11, 8, 10, 6},
+  };
+  return list;
+}
+
+// Colours measured on the Kinect frames (docs/BENCHMARKS.md): where a cloud has many
+// colours, 8-bit direct colours are lossless and, at equal error, direct colours of
+// fewer bits beat a codebook down to about 0.6 bytes per point, below which a 256-code
+// codebook wins (37 dB against 34 dB for 4 bits); where it has few (at most 4096), an
+// exact palette keeps them losslessly in a third of the bytes.
+struct PointPreset {
+  const char* name;
+  int position_bits, normal_bits;
+  const char* color_mode;
+  int color_bits, color_codebook_size;
+};
+
+const std::vector<PointPreset>& point_presets() {
+  static const std::vector<PointPreset> list = {
+      {"high", 16, 12, "auto", 8, 4096},
+      {"balanced", 14, 10, "auto", 8, 4096},
+      {"small", 12, 8, "codebook", 8, 256},
+  };
+  return list;
+}
+
+}  // namespace
+
+std::vector<std::string> mesh_preset_names() { return names_of(mesh_presets()); }
+std::vector<std::string> point_preset_names() { return names_of(point_presets()); }
+
 Result<MeshCodecSettings> mesh_preset_settings(const std::string& name) {
+  SCZ_ASSIGN_OR_RETURN(const MeshPreset* p, find_preset(mesh_presets(), name));
   MeshCodecSettings s;
   s.preset = name;
-  if (name == "high") {
-    s.position_bits = 16;
-    s.normal_bits = 12;
-    s.texcoord_bits = 14;
-    s.color_bits = 8;
-  } else if (name == "balanced") {
-    s.position_bits = 14;
-    s.normal_bits = 10;
-    s.texcoord_bits = 12;
-    s.color_bits = 8;
-  } else if (name == "small") {
-    s.position_bits = 11;
-    s.normal_bits = 8;
-    s.texcoord_bits = 10;
-    s.color_bits = 6;
-  } else {
-    return invalid_input("unknown preset '" + name + "' (expected high, balanced or small)");
-  }
+  s.position_bits = p->position_bits;
+  s.normal_bits = p->normal_bits;
+  s.texcoord_bits = p->texcoord_bits;
+  s.color_bits = p->color_bits;
   return s;
 }
 
 Result<PointCodecSettings> point_preset_settings(const std::string& name) {
+  SCZ_ASSIGN_OR_RETURN(const PointPreset* p, find_preset(point_presets(), name));
   PointCodecSettings s;
   s.preset = name;
-  // Colours measured on the Kinect frames (docs/BENCHMARKS.md): where a cloud has many
-  // colours, 8-bit direct colours are lossless and, at equal error, direct colours of
-  // fewer bits beat a codebook down to about 0.6 bytes per point, below which a 256-code
-  // codebook wins (37 dB against 34 dB for 4 bits); where it has few (at most 4096), an
-  // exact palette keeps them losslessly in a third of the bytes.
-  if (name == "high") {
-    s.position_bits = 16;
-    s.normal_bits = 12;
-    s.color_mode = "auto";
-    s.color_bits = 8;
-  } else if (name == "balanced") {
-    s.position_bits = 14;
-    s.normal_bits = 10;
-    s.color_mode = "auto";
-    s.color_bits = 8;
-  } else if (name == "small") {
-    s.position_bits = 12;
-    s.normal_bits = 8;
-    s.color_mode = "codebook";
-    s.color_codebook_size = 256;
-  } else {
-    return invalid_input("unknown preset '" + name + "' (expected high, balanced or small)");
-  }
+  s.position_bits = p->position_bits;
+  s.normal_bits = p->normal_bits;
+  s.color_mode = p->color_mode;
+  s.color_bits = p->color_bits;
+  s.color_codebook_size = p->color_codebook_size;
   return s;
 }
 
-std::string mesh_settings_to_json(const MeshCodecSettings& s, int indent) {
+nlohmann::ordered_json settings_json(const MeshCodecSettings& s) {
   nlohmann::ordered_json j;
   j["codec"] = "mesh";
   j["preset"] = s.preset;
@@ -78,10 +89,10 @@ std::string mesh_settings_to_json(const MeshCodecSettings& s, int indent) {
   j["color_bits"] = s.color_bits;
   j["triangle_order"] = s.triangle_order;
   j["zstd_level"] = s.zstd_level;
-  return j.dump(indent);
+  return j;
 }
 
-std::string point_settings_to_json(const PointCodecSettings& s, int indent) {
+nlohmann::ordered_json settings_json(const PointCodecSettings& s) {
   nlohmann::ordered_json j;
   j["codec"] = "points";
   j["preset"] = s.preset;
@@ -90,22 +101,12 @@ std::string point_settings_to_json(const PointCodecSettings& s, int indent) {
   j["color"] = {{"mode", s.color_mode}, {"bits", s.color_bits}, {"codebook_size", s.color_codebook_size}};
   j["kmeans"] = {{"iterations", s.kmeans_iterations}, {"samples", s.kmeans_samples}, {"seed", s.seed}};
   j["zstd_level"] = s.zstd_level;
-  return j.dump(indent);
+  return j;
 }
 
-std::string settings_codec_name(const std::string& text) {
-  try {
-    const nlohmann::json j = nlohmann::json::parse(text);
-    if (j.is_object() && j.contains("codec") && j["codec"].is_string()) return j["codec"].get<std::string>();
-  } catch (const nlohmann::json::exception&) {
-  }
-  return "";
-}
-
-Result<MeshCodecSettings> mesh_settings_from_json(const std::string& text) {
+Result<MeshCodecSettings> mesh_settings_from_json(const nlohmann::json& j) {
   MeshCodecSettings s;
   try {
-    const nlohmann::json j = nlohmann::json::parse(text);
     if (j.value("codec", std::string()) != "mesh") return invalid_input("settings are not for the mesh codec");
     s.preset = j.at("preset").get<std::string>();
     s.position_bits = j.at("position_bits").get<int>();
@@ -121,10 +122,9 @@ Result<MeshCodecSettings> mesh_settings_from_json(const std::string& text) {
   return s;
 }
 
-Result<PointCodecSettings> point_settings_from_json(const std::string& text) {
+Result<PointCodecSettings> point_settings_from_json(const nlohmann::json& j) {
   PointCodecSettings s;
   try {
-    const nlohmann::json j = nlohmann::json::parse(text);
     if (j.value("codec", std::string()) != "points") return invalid_input("settings are not for the point codec");
     s.preset = j.at("preset").get<std::string>();
     s.position_bits = j.at("position_bits").get<int>();

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "engine/core/status.h"
 
 namespace scenezip::codec {
@@ -47,19 +49,20 @@ struct PointCodecSettings {
   int threads = 0;  // not stored
 };
 
-// Presets, from largest file and best quality to smallest: high, balanced, small.
-std::vector<std::string> geometry_preset_names();
+// Each kind's presets, from largest file and best quality to smallest.
+std::vector<std::string> mesh_preset_names();
+std::vector<std::string> point_preset_names();
 Result<MeshCodecSettings> mesh_preset_settings(const std::string& name);
 Result<PointCodecSettings> point_preset_settings(const std::string& name);
 
-// JSON text of the settings (`indent` < 0: one line), as stored in `.scz` files.
-std::string mesh_settings_to_json(const MeshCodecSettings& settings, int indent = -1);
-std::string point_settings_to_json(const PointCodecSettings& settings, int indent = -1);
-// Reads settings back; unknown codecs, missing keys or wrong types are invalid_input.
-Result<MeshCodecSettings> mesh_settings_from_json(const std::string& text);
-Result<PointCodecSettings> point_settings_from_json(const std::string& text);
-// The "codec" key of a settings text ("gaussians", "mesh", "points"), "" if none.
-std::string settings_codec_name(const std::string& text);
+// The settings as JSON, as printed with every result and stored (dumped on one line) in
+// `.scz` files.
+nlohmann::ordered_json settings_json(const MeshCodecSettings& settings);
+nlohmann::ordered_json settings_json(const PointCodecSettings& settings);
+// Reads such JSON back; another codec's settings, missing keys or wrong types are
+// invalid_input, and the values are checked.
+Result<MeshCodecSettings> mesh_settings_from_json(const nlohmann::json& json);
+Result<PointCodecSettings> point_settings_from_json(const nlohmann::json& json);
 
 Status check_mesh_settings(const MeshCodecSettings& settings);
 Status check_point_settings(const PointCodecSettings& settings);

@@ -307,7 +307,7 @@ Result<Bytes> encode_mesh(const Mesh& mesh, const MeshCodecSettings& settings, M
   streams.push_back({kMeshLayoutStream, serialize_mesh_layout(layout), 0});
 
   begin("entropy coding");
-  SCZ_ASSIGN_OR_RETURN(Bytes file, scz::write_container(scz::SceneKindId::kMesh, n, mesh_settings_to_json(settings),
+  SCZ_ASSIGN_OR_RETURN(Bytes file, scz::write_container(scz::SceneKindId::kMesh, n, settings_json(settings).dump(),
                                                         std::move(streams), settings.threads, &r.streams));
   if (report) *report = std::move(r);
   return file;

@@ -189,7 +189,7 @@ Result<Bytes> encode_points(const PointCloud& input, const PointCodecSettings& s
 
   begin("entropy coding");
   r.count_out = n;
-  SCZ_ASSIGN_OR_RETURN(Bytes file, scz::write_container(scz::SceneKindId::kPoints, n, point_settings_to_json(s),
+  SCZ_ASSIGN_OR_RETURN(Bytes file, scz::write_container(scz::SceneKindId::kPoints, n, settings_json(s).dump(),
                                                         std::move(streams), s.threads, &r.streams));
   if (report) *report = std::move(r);
   return file;

@@ -39,6 +39,9 @@ enum class SceneKindId : std::uint8_t { kGaussians = 1, kMesh = 2, kPoints = 3 }
 // Stream codecs, as stored in the table. Values never change.
 enum class Codec : std::uint8_t { kRaw = 0, kZstd = 1 };
 
+// "raw" or "zstd", as reports print it.
+inline const char* codec_name(Codec codec) { return codec == Codec::kZstd ? "zstd" : "raw"; }
+
 struct StreamEntry {
   std::uint16_t id = 0;
   Codec codec = Codec::kRaw;

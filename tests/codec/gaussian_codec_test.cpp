@@ -8,6 +8,7 @@
 
 #include "formats/scz/gaussian_decoder.h"
 #include "engine/codec/gaussian_encoder.h"
+#include "engine/codec/geometry_settings.h"
 #include "formats/scz/gaussian_layout.h"
 #include "formats/formats.h"
 #include "tests/codec/synthetic_cloud.h"
@@ -235,11 +236,11 @@ TEST(GaussianCodec, SettingsAreDataThatRoundTrips) {
   for (const std::string& name : preset_names()) {
     const GaussianCodecSettings s = *preset_settings(name);
     EXPECT_TRUE(check_settings(s).ok()) << name;
-    const std::string text = settings_to_json(s);
-    auto back = settings_from_json(text);
+    const nlohmann::ordered_json json = settings_json(s);
+    auto back = settings_from_json(json);
     ASSERT_TRUE(back.ok()) << back.status().message();
-    EXPECT_EQ(settings_to_json(*back), text);
-    EXPECT_NE(text.find("\"preset\":\"" + name + "\""), std::string::npos);
+    EXPECT_EQ(settings_json(*back), json);
+    EXPECT_EQ(json["preset"], name);
   }
   EXPECT_FALSE(preset_settings("tiny").ok());
   GaussianCodecSettings bad = *preset_settings("balanced");
@@ -263,12 +264,13 @@ TEST(GaussianCodec, SettingsAreDataThatRoundTrips) {
   // A per-attribute weighting survives the JSON round trip; absent, it is empty.
   GaussianCodecSettings weighted = *preset_settings("balanced");
   weighted.opacity.weighting = "opacity";
-  auto back = settings_from_json(settings_to_json(weighted));
+  auto back = settings_from_json(settings_json(weighted));
   ASSERT_TRUE(back.ok()) << back.status().message();
   EXPECT_EQ(back->opacity.weighting, "opacity");
   EXPECT_EQ(back->sh.weighting, weighted.sh.weighting);
-  EXPECT_FALSE(settings_from_json("{\"codec\":\"gaussians\"}").ok());
-  EXPECT_FALSE(settings_from_json("not json").ok());
+  EXPECT_FALSE(settings_from_json({{"codec", "gaussians"}}).ok());
+  EXPECT_FALSE(settings_from_json(settings_json(*mesh_preset_settings("balanced"))).ok());
+  EXPECT_FALSE(settings_from_json(nlohmann::json("not settings")).ok());
 }
 
 // --- Real scenes ------------------------------------------------------------------

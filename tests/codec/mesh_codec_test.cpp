@@ -221,7 +221,7 @@ void expect_within_bounds(const MeshErrors& e, const codec::MeshEncodeReport& r,
 
 TEST(MeshCodec, SyntheticRoundTripEveryPreset) {
   const Mesh mesh = test::synthetic_mesh();
-  for (const std::string& preset : codec::geometry_preset_names()) {
+  for (const std::string& preset : codec::mesh_preset_names()) {
     auto s = *codec::mesh_preset_settings(preset);
     codec::MeshEncodeReport r;
     const MeshErrors e = round_trip(mesh, s, &r);
@@ -277,15 +277,15 @@ TEST(MeshCodec, RefusesBrokenMeshes) {
 }
 
 TEST(MeshCodec, SettingsRoundTripThroughJson) {
-  for (const std::string& preset : codec::geometry_preset_names()) {
+  for (const std::string& preset : codec::mesh_preset_names()) {
     const auto s = *codec::mesh_preset_settings(preset);
-    auto back = codec::mesh_settings_from_json(codec::mesh_settings_to_json(s));
+    auto back = codec::mesh_settings_from_json(codec::settings_json(s));
     ASSERT_TRUE(back.ok()) << back.status().message();
-    EXPECT_EQ(codec::mesh_settings_to_json(*back), codec::mesh_settings_to_json(s));
-    EXPECT_EQ(codec::settings_codec_name(codec::mesh_settings_to_json(s)), "mesh");
+    EXPECT_EQ(codec::settings_json(*back), codec::settings_json(s));
+    EXPECT_EQ(codec::settings_json(s)["codec"], "mesh");
   }
-  EXPECT_FALSE(codec::mesh_settings_from_json("{\"codec\":\"points\"}").ok());
-  EXPECT_FALSE(codec::mesh_settings_from_json("not json").ok());
+  EXPECT_FALSE(codec::mesh_settings_from_json({{"codec", "points"}}).ok());
+  EXPECT_FALSE(codec::mesh_settings_from_json(nlohmann::json::array()).ok());
   EXPECT_FALSE(codec::mesh_preset_settings("tiny").ok());
 }
 
@@ -304,7 +304,7 @@ TEST_P(RealMeshTest, RoundTripsEveryPreset) {
   auto scene = load_scene(test::data_path(GetParam().file));
   ASSERT_TRUE(scene.ok()) << scene.status().message();
   const Mesh& mesh = *scene->mesh();
-  for (const std::string& preset : codec::geometry_preset_names()) {
+  for (const std::string& preset : codec::mesh_preset_names()) {
     auto s = *codec::mesh_preset_settings(preset);
     codec::MeshEncodeReport r;
     std::size_t bytes = 0;

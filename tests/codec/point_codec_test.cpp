@@ -80,7 +80,7 @@ void expect_within_bounds(const PointErrors& e, const codec::PointEncodeReport& 
 
 TEST(PointCodec, SyntheticRoundTripEveryPresetAndMode) {
   const PointCloud points = test::synthetic_points(5000, 3);
-  for (const std::string& preset : codec::geometry_preset_names()) {
+  for (const std::string& preset : codec::point_preset_names()) {
     for (const char* mode : {"direct", "codebook", "auto"}) {
       auto s = *codec::point_preset_settings(preset);
       s.color_mode = mode;
@@ -123,16 +123,17 @@ TEST(PointCodec, DropsNonFinitePointsAndKeepsBareClouds) {
 }
 
 TEST(PointCodec, SettingsRoundTripThroughJson) {
-  for (const std::string& preset : codec::geometry_preset_names()) {
+  for (const std::string& preset : codec::point_preset_names()) {
     const auto s = *codec::point_preset_settings(preset);
-    auto back = codec::point_settings_from_json(codec::point_settings_to_json(s));
+    auto back = codec::point_settings_from_json(codec::settings_json(s));
     ASSERT_TRUE(back.ok()) << back.status().message();
-    EXPECT_EQ(codec::point_settings_to_json(*back), codec::point_settings_to_json(s));
+    EXPECT_EQ(codec::settings_json(*back), codec::settings_json(s));
   }
   auto s = *codec::point_preset_settings("small");
   s.color_mode = "palette";
   EXPECT_FALSE(codec::check_point_settings(s).ok());
-  EXPECT_FALSE(codec::point_settings_from_json("{\"codec\":\"mesh\"}").ok());
+  EXPECT_FALSE(codec::point_settings_from_json({{"codec", "mesh"}}).ok());
+  EXPECT_FALSE(codec::point_preset_settings("tiny").ok());
 }
 
 class RealPointsTest : public ::testing::TestWithParam<const char*> {};
@@ -144,7 +145,7 @@ TEST_P(RealPointsTest, RoundTripsAndComparesColourModes) {
   auto scene = load_scene(test::data_path(GetParam()));
   ASSERT_TRUE(scene.ok()) << scene.status().message();
   const PointCloud& points = *scene->points();
-  for (const std::string& preset : codec::geometry_preset_names()) {
+  for (const std::string& preset : codec::point_preset_names()) {
     auto s = *codec::point_preset_settings(preset);
     s.threads = 2;
     codec::PointEncodeReport r;

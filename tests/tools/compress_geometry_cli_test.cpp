@@ -80,7 +80,7 @@ TEST(CompressGeometryCli, MeshCompressDecompressInfoEval) {
   auto again = run_scenezip("compress " + in + " " + dir.file("again.scz") + " --settings " + settings);
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(*read_file(dir.file("again.scz")), *read_file(scz));
-  std::ofstream(settings) << codec::point_settings_to_json(*codec::point_preset_settings("small"));
+  std::ofstream(settings) << codec::settings_json(*codec::point_preset_settings("small")).dump();
   expect_clean_failure(run_scenezip("compress " + in + " " + dir.file("c.scz") + " --settings " + settings), settings);
 }
 

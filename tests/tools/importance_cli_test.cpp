@@ -22,7 +22,7 @@ TEST(ImportanceCli, CompressPrunesByImportanceOnBothDevices) {
   s.importance_views = 4;
   s.importance_resolution = 64;
   const std::string settings = dir.file("settings.json");
-  std::ofstream(settings) << codec::settings_to_json(s);
+  std::ofstream(settings) << codec::settings_json(s).dump();
   std::size_t unimportant[2] = {0, 0};
   const char* devices[2] = {"gpu", "cpu"};
   for (int d = 0; d < 2; ++d) {
