@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "formats/scz/bytes.h"
 #include "formats/splat.h"
 
 namespace scenezip {
@@ -79,17 +80,10 @@ struct Header {
   std::uint8_t flags = 0;
 };
 
-std::uint32_t load_u32(const std::uint8_t* p) {
-  return std::uint32_t{p[0]} | std::uint32_t{p[1]} << 8 | std::uint32_t{p[2]} << 16 | std::uint32_t{p[3]} << 24;
-}
-std::uint64_t load_u64(const std::uint8_t* p) { return load_u32(p) | std::uint64_t{load_u32(p + 4)} << 32; }
-void store_u32(std::uint8_t* p, std::uint32_t v) {
-  for (int k = 0; k < 4; ++k) p[k] = static_cast<std::uint8_t>(v >> (8 * k));
-}
-void store_u64(std::uint8_t* p, std::uint64_t v) {
-  store_u32(p, static_cast<std::uint32_t>(v));
-  store_u32(p + 4, static_cast<std::uint32_t>(v >> 32));
-}
+using scz::load_u32;
+using scz::load_u64;
+using scz::store_u32;
+using scz::store_u64;
 
 // The fields the 16-byte legacy header and the 32-byte version 4 header share.
 Header parse_header(const std::uint8_t* p) {

@@ -31,6 +31,7 @@
 #include "engine/codec/point_encoder.h"
 #include "formats/file_io.h"
 #include "formats/formats.h"
+#include "formats/scz/bytes.h"
 #include "formats/spz.h"
 
 namespace scenezip {
@@ -80,11 +81,9 @@ void put_encoded(const std::string& name, const Result<Bytes>& bytes) {
   put("scz_streams", name, *bytes);
 }
 
-void store_u32(Bytes& out, std::size_t at, std::uint32_t v) {
-  for (int k = 0; k < 4; ++k) out[at + k] = static_cast<std::uint8_t>(v >> (8 * k));
-}
-std::uint32_t load_u32(const std::uint8_t* p) { return p[0] | p[1] << 8 | p[2] << 16 | std::uint32_t{p[3]} << 24; }
-std::uint64_t load_u64(const std::uint8_t* p) { return load_u32(p) | std::uint64_t{load_u32(p + 4)} << 32; }
+using scz::load_u32;
+using scz::load_u64;
+using scz::store_u32;
 
 std::string number(float v) {
   char text[32];
@@ -212,7 +211,7 @@ void put_legacy_spz(const std::string& stem, const Bytes& v4) {
   for (std::uint32_t version : {2u, 3u}) {
     Bytes raw(16, 0);
     std::copy_n(v4.begin(), 16, raw.begin());
-    store_u32(raw, 4, version);
+    store_u32(&raw[4], version);
     raw[15] = 0;
     for (std::size_t b = 0; b < blocks.size(); ++b) {
       if (b == 4 && version == 2) {  // rotations: x y z bytes, w implied
@@ -425,8 +424,8 @@ void put_pcd(const std::string& stem, const PointCloud& points) {
   const std::string header = pcd_header(n, "binary_compressed");
   Bytes file(header.begin(), header.end());
   Bytes sizes(8);
-  store_u32(sizes, 0, static_cast<std::uint32_t>(lzf.size()));
-  store_u32(sizes, 4, static_cast<std::uint32_t>(planes.size()));
+  store_u32(&sizes[0], static_cast<std::uint32_t>(lzf.size()));
+  store_u32(&sizes[4], static_cast<std::uint32_t>(planes.size()));
   file.insert(file.end(), sizes.begin(), sizes.end());
   file.insert(file.end(), lzf.begin(), lzf.end());
   put("points_pcd", stem + "-binary-compressed.pcd", file);

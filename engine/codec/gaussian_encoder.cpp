@@ -92,12 +92,6 @@ std::vector<std::pair<int, int>> fit_slices(const QuantizerSettings& q, int dims
   return out;
 }
 
-void append_f32(Bytes& out, float v) {
-  std::uint32_t bits;
-  std::memcpy(&bits, &v, 4);
-  for (int b = 0; b < 4; ++b) out.push_back(static_cast<std::uint8_t>(bits >> (8 * b)));
-}
-
 Result<QuantizedAttribute> quantize_attribute(Attribute a, const GaussianCloud& cloud, const std::vector<float>& weights,
                                               const GaussianCodecSettings& s, const EncoderAccelerators& accelerators) {
   const auto start = std::chrono::steady_clock::now();
@@ -354,13 +348,12 @@ Result<Bytes> encode_gaussians(const GaussianCloud& input, const GaussianCodecSe
     layout.attributes.push_back(std::move(q.layout));
     r.attributes.push_back(std::move(q.report));
   }
-  SCZ_RETURN_IF_ERROR(check_layout(layout).with_context("encoder produced a bad layout"));
-  streams.push_back({kLayoutStream, serialize_layout(layout), 0});
 
   begin("entropy coding");
   r.count_out = n;
-  SCZ_ASSIGN_OR_RETURN(Bytes file, scz::write_container(scz::SceneKindId::kGaussians, n, settings_json(settings).dump(),
-                                                        std::move(streams), settings.threads, &r.streams));
+  SCZ_ASSIGN_OR_RETURN(Bytes file,
+                       scz::write_scene_file(scz::SceneKindId::kGaussians, n, settings_json(settings).dump(), layout,
+                                             kLayoutStream, std::move(streams), settings.threads, &r.streams));
   if (report) *report = std::move(r);
   return file;
 }

@@ -303,12 +303,11 @@ Result<Bytes> encode_mesh(const Mesh& mesh, const MeshCodecSettings& settings, M
   layout.texture_count = static_cast<std::uint32_t>(mesh.textures.size());
   layout.material_stream_bytes = static_cast<std::uint32_t>(materials.size());
   streams.push_back({kMeshMaterialStream, std::move(materials), level});
-  SCZ_RETURN_IF_ERROR(check_mesh_layout(layout).with_context("encoder produced a bad layout"));
-  streams.push_back({kMeshLayoutStream, serialize_mesh_layout(layout), 0});
 
   begin("entropy coding");
-  SCZ_ASSIGN_OR_RETURN(Bytes file, scz::write_container(scz::SceneKindId::kMesh, n, settings_json(settings).dump(),
-                                                        std::move(streams), settings.threads, &r.streams));
+  SCZ_ASSIGN_OR_RETURN(Bytes file,
+                       scz::write_scene_file(scz::SceneKindId::kMesh, n, settings_json(settings).dump(), layout,
+                                             kMeshLayoutStream, std::move(streams), settings.threads, &r.streams));
   if (report) *report = std::move(r);
   return file;
 }

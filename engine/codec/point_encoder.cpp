@@ -184,13 +184,12 @@ Result<Bytes> encode_points(const PointCloud& input, const PointCodecSettings& s
       streams.push_back({kPointColorStream, delta_stream(q.data(), n, 3, layout.color_bits), level});
     }
   }
-  SCZ_RETURN_IF_ERROR(check_point_layout(layout).with_context("encoder produced a bad layout"));
-  streams.push_back({kPointLayoutStream, serialize_point_layout(layout), 0});
 
   begin("entropy coding");
   r.count_out = n;
-  SCZ_ASSIGN_OR_RETURN(Bytes file, scz::write_container(scz::SceneKindId::kPoints, n, settings_json(s).dump(),
-                                                        std::move(streams), s.threads, &r.streams));
+  SCZ_ASSIGN_OR_RETURN(Bytes file, scz::write_scene_file(scz::SceneKindId::kPoints, n, settings_json(s).dump(), layout,
+                                                         kPointLayoutStream, std::move(streams), s.threads,
+                                                         &r.streams));
   if (report) *report = std::move(r);
   return file;
 }

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <cstring>
 
-#include "formats/scz/container.h"
+#include "formats/scz/bytes.h"
 #include "formats/scz/float16.h"
 
 namespace scenezip::scz {
@@ -11,18 +11,6 @@ namespace scenezip::scz {
 namespace {
 
 constexpr std::size_t kFixedHeaderBytes = 36;
-
-void store_f32(std::uint8_t* p, float v) {
-  std::uint32_t u;
-  std::memcpy(&u, &v, 4);
-  store_u32(p, u);
-}
-float load_f32(const std::uint8_t* p) {
-  const std::uint32_t u = load_u32(p);
-  float v;
-  std::memcpy(&v, &u, 4);
-  return v;
-}
 
 ColourFieldResolver& resolver_slot() {
   static ColourFieldResolver resolver;

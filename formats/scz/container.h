@@ -16,6 +16,7 @@
 
 #include "engine/core/status.h"
 #include "formats/file_io.h"
+#include "formats/scz/bytes.h"
 
 namespace scenezip::scz {
 
@@ -81,24 +82,6 @@ Result<Bytes> read_stream(const Container& container, std::uint16_t id, std::uin
 // description): any raw size up to `max_raw_size` is accepted.
 Result<Bytes> read_stream_up_to(const Container& container, std::uint16_t id, std::uint64_t max_raw_size,
                                 const char* name);
-
-// Little-endian helpers shared by the container and the codecs' fixed layouts.
-inline std::uint16_t load_u16(const std::uint8_t* p) { return static_cast<std::uint16_t>(p[0] | p[1] << 8); }
-inline std::uint32_t load_u32(const std::uint8_t* p) {
-  return std::uint32_t{p[0]} | std::uint32_t{p[1]} << 8 | std::uint32_t{p[2]} << 16 | std::uint32_t{p[3]} << 24;
-}
-inline std::uint64_t load_u64(const std::uint8_t* p) { return load_u32(p) | std::uint64_t{load_u32(p + 4)} << 32; }
-inline void store_u16(std::uint8_t* p, std::uint16_t v) {
-  p[0] = static_cast<std::uint8_t>(v);
-  p[1] = static_cast<std::uint8_t>(v >> 8);
-}
-inline void store_u32(std::uint8_t* p, std::uint32_t v) {
-  for (int k = 0; k < 4; ++k) p[k] = static_cast<std::uint8_t>(v >> (8 * k));
-}
-inline void store_u64(std::uint8_t* p, std::uint64_t v) {
-  store_u32(p, static_cast<std::uint32_t>(v));
-  store_u32(p + 4, static_cast<std::uint32_t>(v >> 32));
-}
 
 // zlib's CRC-32 (the polynomial of gzip and PNG) of `size` bytes.
 std::uint32_t crc32_of(const std::uint8_t* data, std::size_t size);

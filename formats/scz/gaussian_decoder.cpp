@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 
 #include "formats/scz/colour_field_layout.h"
 #include "formats/scz/float16.h"
@@ -55,8 +54,7 @@ Status decode_attribute(const Container& container, const AttributeLayout& layou
                                                      transform_stream_bytes(layout), transform_name.c_str()));
     transform.resize(raw.size() / 4);
     for (std::size_t k = 0; k < transform.size(); ++k) {
-      const std::uint32_t bits = load_u32(&raw[4 * k]);
-      std::memcpy(&transform[k], &bits, 4);
+      transform[k] = load_f32(&raw[4 * k]);
       // Bounded too, so no product or sum below can overflow to infinity.
       if (!(std::fabs(transform[k]) <= kMaxTransformValue)) {
         return invalid_input(transform_name + " holds a value that is not finite or beyond " +

@@ -168,17 +168,6 @@ Status check_layout(const GaussianLayout& l) {
 namespace {
 constexpr std::size_t kFixedBytes = 28;
 
-void store_f32(std::uint8_t* p, float v) {
-  std::uint32_t u;
-  std::memcpy(&u, &v, 4);
-  store_u32(p, u);
-}
-float load_f32(const std::uint8_t* p) {
-  const std::uint32_t u = load_u32(p);
-  float v;
-  std::memcpy(&v, &u, 4);
-  return v;
-}
 }  // namespace
 
 Bytes serialize_layout(const GaussianLayout& l) {

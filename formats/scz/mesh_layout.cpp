@@ -1,7 +1,6 @@
 #include "formats/scz/mesh_layout.h"
 
 #include <cmath>
-#include <cstring>
 
 #include "formats/scz/octahedral.h"
 #include "formats/scz/container.h"
@@ -9,31 +8,6 @@
 namespace scenezip::scz {
 
 namespace {
-
-void put_f32(std::uint8_t* p, float v) {
-  std::uint32_t bits;
-  std::memcpy(&bits, &v, 4);
-  store_u32(p, bits);
-}
-
-float get_f32(const std::uint8_t* p) {
-  const std::uint32_t bits = load_u32(p);
-  float v;
-  std::memcpy(&v, &bits, 4);
-  return v;
-}
-
-void append_u32(Bytes& out, std::uint32_t v) {
-  const std::size_t at = out.size();
-  out.resize(at + 4);
-  store_u32(&out[at], v);
-}
-
-void append_f32(Bytes& out, float v) {
-  std::uint32_t bits;
-  std::memcpy(&bits, &v, 4);
-  append_u32(out, bits);
-}
 
 void append_string(Bytes& out, const std::string& s, int length_bytes) {
   if (length_bytes == 1) {
@@ -74,9 +48,9 @@ class Reader {
     return true;
   }
   bool f32(float* v) {
-    std::uint32_t bits;
-    if (!u32(&bits)) return false;
-    std::memcpy(v, &bits, 4);
+    if (!need(4)) return false;
+    *v = load_f32(&bytes_[at_]);
+    at_ += 4;
     return true;
   }
   bool text(std::size_t n, std::string* s) {
@@ -103,7 +77,7 @@ int index_code_bytes(std::uint64_t vertex_count) {
   return 4;
 }
 
-Bytes serialize_mesh_layout(const MeshLayout& l) {
+Bytes serialize_layout(const MeshLayout& l) {
   Bytes out(kMeshLayoutBytes, 0);
   out[0] = static_cast<std::uint8_t>(l.position_bits);
   out[1] = static_cast<std::uint8_t>(l.normal_bits);
@@ -111,12 +85,12 @@ Bytes serialize_mesh_layout(const MeshLayout& l) {
   out[3] = static_cast<std::uint8_t>(l.color_bits);
   store_u32(&out[4], l.triangle_count);
   for (int k = 0; k < 3; ++k) {
-    put_f32(&out[8 + 4 * k], l.bounds_min[k]);
-    put_f32(&out[20 + 4 * k], l.bounds_max[k]);
+    store_f32(&out[8 + 4 * k], l.bounds_min[k]);
+    store_f32(&out[20 + 4 * k], l.bounds_max[k]);
   }
   for (int k = 0; k < 2; ++k) {
-    put_f32(&out[32 + 4 * k], l.texcoord_min[k]);
-    put_f32(&out[40 + 4 * k], l.texcoord_max[k]);
+    store_f32(&out[32 + 4 * k], l.texcoord_min[k]);
+    store_f32(&out[40 + 4 * k], l.texcoord_max[k]);
   }
   store_u32(&out[48], l.submesh_count);
   store_u32(&out[52], l.material_count);
@@ -125,7 +99,7 @@ Bytes serialize_mesh_layout(const MeshLayout& l) {
   return out;
 }
 
-Status check_mesh_layout(const MeshLayout& l) {
+Status check_layout(const MeshLayout& l) {
   if (l.position_bits < 1 || l.position_bits > 21) return invalid_input("mesh layout: position bits " + n(l.position_bits) + " outside 1..21");
   if (l.normal_bits != 0 && (l.normal_bits < kMinNormalBits || l.normal_bits > kMaxNormalBits)) {
     return invalid_input("mesh layout: normal bits " + n(l.normal_bits) + " outside 2..16");
@@ -174,18 +148,18 @@ Result<MeshLayout> parse_mesh_layout(const Bytes& b) {
   l.color_bits = b[3];
   l.triangle_count = load_u32(&b[4]);
   for (int k = 0; k < 3; ++k) {
-    l.bounds_min[k] = get_f32(&b[8 + 4 * k]);
-    l.bounds_max[k] = get_f32(&b[20 + 4 * k]);
+    l.bounds_min[k] = load_f32(&b[8 + 4 * k]);
+    l.bounds_max[k] = load_f32(&b[20 + 4 * k]);
   }
   for (int k = 0; k < 2; ++k) {
-    l.texcoord_min[k] = get_f32(&b[32 + 4 * k]);
-    l.texcoord_max[k] = get_f32(&b[40 + 4 * k]);
+    l.texcoord_min[k] = load_f32(&b[32 + 4 * k]);
+    l.texcoord_max[k] = load_f32(&b[40 + 4 * k]);
   }
   l.submesh_count = load_u32(&b[48]);
   l.material_count = load_u32(&b[52]);
   l.texture_count = load_u32(&b[56]);
   l.material_stream_bytes = load_u32(&b[60]);
-  SCZ_RETURN_IF_ERROR(check_mesh_layout(l));
+  SCZ_RETURN_IF_ERROR(check_layout(l));
   return l;
 }
 

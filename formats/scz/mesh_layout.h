@@ -51,10 +51,10 @@ struct MeshLayout {
   std::uint32_t material_stream_bytes = 0;
 };
 
-Bytes serialize_mesh_layout(const MeshLayout& layout);
+Bytes serialize_layout(const MeshLayout& layout);
 // Decodes and checks a layout stream of exactly kMeshLayoutBytes bytes.
 Result<MeshLayout> parse_mesh_layout(const Bytes& bytes);
-Status check_mesh_layout(const MeshLayout& layout);
+Status check_layout(const MeshLayout& layout);
 
 // Bytes per index code for a mesh of `vertex_count` vertices: codes run up to the count.
 int index_code_bytes(std::uint64_t vertex_count);

@@ -1,7 +1,6 @@
 #include "formats/scz/point_layout.h"
 
 #include <cmath>
-#include <cstring>
 #include <string>
 
 #include "formats/scz/octahedral.h"
@@ -9,7 +8,7 @@
 
 namespace scenezip::scz {
 
-Bytes serialize_point_layout(const PointLayout& l) {
+Bytes serialize_layout(const PointLayout& l) {
   Bytes out(kPointLayoutBytes, 0);
   out[0] = static_cast<std::uint8_t>(l.position_bits);
   out[1] = static_cast<std::uint8_t>(l.normal_bits);
@@ -17,16 +16,13 @@ Bytes serialize_point_layout(const PointLayout& l) {
   out[3] = static_cast<std::uint8_t>(l.color_bits);
   store_u32(&out[4], l.codebook_size);
   for (int k = 0; k < 3; ++k) {
-    std::uint32_t lo, hi;
-    std::memcpy(&lo, &l.bounds_min[k], 4);
-    std::memcpy(&hi, &l.bounds_max[k], 4);
-    store_u32(&out[8 + 4 * k], lo);
-    store_u32(&out[20 + 4 * k], hi);
+    store_f32(&out[8 + 4 * k], l.bounds_min[k]);
+    store_f32(&out[20 + 4 * k], l.bounds_max[k]);
   }
   return out;
 }
 
-Status check_point_layout(const PointLayout& l) {
+Status check_layout(const PointLayout& l) {
   if (l.position_bits < 1 || l.position_bits > 21) {
     return invalid_input("point layout: position bits " + std::to_string(l.position_bits) + " outside 1..21");
   }
@@ -69,11 +65,10 @@ Result<PointLayout> parse_point_layout(const Bytes& b) {
   l.color_bits = b[3];
   l.codebook_size = load_u32(&b[4]);
   for (int k = 0; k < 3; ++k) {
-    const std::uint32_t lo = load_u32(&b[8 + 4 * k]), hi = load_u32(&b[20 + 4 * k]);
-    std::memcpy(&l.bounds_min[k], &lo, 4);
-    std::memcpy(&l.bounds_max[k], &hi, 4);
+    l.bounds_min[k] = load_f32(&b[8 + 4 * k]);
+    l.bounds_max[k] = load_f32(&b[20 + 4 * k]);
   }
-  SCZ_RETURN_IF_ERROR(check_point_layout(l));
+  SCZ_RETURN_IF_ERROR(check_layout(l));
   return l;
 }
 

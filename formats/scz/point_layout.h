@@ -31,9 +31,9 @@ struct PointLayout {
   std::array<float, 3> bounds_max{0, 0, 0};
 };
 
-Bytes serialize_point_layout(const PointLayout& layout);
+Bytes serialize_layout(const PointLayout& layout);
 Result<PointLayout> parse_point_layout(const Bytes& bytes);
-Status check_point_layout(const PointLayout& layout);
+Status check_layout(const PointLayout& layout);
 
 // Bytes per colour index: one up to 256 codes, else two.
 inline int codebook_index_bytes(std::uint32_t codes) { return codes <= 256 ? 1 : 2; }

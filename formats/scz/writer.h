@@ -32,4 +32,17 @@ Result<Bytes> write_container(SceneKindId kind, std::uint64_t count, const std::
                               std::vector<StreamToWrite> streams, int threads = 2,
                               std::vector<WrittenStream>* written = nullptr);
 
+// How every scene encoder ends: its layout (GaussianLayout, MeshLayout or PointLayout)
+// is checked by the rules its decoder applies, added raw as stream `layout_stream`, and
+// the file laid out. A layout that fails its check is the encoder's fault, reported as
+// such rather than written into a file no decoder would read.
+template <typename Layout>
+Result<Bytes> write_scene_file(SceneKindId kind, std::uint64_t count, const std::string& settings,
+                               const Layout& layout, std::uint16_t layout_stream, std::vector<StreamToWrite> streams,
+                               int threads, std::vector<WrittenStream>* written) {
+  SCZ_RETURN_IF_ERROR(check_layout(layout).with_context("encoder produced a bad layout"));
+  streams.push_back({layout_stream, serialize_layout(layout), 0});
+  return write_container(kind, count, settings, std::move(streams), threads, written);
+}
+
 }  // namespace scenezip::scz

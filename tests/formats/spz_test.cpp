@@ -11,6 +11,7 @@
 
 #include "formats/formats.h"
 #include "formats/ply.h"
+#include "formats/scz/bytes.h"
 #include "formats/spz.h"
 #include "tests/test_support.h"
 
@@ -19,13 +20,8 @@ namespace {
 
 // --- Building files by hand, independently of the reader ------------------------------
 
-void put_u32(Bytes& out, std::size_t at, std::uint32_t v) {
-  for (int k = 0; k < 4; ++k) out[at + k] = static_cast<std::uint8_t>(v >> (8 * k));
-}
-void put_u64(Bytes& out, std::size_t at, std::uint64_t v) {
-  put_u32(out, at, static_cast<std::uint32_t>(v));
-  put_u32(out, at + 4, static_cast<std::uint32_t>(v >> 32));
-}
+using scz::store_u32;
+using scz::store_u64;
 void append(Bytes& out, const Bytes& more) { out.insert(out.end(), more.begin(), more.end()); }
 
 Bytes gzip(const Bytes& data) {
@@ -53,9 +49,9 @@ Bytes zstd(const Bytes& data) {
 // 16-byte legacy header: magic, version, count, SH degree, fractional bits, flags, reserved.
 Bytes legacy_header(std::uint32_t version, std::uint32_t count, int degree, int fractional_bits, int flags = 0) {
   Bytes h(16, 0);
-  put_u32(h, 0, 0x5053474e);
-  put_u32(h, 4, version);
-  put_u32(h, 8, count);
+  store_u32(&h[0], 0x5053474e);
+  store_u32(&h[4], version);
+  store_u32(&h[8], count);
   h[12] = static_cast<std::uint8_t>(degree);
   h[13] = static_cast<std::uint8_t>(fractional_bits);
   h[14] = static_cast<std::uint8_t>(flags);
@@ -75,18 +71,18 @@ Bytes build_v4(std::uint32_t count, int degree, const std::vector<Bytes>& blocks
   }
   const std::size_t toc = 32 + extensions.size();
   Bytes out(toc + 16 * streams.size(), 0);
-  put_u32(out, 0, 0x5053474e);
-  put_u32(out, 4, 4);
-  put_u32(out, 8, count);
+  store_u32(&out[0], 0x5053474e);
+  store_u32(&out[4], 4);
+  store_u32(&out[8], count);
   out[12] = static_cast<std::uint8_t>(degree);
   out[13] = 12;
   out[14] = static_cast<std::uint8_t>(flags);
   out[15] = static_cast<std::uint8_t>(streams.size());
-  put_u32(out, 16, static_cast<std::uint32_t>(toc));
+  store_u32(&out[16], static_cast<std::uint32_t>(toc));
   std::copy(extensions.begin(), extensions.end(), out.begin() + 32);
   for (std::size_t i = 0; i < streams.size(); ++i) {
-    put_u64(out, toc + 16 * i, streams[i].size());
-    put_u64(out, toc + 16 * i + 8, sizes[i]);
+    store_u64(&out[toc + 16 * i], streams[i].size());
+    store_u64(&out[toc + 16 * i + 8], sizes[i]);
   }
   for (const Bytes& s : streams) append(out, s);
   return out;
@@ -423,8 +419,8 @@ TEST(Spz, ReadsVersion3BuiltByHand) {
   const std::uint32_t mag = 361;  // 0.5 -> 0.49954
   const std::uint32_t largest_x = (0u << 30) | ((1u << 9 | mag) << 20) | (0u << 10) | mag;  // y -0.5, z 0, w +0.5
   Bytes rotations(8);
-  put_u32(rotations, 0, identity);
-  put_u32(rotations, 4, largest_x);
+  store_u32(&rotations[0], identity);
+  store_u32(&rotations[4], largest_x);
   auto g = decode_spz(legacy_file(3, rotations));
   ASSERT_TRUE(g.ok()) << g.status().message();
   expect_legacy_fields(*g);
@@ -445,9 +441,9 @@ TEST(Spz, ReadsLegacyLayoutWithoutGzip) {
 TEST(Spz, HonoursStoredAxesExtension) {
   // A coordinate-system record saying the data is already in PLY axes (right down front).
   Bytes record(12);
-  put_u32(record, 0, 0xADBE0003u);
-  put_u32(record, 4, 4);
-  put_u32(record, 8, 6);
+  store_u32(&record[0], 0xADBE0003u);
+  store_u32(&record[4], 4);
+  store_u32(&record[8], 6);
   std::vector<Bytes> blocks = plain_blocks(1, 1);
   blocks[0] = {0, 16, 0, 0, 32, 0, 0, 48, 0};  // 1, 2, 3 at 12 fractional bits
   blocks[5][0] = 192;                          // first band-1 coefficient (odd in y), red
@@ -478,11 +474,11 @@ TEST(Spz, RejectsWrongMagic) {
 
 TEST(Spz, RejectsUnknownVersions) {
   Bytes bytes = build_v4(2, 0, plain_blocks(2));
-  put_u32(bytes, 4, 7);
+  store_u32(&bytes[4], 7);
   expect_invalid(bytes, "unknown .spz version 7");
   expect_invalid(gzip(legacy_header(9, 1, 0, 12)), "unknown .spz version 9");
   expect_invalid(gzip(legacy_header(4, 1, 0, 12)), "must not be gzipped");
-  put_u32(bytes, 4, 1);
+  store_u32(&bytes[4], 1);
   auto old = decode_spz(bytes);
   ASSERT_FALSE(old.ok());
   EXPECT_EQ(old.status().code(), ErrorCode::kUnsupported);
@@ -490,10 +486,10 @@ TEST(Spz, RejectsUnknownVersions) {
 
 TEST(Spz, RejectsAbsurdCounts) {
   Bytes bytes = build_v4(2, 0, plain_blocks(2));
-  put_u32(bytes, 8, 1u << 30);
+  store_u32(&bytes[8], 1u << 30);
   expect_invalid(bytes, "above the limit");
   // Below the limit, but far more than a small file can expand to.
-  put_u32(bytes, 8, 1u << 27);
+  store_u32(&bytes[8], 1u << 27);
   expect_invalid(bytes, "more than the file can hold");
   Bytes legacy = legacy_header(3, 1u << 27, 3, 12);
   legacy.resize(4096, 0);
@@ -538,13 +534,13 @@ TEST(Spz, RejectsZstdStreamsOfTheWrongLength) {
   std::vector<Bytes> short_blocks = blocks;
   short_blocks[1].pop_back();
   Bytes bytes = build_v4(10, 0, short_blocks);
-  put_u64(bytes, 32 + 16 + 8, 10);
+  store_u64(&bytes[32 + 16 + 8], 10);
   expect_invalid(bytes, "zstd stream 1 (alphas) ends after 9 of its 10 bytes");
 
   std::vector<Bytes> long_blocks = blocks;
   long_blocks[1].push_back(7);
   bytes = build_v4(10, 0, long_blocks);
-  put_u64(bytes, 32 + 16 + 8, 10);
+  store_u64(&bytes[32 + 16 + 8], 10);
   expect_invalid(bytes, "holds more than the 10 bytes");
 
   // The table itself disagreeing with the count.
@@ -558,7 +554,7 @@ TEST(Spz, RejectsBrokenContainers) {
   bytes[15] = 6;  // a sixth stream for SH degree 0
   expect_invalid(bytes, "need 5");
   bytes = good;
-  put_u32(bytes, 16, 8);  // table inside the header
+  store_u32(&bytes[16], 8);  // table inside the header
   expect_invalid(bytes, "table of contents");
   bytes = good;
   bytes.push_back(0);
