@@ -20,22 +20,14 @@
 namespace scenezip {
 namespace {
 
+using test::angle_between;
+
 // Largest angle (radians) between a direction and its octahedral code's decoded
 // direction for `bits` bits per axis: the nearest of four grid points lies within half a
 // diagonal of the grid step 2 / (2^bits - 1) in the folded square, and the map to the
 // sphere stretches distances by at most about 2, so 1.5 steps bound it (sampling finds
 // 1.4); 1e-6 covers float32 rounding of the decoded vector.
 double octahedral_bound(int bits) { return 1.5 * 2.0 / ((1 << bits) - 1) + 1e-6; }
-
-// atan2 of the cross and dot products: acos of the dot product alone loses small angles
-// to rounding (1e-7 in the dot is 5e-4 radians).
-double angle_between(const float* a, const float* b) {
-  const double cx = double(a[1]) * b[2] - double(a[2]) * b[1];
-  const double cy = double(a[2]) * b[0] - double(a[0]) * b[2];
-  const double cz = double(a[0]) * b[1] - double(a[1]) * b[0];
-  const double dot = double(a[0]) * b[0] + double(a[1]) * b[1] + double(a[2]) * b[2];
-  return std::atan2(std::sqrt(cx * cx + cy * cy + cz * cz), dot);
-}
 
 TEST(DeltaPlanes, ZigzagWrapsEveryPairExactly) {
   for (int bits : {1, 2, 3, 5, 8}) {

@@ -16,13 +16,7 @@
 namespace scenezip {
 namespace {
 
-double angle_between(const float* a, const float* b) {
-  const double cx = double(a[1]) * b[2] - double(a[2]) * b[1];
-  const double cy = double(a[2]) * b[0] - double(a[0]) * b[2];
-  const double cz = double(a[0]) * b[1] - double(a[1]) * b[0];
-  const double dot = double(a[0]) * b[0] + double(a[1]) * b[1] + double(a[2]) * b[2];
-  return std::atan2(std::sqrt(cx * cx + cy * cy + cz * cz), dot);
-}
+using test::angle_between;
 
 struct PointErrors {
   double position = 0, normal_angle = 0, color_max = 0, color_rms = 0;

@@ -14,24 +14,13 @@
 namespace scenezip {
 namespace {
 
+using test::load_mesh;
+using test::max_abs_difference;
+
 namespace fs = std::filesystem;
 using test::expect_rejected;
 using test::write_bytes;
 using test::write_text;
-
-Mesh load_mesh(const std::string& path) {
-  auto scene = load_scene(path);
-  EXPECT_TRUE(scene.ok()) << scene.status().message();
-  if (!scene.ok() || !scene->mesh()) return Mesh();
-  return std::move(*scene->mesh());
-}
-
-float max_abs_difference(const std::vector<float>& a, const std::vector<float>& b) {
-  EXPECT_EQ(a.size(), b.size());
-  float worst = 0;
-  for (std::size_t i = 0; i < std::min(a.size(), b.size()); ++i) worst = std::max(worst, std::abs(a[i] - b[i]));
-  return worst;
-}
 
 constexpr const char* kHelmet = "meshes/DamagedHelmet/DamagedHelmet.gltf";
 

@@ -12,27 +12,16 @@
 namespace scenezip {
 namespace {
 
+using test::load_points;
+using test::max_abs_difference;
+
 namespace fs = std::filesystem;
 using test::expect_rejected;
 using test::write_bytes;
 using test::write_text;
 
-PointCloud load_points(const std::string& path) {
-  auto scene = load_scene(path);
-  EXPECT_TRUE(scene.ok()) << scene.status().message();
-  if (!scene.ok() || !scene->points()) return PointCloud();
-  return std::move(*scene->points());
-}
-
 bool all_finite(const std::vector<float>& values) {
   return std::all_of(values.begin(), values.end(), [](float v) { return std::isfinite(v); });
-}
-
-float max_abs_difference(const std::vector<float>& a, const std::vector<float>& b) {
-  EXPECT_EQ(a.size(), b.size());
-  float worst = 0;
-  for (std::size_t i = 0; i < std::min(a.size(), b.size()); ++i) worst = std::max(worst, std::abs(a[i] - b[i]));
-  return worst;
 }
 
 constexpr const char* kMug = "pointclouds/table_scene_mug_stereo_textured.pcd";

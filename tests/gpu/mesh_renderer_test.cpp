@@ -13,6 +13,8 @@
 namespace scenezip {
 namespace {
 
+using test::drawn_pixels;
+
 struct MeshCase {
   const char* file;
   int width, height, views;
@@ -20,20 +22,6 @@ struct MeshCase {
 
 // Failures name the file rather than dumping the struct's bytes.
 void PrintTo(const MeshCase& c, std::ostream* os) { *os << c.file; }
-
-// Pixels whose colour differs from the background.
-std::size_t drawn_pixels(const Image& image, const std::array<float, 3>& background) {
-  std::size_t n = 0;
-  for (std::size_t i = 0; i < image.rgb.size() / 3; ++i) {
-    for (int c = 0; c < 3; ++c) {
-      if (std::abs(image.rgb[3 * i + c] - background[c]) > 1e-3f) {
-        ++n;
-        break;
-      }
-    }
-  }
-  return n;
-}
 
 // Pixels where the two depth buffers disagree: one empty and not the other, or finite
 // depths more than a relative 1e-5 apart.

@@ -11,6 +11,8 @@
 namespace scenezip {
 namespace {
 
+using test::drawn_pixels;
+
 struct PointCase {
   const char* file;
   int width, height, views;
@@ -19,19 +21,6 @@ struct PointCase {
 
 // Failures name the file rather than dumping the struct's bytes.
 void PrintTo(const PointCase& c, std::ostream* os) { *os << c.file; }
-
-std::size_t drawn_pixels(const Image& image, const std::array<float, 3>& background) {
-  std::size_t n = 0;
-  for (std::size_t i = 0; i < image.rgb.size() / 3; ++i) {
-    for (int c = 0; c < 3; ++c) {
-      if (std::abs(image.rgb[3 * i + c] - background[c]) > 1e-3f) {
-        ++n;
-        break;
-      }
-    }
-  }
-  return n;
-}
 
 class PointRendererTest : public ::testing::TestWithParam<PointCase> {};
 

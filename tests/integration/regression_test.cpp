@@ -1,7 +1,8 @@
-// The committed quality table (tests/regression/gaussians.csv, written by
-// scripts/regression.sh): every preset on the raw scenes must keep its bytes and its
-// rendered PSNR, so a change that moves either shows up here and is committed with a new
-// table on purpose rather than slipping by.
+// The committed quality tables (tests/regression/gaussians.csv for the Gaussian codec,
+// geometry.csv for meshes and point clouds, written by scripts/regression.sh): every
+// preset on the shared scenes must keep its bytes and its rendered PSNR, so a change that
+// moves either shows up here and is committed with a new table on purpose rather than
+// slipping by.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -19,8 +20,8 @@ struct Row {
   double psnr = 0;
 };
 
-std::vector<Row> read_table() {
-  std::ifstream in(std::string(SCENEZIP_SOURCE_DIR) + "/tests/regression/gaussians.csv");
+std::vector<Row> read_table(const std::string& name) {
+  std::ifstream in(std::string(SCENEZIP_SOURCE_DIR) + "/tests/regression/" + name);
   std::vector<Row> rows;
   std::string line;
   std::getline(in, line);  // header
@@ -39,9 +40,10 @@ std::vector<Row> read_table() {
   return rows;
 }
 
-TEST(RegressionTable, PresetsKeepTheirBytesAndPsnr) {
-  const std::vector<Row> rows = read_table();
-  ASSERT_EQ(rows.size(), 6u) << "tests/regression/gaussians.csv";
+// Compresses and evaluates every row as scripts/regression.sh does and compares.
+void check_table(const std::string& name, std::size_t expected_rows) {
+  const std::vector<Row> rows = read_table(name);
+  ASSERT_EQ(rows.size(), expected_rows) << "tests/regression/" << name;
   test::ScratchDir dir;
   for (const Row& row : rows) {
     if (!std::filesystem::exists(test::data_path(row.scene))) GTEST_SKIP() << "missing test data " << row.scene;
@@ -54,7 +56,7 @@ TEST(RegressionTable, PresetsKeepTheirBytesAndPsnr) {
     const auto bytes = std::filesystem::file_size(out);
     std::printf("%s %s: %ju bytes (table %ju), %.3f dB (table %.3f)\n", row.scene.c_str(), row.preset.c_str(),
                 static_cast<std::uintmax_t>(bytes), static_cast<std::uintmax_t>(row.bytes), psnr, row.psnr);
-    // The encoder is deterministic; the slack is for another machine's libm and the
+    // The encoders are deterministic; the slack is for another machine's libm and the
     // renderer's float order, not for a real change.
     EXPECT_NEAR(static_cast<double>(bytes), static_cast<double>(row.bytes), 0.005 * row.bytes)
         << row.scene << " " << row.preset << ": rerun scripts/regression.sh if the change is meant";
@@ -62,6 +64,12 @@ TEST(RegressionTable, PresetsKeepTheirBytesAndPsnr) {
                                      << ": rerun scripts/regression.sh if the change is meant";
   }
 }
+
+TEST(RegressionTable, PresetsKeepTheirBytesAndPsnr) { check_table("gaussians.csv", 6); }
+
+// Three meshes (OBJ, textured glTF, PLY with vertex colours) and three point clouds
+// (colours, normals, a Kinect frame with missing depths), three presets each.
+TEST(RegressionTable, GeometryPresetsKeepTheirBytesAndPsnr) { check_table("geometry.csv", 18); }
 
 }  // namespace
 }  // namespace scenezip

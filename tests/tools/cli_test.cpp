@@ -8,16 +8,11 @@
 namespace scenezip {
 namespace {
 
+using test::expect_clean_failure;
+
 using test::run_scenezip;
 
 using test::write_text;
-
-// One line on stderr naming the file, exit code 2, nothing on stdout.
-void expect_clean_failure(const test::CommandResult& r, const std::string& file) {
-  EXPECT_EQ(r.exit_code, 2) << r.err;
-  EXPECT_NE(r.err.find(file), std::string::npos) << r.err;
-  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-}
 
 TEST(Cli, HelpListsSubcommands) {
   auto r = run_scenezip("--help");

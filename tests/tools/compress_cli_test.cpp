@@ -13,17 +13,12 @@
 namespace scenezip {
 namespace {
 
+using test::expect_clean_failure;
+
 using test::run_scenezip;
 
 std::size_t files_in(const std::filesystem::path& dir) {
   return static_cast<std::size_t>(std::distance(std::filesystem::directory_iterator(dir), {}));
-}
-
-// One line on stderr naming the file, exit code 2.
-void expect_clean_failure(const test::CommandResult& r, const std::string& file) {
-  EXPECT_EQ(r.exit_code, 2) << r.err;
-  EXPECT_NE(r.err.find(file), std::string::npos) << r.err;
-  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
 }
 
 // A small scene of our own, so these tests need no shared data.

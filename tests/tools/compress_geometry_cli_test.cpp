@@ -14,14 +14,9 @@
 namespace scenezip {
 namespace {
 
-using test::run_scenezip;
+using test::expect_clean_failure;
 
-// One line on stderr naming the file, exit code 2.
-void expect_clean_failure(const test::CommandResult& r, const std::string& file) {
-  EXPECT_EQ(r.exit_code, 2) << r.err;
-  EXPECT_NE(r.err.find(file), std::string::npos) << r.err;
-  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-}
+using test::run_scenezip;
 
 void expect_report(const nlohmann::json& j, std::size_t count, const std::string& out, const std::string& in) {
   for (const char* key : {"input_bytes", "output_bytes", "ratio", "count_in", "count_out", "seconds", "settings",

@@ -22,63 +22,9 @@ extern char** environ;
 namespace scenezip {
 namespace {
 
+using test::XServer;
+
 using test::run_scenezip;
-
-// An Xvfb server on a display number it picks itself (-displayfd), so tests running in
-// parallel never collide; DISPLAY points at it while the object lives.
-class XServer {
- public:
-  XServer() {
-    int fds[2];
-    if (pipe(fds) != 0) return;
-    const std::string fd = std::to_string(fds[1]);
-    std::vector<std::string> args = {"Xvfb", "-displayfd", fd, "-screen", "0", "1024x768x24", "-nolisten", "tcp"};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addclose(&actions, fds[0]);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-    const int spawned = posix_spawnp(&pid_, "Xvfb", &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    close(fds[1]);
-    if (spawned != 0) {
-      pid_ = -1;
-      close(fds[0]);
-      return;
-    }
-    // Xvfb writes the display number once it accepts connections.
-    std::string number;
-    pollfd p{fds[0], POLLIN, 0};
-    while (poll(&p, 1, 30000) > 0) {
-      char c = 0;
-      if (read(fds[0], &c, 1) != 1 || c == '\n') break;
-      number += c;
-    }
-    close(fds[0]);
-    if (number.empty()) return;
-    const char* old = std::getenv("DISPLAY");
-    if (old) old_display_ = old;
-    had_display_ = old != nullptr;
-    display_ = ":" + number;
-    setenv("DISPLAY", display_.c_str(), 1);
-  }
-  ~XServer() {
-    if (had_display_) setenv("DISPLAY", old_display_.c_str(), 1);
-    else unsetenv("DISPLAY");
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-  bool ok() const { return !display_.empty(); }
-
- private:
-  pid_t pid_ = -1;
-  std::string display_, old_display_;
-  bool had_display_ = false;
-};
 
 #define SCZ_REQUIRE_X(server) \
   ASSERT_TRUE((server).ok()) << "Xvfb did not start (Debian package xvfb)"

@@ -23,6 +23,8 @@ extern char** environ;
 namespace scenezip {
 namespace {
 
+using test::XServer;
+
 pid_t spawn_shell(const std::string& command) {
   std::string sh = "/bin/sh", c = "-c", cmd = command;
   char* argv[] = {sh.data(), c.data(), cmd.data(), nullptr};
@@ -52,40 +54,6 @@ bool wait_for(F done, double seconds) {
   }
   return done();
 }
-
-class XServer {
- public:
-  XServer() {
-    int fds[2];
-    if (pipe(fds) != 0) return;
-    pid_ = spawn_shell("exec Xvfb -displayfd " + std::to_string(fds[1]) +
-                       " -screen 0 1024x768x24 -nolisten tcp 2>/dev/null");
-    close(fds[1]);
-    std::string number;
-    pollfd p{fds[0], POLLIN, 0};
-    while (pid_ > 0 && poll(&p, 1, 30000) > 0) {
-      char c = 0;
-      if (read(fds[0], &c, 1) != 1 || c == '\n') break;
-      number += c;
-    }
-    close(fds[0]);
-    if (number.empty()) return;
-    display_ = ":" + number;
-    setenv("DISPLAY", display_.c_str(), 1);
-  }
-  ~XServer() {
-    unsetenv("DISPLAY");
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-  bool ok() const { return !display_.empty(); }
-
- private:
-  pid_t pid_ = -1;
-  std::string display_;
-};
 
 TEST(ViewInput, KeysAndDragsDriveTheWindow) {
   if (shell_output("command -v xdotool").empty()) GTEST_SKIP() << "xdotool is not installed";

@@ -21,6 +21,9 @@
 namespace scenezip {
 namespace {
 
+using test::rebuild;
+using test::reseal;
+
 std::string golden_path(const std::string& name) { return std::string(SCENEZIP_SOURCE_DIR) + "/tests/golden/" + name; }
 
 // The settings the version 1 golden files were made with.
@@ -42,33 +45,6 @@ codec::PointCodecSettings golden_point_settings() {
 
 Mesh golden_mesh_source() { return test::synthetic_mesh(8, 5); }
 PointCloud golden_point_source() { return test::synthetic_points(300, 2024); }
-
-// Rewrites the two header checksums after a test edits the header, settings or table.
-void reseal(Bytes& b) {
-  const std::uint64_t settings = scz::load_u32(&b[24]);
-  const std::uint64_t streams = std::min<std::uint64_t>(scz::load_u32(&b[12]), 4096);
-  const std::uint64_t end = std::min<std::uint64_t>(b.size(), scz::kHeaderBytes + settings + streams * scz::kEntryBytes);
-  scz::store_u32(&b[28], scz::crc32_of(&b[scz::kHeaderBytes], end - scz::kHeaderBytes));
-  scz::store_u32(&b[32], scz::crc32_of(b.data(), 32));
-}
-
-// A valid file whose raw streams `edit` may change (all checksums right), to reach the
-// decoder's own checks.
-Bytes rebuild(const Bytes& file, const std::function<void(std::uint16_t, Bytes&)>& edit) {
-  auto c = scz::parse_container(file);
-  EXPECT_TRUE(c.ok());
-  std::vector<scz::StreamToWrite> streams;
-  for (const auto& e : c->streams) {
-    auto raw = scz::read_stream(*c, e.id, e.raw_size, "any");
-    EXPECT_TRUE(raw.ok());
-    Bytes bytes = *raw;
-    edit(e.id, bytes);
-    streams.push_back({e.id, std::move(bytes), 3});
-  }
-  auto out = scz::write_container(c->kind, c->count, c->settings, std::move(streams));
-  EXPECT_TRUE(out.ok());
-  return *out;
-}
 
 Status expect_error(const Bytes& bytes, const std::string& fragment) {
   auto scene = scz::decode_scz(bytes);

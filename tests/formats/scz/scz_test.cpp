@@ -18,6 +18,9 @@
 namespace scenezip {
 namespace {
 
+using test::rebuild;
+using test::reseal;
+
 using scz::Attribute;
 
 std::string golden_path(const std::string& name) { return std::string(SCENEZIP_SOURCE_DIR) + "/tests/golden/" + name; }
@@ -53,34 +56,6 @@ Status expect_error(const Bytes& bytes, ErrorCode code, const std::string& fragm
     const Status s_ = expect_error(bytes, code, fragment);             \
     EXPECT_TRUE(s_.ok()) << s_.message();                              \
   } while (0)
-
-// Rewrites the two header checksums after a test edits header, settings or table, so
-// the edit reaches the checks behind them.
-void reseal(Bytes& b) {
-  const std::uint64_t settings = scz::load_u32(&b[24]);
-  const std::uint64_t streams = std::min<std::uint64_t>(scz::load_u32(&b[12]), 4096);
-  const std::uint64_t end = std::min<std::uint64_t>(b.size(), scz::kHeaderBytes + settings + streams * scz::kEntryBytes);
-  scz::store_u32(&b[28], scz::crc32_of(&b[scz::kHeaderBytes], end - scz::kHeaderBytes));
-  scz::store_u32(&b[32], scz::crc32_of(b.data(), 32));
-}
-
-// Rebuilds a valid file whose raw streams `edit` may change (checksums all correct), to
-// reach the decoder's own checks.
-Bytes rebuild(const Bytes& file, const std::function<void(std::uint16_t, Bytes&)>& edit, std::uint64_t count = 0) {
-  auto c = scz::parse_container(file);
-  EXPECT_TRUE(c.ok());
-  std::vector<scz::StreamToWrite> streams;
-  for (const auto& e : c->streams) {
-    auto raw = scz::read_stream(*c, e.id, e.raw_size, "any");
-    EXPECT_TRUE(raw.ok());
-    Bytes bytes = *raw;
-    edit(e.id, bytes);
-    streams.push_back({e.id, std::move(bytes), 3});
-  }
-  auto out = scz::write_container(c->kind, count ? count : c->count, c->settings, std::move(streams));
-  EXPECT_TRUE(out.ok());
-  return *out;
-}
 
 Bytes small_file(std::size_t n = 200, int degree = 2) {
   auto s = *codec::preset_settings("small");
