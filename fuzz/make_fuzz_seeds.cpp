@@ -32,6 +32,8 @@
 #include "formats/file_io.h"
 #include "formats/formats.h"
 #include "formats/scz/bytes.h"
+#include "formats/scz/morton_positions.h"
+#include "formats/scz/ranged_streams.h"
 #include "formats/spz.h"
 
 namespace scenezip {
@@ -433,6 +435,45 @@ void put_pcd(const std::string& stem, const PointCloud& points) {
 
 // --- per kind -------------------------------------------------------------------------------
 
+// Direct inputs of scz_streams' range-coded mode ("RC", see that fuzzer): the Morton
+// codes of the Gaussians' positions, and indices made from their quantized colours.
+void put_ranged_seeds(const std::string& stem, const GaussianCloud& cloud) {
+  const int bits = 10;
+  const Bounds b = compute_bounds(cloud.positions);
+  const auto sorted = scz::sorted_morton_codes(cloud.positions, b.min, b.max, bits);
+  const auto head = [&](std::uint8_t mode, std::uint8_t config, const std::vector<int>& codes) {
+    Bytes out = {'R', 'C', mode, config, static_cast<std::uint8_t>(sorted.size()),
+                 static_cast<std::uint8_t>(sorted.size() >> 8)};
+    for (int k = 0; k < 4; ++k) {
+      const int c = k < static_cast<int>(codes.size()) ? codes[k] - 1 : 0;
+      out.push_back(static_cast<std::uint8_t>(c));
+      out.push_back(static_cast<std::uint8_t>(c >> 8));
+    }
+    return out;
+  };
+  Bytes positions = head(0, bits - 1, {});
+  const Bytes coded = scz::encode_ranged_positions(sorted, bits);
+  positions.insert(positions.end(), coded.begin(), coded.end());
+  put("scz_streams", stem + "-ranged-positions.rc", positions);
+
+  scz::AttributeLayout layout;
+  layout.slices = {{1, 16}, {1, 300}, {1, 2}};
+  std::vector<std::uint32_t> indices;
+  for (const auto& [code, i] : sorted) {
+    const float* dc = &cloud.sh_dc[3 * i];
+    const auto level = [](float v, int codes) {
+      return static_cast<std::uint32_t>(std::clamp(static_cast<int>((v + 2.0f) / 4.0f * codes), 0, codes - 1));
+    };
+    indices.push_back(level(dc[0], 16));
+    indices.push_back(level(dc[1], 300));
+    indices.push_back(level(dc[2], 2));
+  }
+  Bytes coded_indices = head(1, 2, {16, 300, 2});
+  const Bytes more = scz::encode_ranged_indices(layout, indices, sorted.size());
+  coded_indices.insert(coded_indices.end(), more.begin(), more.end());
+  put("scz_streams", stem + "-ranged-indices.rc", coded_indices);
+}
+
 void gaussian_seeds(const std::string& stem, const GaussianCloud& cloud) {
   for (int degree : {0, 1, 3}) {
     if (degree > cloud.sh_degree) continue;
@@ -455,7 +496,10 @@ void gaussian_seeds(const std::string& stem, const GaussianCloud& cloud) {
   if (settings.ok()) {
     settings->threads = 1;
     put_encoded(stem + ".scz", codec::encode_gaussians(first_gaussians(cloud, 64, cloud.sh_degree), *settings));
+    settings->entropy_coder = "zstd";  // the byte planes of version 1
+    put_encoded(stem + "-planes.scz", codec::encode_gaussians(first_gaussians(cloud, 64, cloud.sh_degree), *settings));
   }
+  put_ranged_seeds(stem, first_gaussians(cloud, 200, 0));
 }
 
 void mesh_seeds(const std::string& stem, const Mesh& mesh) {

@@ -6,15 +6,22 @@
 // recomputed, so the mutations reach the Gaussian, mesh and point decoders. The layout
 // followed is docs/FORMAT.md's; zlib's crc32 is the format's CRC-32. Colour fields go
 // through engine/field's resolver with the C++ reference, as the command line's does.
+//
+// Inputs that start with "RC" skip the container and go straight to the range-coded
+// stream decoders of format version 2 (see decode_ranged), where mutations of the coded
+// bytes and of the count and layout they are read with land without a container.
 #include <zlib.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
 
 #include "engine/field/colour_field_sh.h"
 #include "formats/formats.h"
+#include "formats/scz/ranged_streams.h"
 #include "fuzz/fuzz_support.h"
 
 namespace {
@@ -63,6 +70,40 @@ void repair(std::vector<std::uint8_t>& file) {
   store(p + 32, crc_of(p, 32), 4);
 }
 
+[[noreturn]] void accepted_bad(const char* what) {
+  std::fprintf(stderr, "scenezip fuzz: a range-coded stream decoded to %s\n", what);
+  std::abort();
+}
+
+// "RC", a mode byte (even: positions, odd: indices), the grid bits or slice count, a
+// 16-bit Gaussian count, up to four 16-bit code counts (indices), then the coded bytes.
+void decode_ranged(const std::uint8_t* data, std::size_t size) {
+  constexpr std::size_t kHead = 14;
+  if (size < kHead) return;
+  const std::size_t n = load(data + 4, 2);
+  const scenezip::Bytes coded(data + kHead, data + size);
+  if ((data[2] & 1) == 0) {
+    const int bits = 1 + data[3] % 21;
+    auto codes = scenezip::scz::decode_ranged_positions(coded, n, bits);
+    if (!codes.ok()) return;
+    for (std::size_t i = 0; i < n; ++i) {
+      if ((codes.value()[i] >> (3 * bits)) != 0) accepted_bad("a Morton code off the grid");
+      if (i > 0 && codes.value()[i] < codes.value()[i - 1]) accepted_bad("Morton codes out of order");
+    }
+    return;
+  }
+  scenezip::scz::AttributeLayout layout;
+  const int slices = 1 + data[3] % 4;
+  for (int s = 0; s < slices; ++s) layout.slices.push_back({1, 1 + static_cast<int>(load(data + 6 + 2 * s, 2))});
+  auto indices = scenezip::scz::decode_ranged_indices(coded, layout, n, "fuzz");
+  if (!indices.ok()) return;
+  for (std::size_t i = 0; i < n * layout.slices.size(); ++i) {
+    if (indices.value()[i] >= static_cast<std::uint32_t>(layout.slices[i % layout.slices.size()].codebook_size)) {
+      accepted_bad("an index beyond its codebook");
+    }
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -71,6 +112,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return true;
   }();
   (void)installed;
+  if (size >= 2 && data[0] == 'R' && data[1] == 'C') {
+    decode_ranged(data, size);
+    return 0;
+  }
   static const std::filesystem::path path = scenezip::fuzz::scratch_folder() / "input.scz";
   std::vector<std::uint8_t> file(data, data + size);
   repair(file);

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+import zlib
 
 OUT = os.path.join("tests", "corpus", "must-fail")
 
@@ -173,6 +174,56 @@ def sogs():
     write("sog-count-beyond-pixels.sog", buffer.getvalue())
 
 
+def scz_streams(data):
+    """The header fields and (id, codec, raw size, payload) of each stream of an .scz file."""
+    count_streams, count, settings_len = struct.unpack_from("<IQI", data, 12)
+    table = 36 + settings_len
+    streams = []
+    for i in range(count_streams):
+        sid, codec, _, _, offset, stored, raw = struct.unpack_from("<HBBIQQQ", data, table + 32 * i)
+        streams.append([sid, codec, raw, data[offset:offset + stored]])
+    return data[36:table], count, streams
+
+
+def scz_file(settings, count, streams, kind=1, version=2):
+    """An .scz file with every checksum right, so only the decoder can object."""
+    table_at = 36 + len(settings)
+    at = table_at + 32 * len(streams)
+    table = b""
+    for sid, codec, raw, payload in streams:
+        table += struct.pack("<HBBIQQQ", sid, codec, 0, zlib.crc32(payload), at, len(payload),
+                             raw if codec else len(payload))
+        at += len(payload)
+    header = b"SCZ\0" + struct.pack("<HHB3xIQI", version, 0, kind, len(streams), count, len(settings))
+    header += struct.pack("<I", zlib.crc32(settings + table))
+    header += struct.pack("<I", zlib.crc32(header))
+    return header + settings + table + b"".join(p for _, _, _, p in streams)
+
+
+def sczs():
+    # Range-coded streams (format version 2), damaged behind intact checksums. The source
+    # is the version 2 golden file; ids: 2 positions, 17 scale indices, 25 sh indices.
+    with open(os.path.join("tests", "golden", "gaussians-sh3-ranged-v2.scz"), "rb") as f:
+        good = f.read()
+    settings, count, streams = scz_streams(good)
+
+    def edited(sid, edit, new_count=None):
+        out = [list(s) for s in streams]
+        for s in out:
+            if s[0] == sid:
+                s[3] = edit(s[3])
+                s[2] = len(s[3])
+        return scz_file(settings, count if new_count is None else new_count, out)
+
+    write("scz-ranged-truncated-positions.scz", edited(2, lambda p: p[:len(p) // 2]))
+    write("scz-ranged-truncated-sh-indices.scz", edited(25, lambda p: p[:-1]))
+    write("scz-ranged-corrupt-scale-indices.scz", edited(17, lambda p: p[:1] + bytes(b ^ 0xA5 for b in p[1:])))
+    write("scz-ranged-first-byte-not-zero.scz", edited(2, lambda p: b"\x01" + p[1:]))
+    # A count of 2^28 Gaussians behind a few hundred coded bytes: refused before any
+    # memory is sized by it.
+    write("scz-ranged-forged-count.scz", edited(2, lambda p: p, new_count=1 << 28))
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     plys()
@@ -181,6 +232,7 @@ def main():
     text_points()
     offs()
     sogs()
+    sczs()
     print("wrote", len(os.listdir(OUT)), "files to", OUT, file=sys.stderr)
 
 

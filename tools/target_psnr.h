@@ -1,6 +1,7 @@
 // `compress --target-psnr DB`: the smallest file on the codec's quality ladder whose
-// render stays within DB of the original's, found by bisection over the ladder with the
-// same orbit views `scenezip eval` uses. Below level 0 the ladder goes on by pruning the
+// render stays within DB of the original's, found by a secant search over the continuous
+// ladder (three trials where the target is in reach) with the same orbit views
+// `scenezip eval` uses. Below level 0 the ladder goes on by pruning the
 // least important Gaussians (levels -1 to -4).
 #pragma once
 
@@ -36,7 +37,7 @@ struct TargetPsnrOptions {
 
 // One rung tried: what it cost and how it rendered.
 struct TargetPsnrTrial {
-  int level = 0;
+  double level = 0.0;  // on the continuous ladder (codec::quality_settings); below 0 prunes
   std::string colour = "sh";
   std::uint64_t bytes = 0;
   double psnr = 0.0;
@@ -51,8 +52,8 @@ struct TargetPsnrResult {
 };
 
 // Encodes `scene` (Gaussians) at rungs of the ladder, each with `base`'s pruning and
-// threads, and keeps the lowest rung whose mean PSNR over the views reaches the target.
-// PSNR grows with the rung on every scene measured, which bisection relies on. Renders
+// threads, and keeps the smallest file whose mean PSNR over the views reaches the target.
+// PSNR grows with the level on every scene measured, which the search relies on. Renders
 // run on `context`; `encode` runs the encoder (so the caller keeps its accelerators and
 // progress). A target above what the top rung reaches is invalid_input naming both.
 using EncodeFunction = std::function<Result<Bytes>(const codec::GaussianCodecSettings&, codec::GaussianEncodeReport*)>;

@@ -10,6 +10,7 @@
 #include "engine/codec/importance_prune.h"
 #include "engine/codec/kmeans.h"
 #include "formats/scz/morton_positions.h"
+#include "formats/scz/ranged_streams.h"
 #include "engine/codec/pca.h"
 
 namespace scenezip::codec {
@@ -75,7 +76,8 @@ const QuantizerSettings& quantizer_for(const GaussianCodecSettings& s, Attribute
 struct QuantizedAttribute {
   AttributeLayout layout;
   Bytes codebook;
-  Bytes indices;
+  Bytes indices;              // byte planes, slice after slice
+  std::vector<std::uint32_t> by_gaussian;  // the same indices, Gaussian-major
   Bytes transform;
   AttributeReport report;
 };
@@ -90,6 +92,57 @@ std::vector<std::pair<int, int>> fit_slices(const QuantizerSettings& q, int dims
     left -= d;
   }
   return out;
+}
+
+// Entropy-constrained assignment: a Gaussian may leave its nearest code for one of the
+// most used codes when the bits that saves (-log2 of the codes' shares) outweigh the
+// added error: cost = (w_i / mean w) x squared distance + lambda x bits, with lambda =
+// `rate_weight` x the mean weighted squared distance of the nearest assignment, so one
+// number means the same on every attribute and scene. Only the most used codes are
+// candidates: they are where bits are saved, and the search stays linear.
+void spend_fewer_bits(const float* data, std::size_t n, int dims, const float* centroids, int k, const float* weights,
+                      float rate_weight, std::uint32_t* index, float* distance) {
+  constexpr int kCandidates = 16;
+  constexpr int kPasses = 2;
+  double weight_sum = 0.0, error_sum = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    weight_sum += weights[i];
+    error_sum += static_cast<double>(weights[i]) * distance[i];
+  }
+  if (!(weight_sum > 0.0) || !(error_sum > 0.0)) return;
+  const double mean_weight = weight_sum / static_cast<double>(n);
+  const double lambda = rate_weight * error_sum / weight_sum;
+  std::vector<double> bits(k);
+  std::vector<std::size_t> uses(k);
+  std::vector<int> popular(k);
+  for (int pass = 0; pass < kPasses; ++pass) {
+    std::fill(uses.begin(), uses.end(), 0);
+    for (std::size_t i = 0; i < n; ++i) ++uses[index[i]];
+    for (int c = 0; c < k; ++c) {
+      bits[c] = -std::log2((static_cast<double>(uses[c]) + 0.5) / (static_cast<double>(n) + 0.5 * k));
+      popular[c] = c;
+    }
+    const int m = std::min(k, kCandidates);
+    std::partial_sort(popular.begin(), popular.begin() + m, popular.end(),
+                      [&](int a, int b) { return uses[a] != uses[b] ? uses[a] > uses[b] : a < b; });
+    for (std::size_t i = 0; i < n; ++i) {
+      const double scale = weights[i] / mean_weight;
+      const float* x = data + i * dims;
+      double best = scale * distance[i] + lambda * bits[index[i]];
+      for (int j = 0; j < m; ++j) {
+        const int c = popular[j];
+        const float* y = centroids + static_cast<std::size_t>(c) * dims;
+        float d2 = 0.0f;
+        for (int t = 0; t < dims; ++t) d2 += (x[t] - y[t]) * (x[t] - y[t]);
+        const double cost = scale * d2 + lambda * bits[c];
+        if (cost < best) {
+          best = cost;
+          index[i] = static_cast<std::uint32_t>(c);
+          distance[i] = d2;
+        }
+      }
+    }
+  }
 }
 
 Result<QuantizedAttribute> quantize_attribute(Attribute a, const GaussianCloud& cloud, const std::vector<float>& weights,
@@ -171,13 +224,28 @@ Result<QuantizedAttribute> quantize_attribute(Attribute a, const GaussianCloud& 
     } else {
       assign_nearest(slice.data(), n, d, km.centroids.data(), km.k, index.data(), distance.data(), s.threads);
     }
-    // Most used codes first: the high bytes of two-byte indices then cluster near zero,
-    // which zstd's entropy stage turns into fewer bits.
+    if (s.rate_weight > 0.0f && km.k > 1) {
+      spend_fewer_bits(slice.data(), n, d, km.centroids.data(), km.k, weights.data(), s.rate_weight, index.data(),
+                       distance.data());
+    }
     std::vector<std::size_t> uses(km.k, 0);
     for (std::size_t i = 0; i < n; ++i) ++uses[index[i]];
     std::vector<std::uint32_t> by_use(km.k), rank(km.k);
     for (int c = 0; c < km.k; ++c) by_use[c] = static_cast<std::uint32_t>(c);
-    std::stable_sort(by_use.begin(), by_use.end(), [&](std::uint32_t a, std::uint32_t b) { return uses[a] > uses[b]; });
+    if (s.entropy_coder == "range") {
+      // Codes in the order of their first value (the largest principal axis where the
+      // attribute has one): nearby indices then mean nearby values, and the range
+      // coder's contexts (the index's leading bits in a neighbour) say something.
+      const float* c = km.centroids.data();
+      std::stable_sort(by_use.begin(), by_use.end(), [&](std::uint32_t a, std::uint32_t b) {
+        return c[static_cast<std::size_t>(a) * d] < c[static_cast<std::size_t>(b) * d];
+      });
+    } else {
+      // Most used codes first: the high bytes of two-byte indices then cluster near
+      // zero, which zstd's entropy stage turns into fewer bits.
+      std::stable_sort(by_use.begin(), by_use.end(),
+                       [&](std::uint32_t a, std::uint32_t b) { return uses[a] > uses[b]; });
+    }
     for (int r = 0; r < km.k; ++r) rank[by_use[r]] = static_cast<std::uint32_t>(r);
     for (std::size_t i = 0; i < n; ++i) index[i] = rank[index[i]];
     Bytes& book = out.codebook;
@@ -189,6 +257,8 @@ Result<QuantizedAttribute> quantize_attribute(Attribute a, const GaussianCloud& 
       }
     }
     const SliceLayout layout{d, km.k};
+    out.by_gaussian.resize(n * slices.size());
+    for (std::size_t i = 0; i < n; ++i) out.by_gaussian[i * slices.size() + si] = index[i];
     const std::size_t at = out.indices.size();
     out.indices.resize(at + n * layout.index_bytes());
     for (std::size_t i = 0; i < n; ++i) {
@@ -317,14 +387,32 @@ Result<Bytes> encode_gaussians(const GaussianCloud& input, const GaussianCodecSe
   for (int k = 0; k < 3; ++k) r.position_step = std::max(r.position_step, (bounds.max[k] - bounds.min[k]) / levels);
 
   std::vector<scz::StreamToWrite> streams;
-  streams.push_back({kPositionStream, morton_delta_stream(keyed, layout.position_bits), settings.zstd_level});
+  const bool ranged = settings.entropy_coder == "range";
+  // Each stream keeps the range-coded form only where it is no larger than the byte
+  // planes, which bounds what a reader must accept (kRangedSlackBytes).
+  auto add_coded = [&](std::uint16_t id, Bytes planes, Bytes coded, StreamCoding& coding) {
+    if (ranged && coded.size() <= planes.size()) {
+      coding = StreamCoding::kRanged;
+      streams.push_back({id, std::move(coded), 0});
+    } else {
+      coding = StreamCoding::kPlanes;
+      streams.push_back({id, std::move(planes), settings.zstd_level});
+    }
+  };
+  Bytes position_planes = morton_delta_stream(keyed, layout.position_bits);
+  // What the colour field is fitted at: the positions the decoder gets back, whichever coding.
+  const bool wants_field =
+      settings.colour == "field-full" || (settings.colour == "field-view" && cloud.sh_degree > 0);
+  const Bytes planes_for_field = wants_field ? position_planes : Bytes();
+  add_coded(kPositionStream, std::move(position_planes),
+            ranged ? encode_ranged_positions(keyed, layout.position_bits) : Bytes(), layout.position_coding);
   auto weights_for = [&](const std::string& w) { return w == "importance" ? importance : codec_weights(cloud, w); };
   const std::vector<float> shared_weights = weights_for(settings.weighting);
   // A scene left without view-dependent colour (SH bands all pruned as empty) has
   // nothing for a view-dependent field to carry: the plain DC is smaller.
-  if (settings.colour == "field-full" || (settings.colour == "field-view" && cloud.sh_degree > 0)) {
+  if (wants_field) {
     begin("colour field");
-    SCZ_ASSIGN_OR_RETURN(scz::ColourFieldStreams field, fit_colour_field(cloud, streams.front().raw, layout,
+    SCZ_ASSIGN_OR_RETURN(scz::ColourFieldStreams field, fit_colour_field(cloud, planes_for_field, layout,
                                                                          settings, accelerators));
     layout.sh_degree = 0;
     layout.colour_source = static_cast<std::uint8_t>(field.source);
@@ -343,7 +431,8 @@ Result<Bytes> encode_gaussians(const GaussianCloud& input, const GaussianCodecSe
     if (!quantized.ok()) return quantized.status().with_context(std::string("k-means ") + attribute_name(a));
     QuantizedAttribute q = std::move(quantized).value();
     streams.push_back({codebook_stream(a), std::move(q.codebook), settings.zstd_level});
-    streams.push_back({index_stream(a), std::move(q.indices), settings.zstd_level});
+    add_coded(index_stream(a), std::move(q.indices),
+              ranged ? encode_ranged_indices(q.layout, q.by_gaussian, n) : Bytes(), q.layout.index_coding);
     if (!q.transform.empty()) streams.push_back({transform_stream(a), std::move(q.transform), settings.zstd_level});
     layout.attributes.push_back(std::move(q.layout));
     r.attributes.push_back(std::move(q.report));

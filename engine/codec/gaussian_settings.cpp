@@ -2,6 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
 #include "engine/codec/presets.h"
 #include "engine/scene/gaussian_cloud.h"
 #include "formats/scz/gaussian_layout.h"
@@ -106,6 +110,60 @@ Result<GaussianCodecSettings> quality_level_settings(int level) {
   return s;
 }
 
+namespace {
+
+double total_code_bits(const std::vector<int>& codes) {
+  double bits = 0.0;
+  for (int k : codes) bits += std::log2(static_cast<double>(k));
+  return bits;
+}
+
+// `from`'s slices with every codebook scaled so that their log2 sum moves `share` of
+// the way towards `to`'s: the bits an index costs then change smoothly even where the
+// two rungs cut the attribute into different slices.
+QuantizerSettings blend_quantizer(const QuantizerSettings& from, const QuantizerSettings& to, double share) {
+  QuantizerSettings out = from;
+  // A smallest-three rotation's first slice names one of four components: it stays.
+  const std::size_t fixed = from.transform == "smallest_three" ? 1 : 0;
+  if (out.codebook_sizes.size() <= fixed) return out;
+  const double step = (total_code_bits(to.codebook_sizes) - total_code_bits(from.codebook_sizes)) * share /
+                      static_cast<double>(from.codebook_sizes.size() - fixed);
+  for (std::size_t i = fixed; i < out.codebook_sizes.size(); ++i) {
+    const double k = from.codebook_sizes[i] * std::exp2(step);
+    out.codebook_sizes[i] = static_cast<int>(std::clamp(std::lround(k), 2l, static_cast<long>(kMaxCodebookSize)));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<GaussianCodecSettings> quality_settings(double level) {
+  const double top = quality_levels() - 1;
+  if (!(level >= 0.0 && level <= top)) {
+    return invalid_input("quality level " + std::to_string(level) + " is outside 0.." + std::to_string(quality_levels() - 1));
+  }
+  const int below = static_cast<int>(std::floor(level));
+  const double t = level - below;
+  if (t == 0.0) return quality_level_settings(below);
+  SCZ_ASSIGN_OR_RETURN(const GaussianCodecSettings lo, quality_level_settings(below));
+  SCZ_ASSIGN_OR_RETURN(const GaussianCodecSettings hi, quality_level_settings(below + 1));
+  // The nearer rung's slices, its codebooks scaled towards the other rung.
+  const bool near_low = t < 0.5;
+  GaussianCodecSettings s = near_low ? lo : hi;
+  const double share = near_low ? t : 1.0 - t;
+  const GaussianCodecSettings& other = near_low ? hi : lo;
+  s.scale = blend_quantizer(s.scale, other.scale, share);
+  s.rotation = blend_quantizer(s.rotation, other.rotation, share);
+  s.opacity = blend_quantizer(s.opacity, other.opacity, share);
+  s.color = blend_quantizer(s.color, other.color, share);
+  s.sh = blend_quantizer(s.sh, other.sh, share);
+  s.position_bits = static_cast<int>(std::lround(lo.position_bits + t * (hi.position_bits - lo.position_bits)));
+  char name[32];
+  std::snprintf(name, sizeof name, "level-%.2f", level);
+  s.preset = name;
+  return s;
+}
+
 Result<GaussianCodecSettings> preset_settings(const std::string& name) {
   SCZ_ASSIGN_OR_RETURN(const GaussianPreset* preset, find_preset(presets(), name));
   SCZ_ASSIGN_OR_RETURN(GaussianCodecSettings s, quality_level_settings(preset->level));
@@ -141,6 +199,8 @@ nlohmann::ordered_json settings_json(const GaussianCodecSettings& s) {
                  {"min_gaussians_per_code", s.min_gaussians_per_code},
                  {"seed", s.seed},
                  {"weighting", s.weighting}};
+  if (s.rate_weight != 0.0f) j["kmeans"]["rate_weight"] = s.rate_weight;
+  j["entropy_coder"] = s.entropy_coder;
   j["zstd_level"] = s.zstd_level;
   // Written only for a field, so files with SH colours keep their settings text.
   if (s.colour != "sh") {
@@ -188,6 +248,9 @@ Result<GaussianCodecSettings> settings_from_json(const nlohmann::json& j) {
     s.min_gaussians_per_code = kmeans.at("min_gaussians_per_code").get<int>();
     s.seed = kmeans.at("seed").get<std::uint64_t>();
     s.weighting = kmeans.at("weighting").get<std::string>();
+    s.rate_weight = kmeans.value("rate_weight", 0.0f);
+    // Absent in files written before range coding: they used byte planes.
+    s.entropy_coder = j.value("entropy_coder", std::string("zstd"));
     s.zstd_level = j.at("zstd_level").get<int>();
     if (j.contains("colour")) {  // absent: SH colours, as files written before colour fields
       s.colour = j.at("colour").at("source").get<std::string>();
@@ -260,11 +323,13 @@ Status check_settings(const GaussianCodecSettings& s) {
     }
   }
   if (s.kmeans_iterations < 0 || s.kmeans_iterations > 1000) return invalid_input("k-means iterations must be in 0..1000");
+  if (!(s.rate_weight >= 0.0f && s.rate_weight <= 100.0f)) return invalid_input("kmeans rate_weight must be in [0, 100]");
   if (s.min_gaussians_per_code < 0) return invalid_input("min_gaussians_per_code must be >= 0");
   if (!known_weighting(s.weighting)) {
     return invalid_input("weighting must be uniform, opacity, opacity_area, footprint or importance");
   }
   if (s.zstd_level < 0 || s.zstd_level > 22) return invalid_input("zstd_level must be in 0..22");
+  if (s.entropy_coder != "range" && s.entropy_coder != "zstd") return invalid_input("entropy_coder must be range or zstd");
   if (s.colour != "sh" && s.colour != "field-view" && s.colour != "field-full") {
     return invalid_input("colour must be sh, field-view or field-full");
   }

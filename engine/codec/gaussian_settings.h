@@ -78,8 +78,14 @@ struct GaussianCodecSettings {
   // the image a small error in the Gaussian changes, squared as the error is), or
   // "importance" (its importance from rendered views, as LightGaussian weights it).
   std::string weighting = "uniform";
+  // Entropy-constrained assignment (0: off): how many bits one unit of the mean squared
+  // error is worth when a Gaussian may move to a more used code (gaussian_encoder.cpp).
+  float rate_weight = 0.0f;
 
-  int zstd_level = 19;
+  // "range": positions and codebook indices range coded with context models (format
+  // version 2); "zstd": byte planes for zstd, as version 1 wrote them.
+  std::string entropy_coder = "range";
+  int zstd_level = 19;  // every stream not range coded
 
   // Colour: "sh" (the color and sh attributes), or a hash-grid field fitted to the
   // scene's own colours: "field-view" (SH bands 1..3's part, the DC kept as the color
@@ -101,6 +107,11 @@ Result<GaussianCodecSettings> preset_settings(const std::string& name);
 // high 6), and `compress --target-psnr` searches it.
 int quality_levels();
 Result<GaussianCodecSettings> quality_level_settings(int level);
+// The same ladder made continuous: a level between two rungs takes the nearer rung's
+// slices with every codebook scaled (geometrically) towards the other rung's index bits,
+// and the position bits in between, so bytes and quality move smoothly with the level
+// (whole levels are quality_level_settings exactly).
+Result<GaussianCodecSettings> quality_settings(double level);
 
 // The settings as JSON, as printed with every result and stored (dumped on one line) in
 // `.scz` files.

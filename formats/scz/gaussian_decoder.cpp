@@ -3,14 +3,46 @@
 #include <algorithm>
 #include <cmath>
 
+#include "engine/core/parallel.h"
 #include "formats/scz/colour_field_layout.h"
 #include "formats/scz/float16.h"
 #include "formats/scz/gaussian_layout.h"
 #include "formats/scz/morton_positions.h"
+#include "formats/scz/ranged_streams.h"
 
 namespace scenezip::scz {
 
 namespace {
+
+// A range-coded stream whose byte-plane form holds `planes_bytes`: no larger than that
+// (the encoder keeps the planes otherwise), and large enough for `n` Gaussians, so a
+// forged count is refused before anything of its size is allocated.
+Result<Bytes> read_ranged_stream(const Container& container, std::uint16_t id, std::uint64_t planes_bytes,
+                                 std::uint64_t n, const char* name) {
+  SCZ_ASSIGN_OR_RETURN(Bytes coded, read_stream_up_to(container, id, planes_bytes + kRangedSlackBytes, name));
+  if (n > coded.size() * kMaxGaussiansPerRangedByte) {
+    return invalid_input(std::string("stream ") + name + " of " + std::to_string(coded.size()) +
+                         " bytes is too short for " + std::to_string(n) + " Gaussians (truncated or forged count)");
+  }
+  return coded;
+}
+
+// Decoded indices (Gaussian-major) in the byte-plane form of an index stream.
+Bytes index_planes(const AttributeLayout& layout, const std::vector<std::uint32_t>& indices, std::size_t n) {
+  Bytes out(index_stream_bytes(layout, n));
+  const std::size_t slices = layout.slices.size();
+  std::size_t at = 0;
+  for (std::size_t s = 0; s < slices; ++s) {
+    const bool wide = layout.slices[s].index_bytes() == 2;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint32_t v = indices[i * slices + s];
+      out[at + i] = static_cast<std::uint8_t>(v);
+      if (wide) out[at + n + i] = static_cast<std::uint8_t>(v >> 8);
+    }
+    at += n * layout.slices[s].index_bytes();
+  }
+  return out;
+}
 
 // Writes one Gaussian's decoded attribute vector into the cloud.
 void scatter(Attribute a, std::size_t i, const float* v, GaussianCloud& cloud) {
@@ -39,8 +71,17 @@ Status decode_attribute(const Container& container, const AttributeLayout& layou
   const std::string index_name = name + " indices";
   SCZ_ASSIGN_OR_RETURN(Bytes codebook_raw, read_stream(container, codebook_stream(layout.attribute),
                                                             codebook_stream_bytes(layout), codebook_name.c_str()));
-  SCZ_ASSIGN_OR_RETURN(Bytes index_raw, read_stream(container, index_stream(layout.attribute),
-                                                         index_stream_bytes(layout, n), index_name.c_str()));
+  // Range-coded indices become the byte-plane form, so one loop below serves both.
+  Bytes index_raw;
+  if (layout.index_coding == StreamCoding::kRanged) {
+    SCZ_ASSIGN_OR_RETURN(Bytes coded, read_ranged_stream(container, index_stream(layout.attribute),
+                                                         index_stream_bytes(layout, n), n, index_name.c_str()));
+    SCZ_ASSIGN_OR_RETURN(std::vector<std::uint32_t> decoded, decode_ranged_indices(coded, layout, n, index_name));
+    index_raw = index_planes(layout, decoded, n);
+  } else {
+    SCZ_ASSIGN_OR_RETURN(index_raw, read_stream(container, index_stream(layout.attribute),
+                                                index_stream_bytes(layout, n), index_name.c_str()));
+  }
   std::vector<float> codebook(codebook_raw.size() / 2);
   for (std::size_t k = 0; k < codebook.size(); ++k) {
     codebook[k] = half_to_float(load_u16(&codebook_raw[2 * k]));
@@ -125,7 +166,7 @@ Result<ColourFieldStreams> read_colour_field(const Container& container, ColourS
 Result<GaussianCloud> decode_without_field(const Container& container, ColourFieldStreams* field) {
   if (container.kind != SceneKindId::kGaussians) return invalid_input("the file does not hold Gaussians");
   SCZ_ASSIGN_OR_RETURN(Bytes layout_raw, read_stream_up_to(container, kLayoutStream, kMaxLayoutBytes, "layout"));
-  SCZ_ASSIGN_OR_RETURN(GaussianLayout layout, parse_layout(layout_raw));
+  SCZ_ASSIGN_OR_RETURN(GaussianLayout layout, parse_layout(layout_raw, container.version));
   const std::uint64_t n = container.count;
   const auto source = static_cast<ColourSource>(layout.colour_source);
   if (source != ColourSource::kSh) {
@@ -134,14 +175,30 @@ Result<GaussianCloud> decode_without_field(const Container& container, ColourFie
   }
   // The positions are read (really decompressed) before the cloud is sized, so a forged
   // count costs no more memory than the data the file truly holds.
-  SCZ_ASSIGN_OR_RETURN(Bytes positions,
-                       read_stream(container, kPositionStream, position_stream_bytes(layout, n), "positions"));
   GaussianCloud cloud;
-  cloud.resize(static_cast<std::size_t>(n), layout.sh_degree);
-  SCZ_RETURN_IF_ERROR(decode_morton_deltas(positions, cloud.count, layout.position_bits, layout.bounds_min,
-                                           layout.bounds_max, cloud.positions.data()));
-  positions = Bytes();
-  for (const AttributeLayout& a : layout.attributes) SCZ_RETURN_IF_ERROR(decode_attribute(container, a, cloud));
+  if (layout.position_coding == StreamCoding::kRanged) {
+    SCZ_ASSIGN_OR_RETURN(Bytes coded, read_ranged_stream(container, kPositionStream, position_stream_bytes(layout, n),
+                                                         n, "positions"));
+    SCZ_ASSIGN_OR_RETURN(std::vector<std::uint64_t> codes,
+                         decode_ranged_positions(coded, static_cast<std::size_t>(n), layout.position_bits));
+    cloud.resize(static_cast<std::size_t>(n), layout.sh_degree);
+    dequantize_morton_codes(codes, layout.position_bits, layout.bounds_min, layout.bounds_max, cloud.positions.data());
+  } else {
+    SCZ_ASSIGN_OR_RETURN(Bytes positions,
+                         read_stream(container, kPositionStream, position_stream_bytes(layout, n), "positions"));
+    cloud.resize(static_cast<std::size_t>(n), layout.sh_degree);
+    SCZ_RETURN_IF_ERROR(decode_morton_deltas(positions, cloud.count, layout.position_bits, layout.bounds_min,
+                                             layout.bounds_max, cloud.positions.data()));
+  }
+  // Attributes decode side by side (each writes its own arrays, and a range-coded stream
+  // is one serial chain): the last, the SH, is the largest, so it is handed out first.
+  const std::size_t count = layout.attributes.size();
+  std::vector<Status> decoded(count);
+  parallel_chunks(count, resolve_threads(0), [&](std::size_t k) {
+    const std::size_t a = count - 1 - k;
+    decoded[a] = decode_attribute(container, layout.attributes[a], cloud);
+  });
+  for (const Status& status : decoded) SCZ_RETURN_IF_ERROR(status);
   cloud.normalize_rotations();
   SCZ_RETURN_IF_ERROR(cloud.validate());
   return cloud;

@@ -172,10 +172,11 @@ constexpr std::size_t kFixedBytes = 28;
 
 Bytes serialize_layout(const GaussianLayout& l) {
   Bytes out(kFixedBytes, 0);
-  out[0] = static_cast<std::uint8_t>(l.sh_degree);
+  // The high half of byte 0 is the colour source (zero before colour fields existed).
+  out[0] = static_cast<std::uint8_t>(l.sh_degree | l.colour_source << 4);
   out[1] = static_cast<std::uint8_t>(l.position_bits);
   out[2] = static_cast<std::uint8_t>(l.attributes.size());
-  out[3] = l.colour_source;
+  out[3] = static_cast<std::uint8_t>(l.position_coding);
   for (int k = 0; k < 3; ++k) {
     store_f32(&out[4 + 4 * k], l.bounds_min[k]);
     store_f32(&out[16 + 4 * k], l.bounds_max[k]);
@@ -184,7 +185,7 @@ Bytes serialize_layout(const GaussianLayout& l) {
     out.push_back(static_cast<std::uint8_t>(a.attribute));
     out.push_back(static_cast<std::uint8_t>(a.transform));
     out.push_back(static_cast<std::uint8_t>(a.slices.size()));
-    out.push_back(0);
+    out.push_back(static_cast<std::uint8_t>(a.index_coding));
     for (const SliceLayout& s : a.slices) {
       const std::size_t at = out.size();
       out.resize(at + 4, 0);
@@ -195,13 +196,22 @@ Bytes serialize_layout(const GaussianLayout& l) {
   return out;
 }
 
-Result<GaussianLayout> parse_layout(const Bytes& bytes) {
+Result<GaussianLayout> parse_layout(const Bytes& bytes, int version) {
   if (bytes.size() < kFixedBytes) return invalid_input("layout stream of " + std::to_string(bytes.size()) + " bytes is too short");
+  // Version 1 kept these bytes reserved (zero), which reads as byte planes.
+  const auto coding = [&](std::uint8_t b, const char* what) -> Result<StreamCoding> {
+    if (version < 2 && b != 0) return invalid_input("layout reserved byte is not zero");
+    if (b > static_cast<std::uint8_t>(StreamCoding::kRanged)) {
+      return invalid_input(std::string(what) + " uses unknown stream coding " + std::to_string(b));
+    }
+    return static_cast<StreamCoding>(b);
+  };
   GaussianLayout l;
-  l.sh_degree = bytes[0];
+  l.sh_degree = bytes[0] & 0x0F;
+  l.colour_source = static_cast<std::uint8_t>(bytes[0] >> 4);
   l.position_bits = bytes[1];
   const int count = bytes[2];
-  l.colour_source = bytes[3];
+  SCZ_ASSIGN_OR_RETURN(l.position_coding, coding(bytes[3], "the position stream"));
   for (int k = 0; k < 3; ++k) {
     l.bounds_min[k] = load_f32(&bytes[4 + 4 * k]);
     l.bounds_max[k] = load_f32(&bytes[16 + 4 * k]);
@@ -215,7 +225,7 @@ Result<GaussianLayout> parse_layout(const Bytes& bytes) {
     a.attribute = static_cast<Attribute>(id);
     a.transform = static_cast<Transform>(bytes[at + 1]);
     const int slices = bytes[at + 2];
-    if (bytes[at + 3] != 0) return invalid_input("layout reserved byte is not zero");
+    SCZ_ASSIGN_OR_RETURN(a.index_coding, coding(bytes[at + 3], "an index stream"));
     at += 4;
     if (bytes.size() - at < 4u * slices) return invalid_input("layout stream ends inside attribute " + std::to_string(i));
     for (int s = 0; s < slices; ++s, at += 4) {

@@ -10,6 +10,7 @@
 
 #include "engine/core/status.h"
 #include "formats/file_io.h"
+#include "formats/scz/container.h"
 
 namespace scenezip::scz {
 
@@ -63,6 +64,13 @@ inline constexpr float kMaxAlpha = 1.0f - 1e-7f;
 // most 45 values, v = mean + M u then stays far inside the float range.
 inline constexpr float kMaxTransformValue = 1e6f;
 
+// How the position stream and each index stream hold their values (format version 2;
+// version 1 knows only byte planes).
+enum class StreamCoding : std::uint8_t {
+  kPlanes = 0,  // fixed-width values in byte planes, for the container's zstd
+  kRanged = 1,  // range coded with adaptive context models (formats/scz/ranged_streams.h)
+};
+
 struct SliceLayout {
   int dims = 1;
   int codebook_size = 1;
@@ -74,6 +82,7 @@ struct AttributeLayout {
   Attribute attribute = Attribute::kScale;
   Transform transform = Transform::kNone;
   std::vector<SliceLayout> slices;
+  StreamCoding index_coding = StreamCoding::kPlanes;
   int dims() const;
 };
 
@@ -85,6 +94,7 @@ struct GaussianLayout {
   std::array<float, 3> bounds_min{0, 0, 0};
   std::array<float, 3> bounds_max{0, 0, 0};
   std::vector<AttributeLayout> attributes;  // exactly attributes_for_degree(sh_degree), in order
+  StreamCoding position_coding = StreamCoding::kPlanes;
 
   const AttributeLayout* find(Attribute a) const;
 };
@@ -106,8 +116,9 @@ void smallest_three_to_rotation(const float* u, float* q);
 
 // Encodes the layout stream. The layout must be valid (check_layout).
 Bytes serialize_layout(const GaussianLayout& layout);
-// Decodes and checks a layout stream; any inconsistency is invalid_input.
-Result<GaussianLayout> parse_layout(const Bytes& bytes);
+// Decodes and checks a layout stream of a file of format `version`; any inconsistency
+// is invalid_input (a stream coding other than byte planes needs version 2).
+Result<GaussianLayout> parse_layout(const Bytes& bytes, int version = kFormatVersion);
 // Checks a layout built in memory against the rules parse_layout enforces.
 Status check_layout(const GaussianLayout& layout);
 

@@ -66,6 +66,16 @@ inline Bytes morton_delta_stream(const std::vector<std::pair<std::uint64_t, std:
   return out;
 }
 
+// Sorted Morton codes (each below 2^(3 bits)) to positions (3 x n floats) within the bounds.
+inline void dequantize_morton_codes(const std::vector<std::uint64_t>& codes, int bits, const std::array<float, 3>& lo,
+                                    const std::array<float, 3>& hi, float* positions) {
+  const std::uint32_t levels = (std::uint32_t{1} << bits) - 1;
+  for (std::size_t i = 0; i < codes.size(); ++i) {
+    const auto q = morton_decode(codes[i]);
+    for (int k = 0; k < 3; ++k) positions[3 * i + k] = grid_dequantize(q[k], levels, lo[k], hi[k]);
+  }
+}
+
 // Decodes such a stream of `n` codes into positions (3 x n floats) within the bounds.
 // Codes only grow and stay below 2^(3 bits); anything else is a forged stream.
 inline Status decode_morton_deltas(const Bytes& raw, std::size_t n, int bits, const std::array<float, 3>& lo,

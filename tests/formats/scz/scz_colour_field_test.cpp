@@ -41,7 +41,7 @@ constexpr const char* kGoldenField =
 
 codec::GaussianCodecSettings golden_field_settings(const std::string& colour) {
   codec::GaussianCodecSettings s;
-  s.preset = "golden-v1-" + colour;
+  s.preset = "golden-v2-" + colour;
   s.position_bits = 16;
   s.scale = {{1, 1, 1}, {16, 16, 16}, "none"};
   s.rotation = {{1, 1, 1, 1}, {4, 32, 32, 32}, "smallest_three"};
@@ -101,7 +101,7 @@ nlohmann::ordered_json describe(const scz::ColourFieldStreams& f, const Gaussian
 }
 
 void check_field_golden(const std::string& colour, scz::ColourSource source) {
-  const std::string stem = "gaussians-" + colour + "-v1";
+  const std::string stem = "gaussians-" + colour + "-v2";
   const std::string path = golden_path(stem + ".scz"), expected_path = golden_path(stem + ".expected.json");
   const GaussianCloud original = test::synthetic_cloud(kCount, 3, 2024);
   if (writing_golden()) {
@@ -120,7 +120,7 @@ void check_field_golden(const std::string& colour, scz::ColourSource source) {
   ASSERT_TRUE(bytes.ok()) << "missing golden file " << path;
   auto container = scz::parse_container(*bytes);
   ASSERT_TRUE(container.ok()) << container.status().message();
-  EXPECT_EQ(container->version, 1);
+  EXPECT_EQ(container->version, 2);
   std::ifstream in(expected_path);
   ASSERT_TRUE(in) << expected_path;
   const nlohmann::json want = nlohmann::json::parse(in);
@@ -182,10 +182,10 @@ void check_field_golden(const std::string& colour, scz::ColourSource source) {
   EXPECT_GT(psnr, source == scz::ColourSource::kFieldViewDependent ? 20.0 : 8.0);
 }
 
-TEST(SczColourFieldGolden, ViewDependentVersion1) {
+TEST(SczColourFieldGolden, ViewDependentVersion2) {
   check_field_golden("field-view", scz::ColourSource::kFieldViewDependent);
 }
-TEST(SczColourFieldGolden, FullVersion1) { check_field_golden("field-full", scz::ColourSource::kFieldFull); }
+TEST(SczColourFieldGolden, FullVersion2) { check_field_golden("field-full", scz::ColourSource::kFieldFull); }
 
 // Rebuilds a valid file whose raw streams `edit` may change (checksums all correct).
 Bytes rebuild(const Bytes& file, const std::function<void(std::uint16_t, Bytes&)>& edit) {
@@ -212,7 +212,7 @@ void expect_refused(const Bytes& b, const std::string& fragment, ErrorCode code 
 }
 
 TEST(SczColourField, ForgedFieldStreamsAreRefused) {
-  auto good = read_file(golden_path("gaussians-field-view-v1.scz"));
+  auto good = read_file(golden_path("gaussians-field-view-v2.scz"));
   ASSERT_TRUE(good.ok());
   auto header = [&](const std::function<void(Bytes&)>& edit) {
     return rebuild(*good, [&](std::uint16_t id, Bytes& raw) {
@@ -261,17 +261,17 @@ TEST(SczColourField, ForgedFieldStreamsAreRefused) {
                  "not finite");
   // A layout naming a colour source with SH beside it, or an unknown source.
   expect_refused(rebuild(*good, [](std::uint16_t id, Bytes& raw) {
-                   if (id == scz::kLayoutStream) raw[0] = 3;
+                   if (id == scz::kLayoutStream) raw[0] = 0x13;  // source 1, SH degree 3
                  }),
                  "beside a colour field");
   expect_refused(rebuild(*good, [](std::uint16_t id, Bytes& raw) {
-                   if (id == scz::kLayoutStream) raw[3] = 3;
+                   if (id == scz::kLayoutStream) raw[0] = 0x30;  // source 3
                  }),
                  "unknown colour source");
 }
 
 TEST(SczColourField, WithoutAResolverTheFileIsUnsupported) {
-  auto good = read_file(golden_path("gaussians-field-full-v1.scz"));
+  auto good = read_file(golden_path("gaussians-field-full-v2.scz"));
   ASSERT_TRUE(good.ok());
   const scz::ColourFieldResolver saved = scz::colour_field_resolver();
   scz::set_colour_field_resolver({});
@@ -286,7 +286,7 @@ TEST(SczColourField, WithoutAResolverTheFileIsUnsupported) {
 // The command line says where the colours came from, and every command reads the file.
 TEST(SczColourField, CommandsReadFieldFiles) {
   test::ScratchDir dir;
-  const std::string file = golden_path("gaussians-field-view-v1.scz");
+  const std::string file = golden_path("gaussians-field-view-v2.scz");
   const test::CommandResult info = test::run_shell(test::scenezip_binary() + " info " + test::shell_quote(file));
   ASSERT_EQ(info.exit_code, 0) << info.err;
   EXPECT_NE(info.err.find("colours from a hash-grid field"), std::string::npos) << info.err;

@@ -38,6 +38,7 @@ codec::GaussianCodecSettings golden_settings() {
   s.sh = {{5, 40}, {64, 16}, "pca"};
   s.min_gaussians_per_code = 0;
   s.threads = 1;
+  s.entropy_coder = "zstd";  // as version 1 wrote every stream
   return s;
 }
 constexpr std::size_t kGoldenCount = 300;
@@ -57,9 +58,11 @@ Status expect_error(const Bytes& bytes, ErrorCode code, const std::string& fragm
     EXPECT_TRUE(s_.ok()) << s_.message();                              \
   } while (0)
 
-Bytes small_file(std::size_t n = 200, int degree = 2) {
+// Byte planes unless asked otherwise: most checks below poke at values in them.
+Bytes small_file(std::size_t n = 200, int degree = 2, const std::string& entropy_coder = "zstd") {
   auto s = *codec::preset_settings("small");
   s.threads = 2;
+  s.entropy_coder = entropy_coder;
   auto bytes = codec::encode_gaussians(test::synthetic_cloud(n, degree, 77), s);
   EXPECT_TRUE(bytes.ok());
   return *bytes;
@@ -112,9 +115,9 @@ TEST(Scz, RejectsBrokenHeaders) {
   b[20] ^= 1;
   EXPECT_FAILS(b, ErrorCode::kInvalidInput, "header checksum");
   b = good;
-  scz::store_u16(&b[4], 2);
+  scz::store_u16(&b[4], 3);
   reseal(b);
-  EXPECT_FAILS(b, ErrorCode::kUnsupported, "format version 2 is newer");
+  EXPECT_FAILS(b, ErrorCode::kUnsupported, "format version 3 is newer");
   scz::store_u16(&b[4], 0);
   reseal(b);
   EXPECT_FAILS(b, ErrorCode::kInvalidInput, "version 0");
@@ -254,6 +257,7 @@ struct GoldenCase {
   codec::GaussianCodecSettings settings;
   int sh_degree = 3;
   std::uint64_t seed = 2024;
+  int version = 1;  // the format version the file was written in
 };
 
 // The rotation coded as its smallest three components, and per-attribute k-means
@@ -273,7 +277,8 @@ void check_golden(const GoldenCase& c) {
   const std::string expected_path = golden_path(c.name + ".expected.json");
   const GaussianCloud source = test::synthetic_cloud(kGoldenCount, c.sh_degree, c.seed);
   const int rest = c.sh_degree > 0 ? source.sh_rest_stride() : 0;
-  if (const char* w = std::getenv("SCENEZIP_WRITE_GOLDEN"); w && std::string(w) == "1") {
+  if (const char* w = std::getenv("SCENEZIP_WRITE_GOLDEN");
+      w && std::string(w) == "1" && c.version == scz::kFormatVersion) {
     auto bytes = codec::encode_gaussians(source, c.settings);
     ASSERT_TRUE(bytes.ok());
     ASSERT_TRUE(write_file_atomic(path, *bytes).ok());
@@ -300,7 +305,7 @@ void check_golden(const GoldenCase& c) {
   ASSERT_TRUE(bytes.ok()) << "missing golden file " << path;
   auto container = scz::parse_container(*bytes);
   ASSERT_TRUE(container.ok()) << container.status().message();
-  EXPECT_EQ(container->version, 1);
+  EXPECT_EQ(container->version, c.version);
   EXPECT_NE(container->settings.find("\"preset\":\"" + c.settings.preset + "\""), std::string::npos)
       << container->settings;
   auto cloud = scz::decode_gaussians(*container);
@@ -354,6 +359,36 @@ TEST(SczGolden, Version1Sh3) {
 }
 
 TEST(SczGolden, Version1SmallestThreeRotations) { check_golden(smallest_three_case()); }
+
+// Version 2: positions and indices range coded, codebooks in the order of their first
+// value; smallest-three rotations and a two-byte colour index as above.
+GoldenCase ranged_case() {
+  GoldenCase c = smallest_three_case();
+  c.name = "gaussians-sh3-ranged-v2";
+  c.settings.preset = "golden-v2-ranged";
+  c.settings.entropy_coder = "range";
+  c.sh_degree = 3;
+  c.seed = 2026;
+  c.version = 2;
+  return c;
+}
+
+TEST(SczGolden, Version2RangeCoded) {
+  const GoldenCase c = ranged_case();
+  check_golden(c);
+  // Every stream that the byte planes would hold bigger is range coded here.
+  auto bytes = read_file(golden_path(c.name + ".scz"));
+  ASSERT_TRUE(bytes.ok());
+  auto container = scz::parse_container(*bytes);
+  ASSERT_TRUE(container.ok());
+  auto layout = scz::parse_layout(*scz::read_stream_up_to(*container, scz::kLayoutStream, scz::kMaxLayoutBytes, "l"),
+                                  container->version);
+  ASSERT_TRUE(layout.ok()) << layout.status().message();
+  EXPECT_EQ(layout->position_coding, scz::StreamCoding::kRanged);
+  int ranged = 0;
+  for (const auto& a : layout->attributes) ranged += a.index_coding == scz::StreamCoding::kRanged;
+  EXPECT_GE(ranged, 4);
+}
 
 // Byte flips and truncations of the golden files: GoldenDamage in scz_geometry_test.cpp.
 
