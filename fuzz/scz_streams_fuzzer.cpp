@@ -4,7 +4,8 @@
 // input before reading it: streams are laid end to end in table order (stored sizes
 // clipped to the file, raw streams given raw size = stored size) and every CRC is
 // recomputed, so the mutations reach the Gaussian, mesh and point decoders. The layout
-// followed is docs/FORMAT.md's; zlib's crc32 is the format's CRC-32.
+// followed is docs/FORMAT.md's; zlib's crc32 is the format's CRC-32. Colour fields go
+// through engine/field's resolver with the C++ reference, as the command line's does.
 //
 // Inputs that start with "RC" skip the container and go straight to the range-coded
 // stream decoders of format version 2 (see decode_ranged), where mutations of the coded
@@ -18,6 +19,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "engine/field/colour_field_sh.h"
 #include "formats/formats.h"
 #include "formats/scz/ranged_streams.h"
 #include "fuzz/fuzz_support.h"
@@ -105,6 +107,11 @@ void decode_ranged(const std::uint8_t* data, std::size_t size) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static const bool installed = [] {
+    scenezip::field::install_colour_field_decoding(scenezip::field::cpu_field_evaluator());
+    return true;
+  }();
+  (void)installed;
   if (size >= 2 && data[0] == 'R' && data[1] == 'C') {
     decode_ranged(data, size);
     return 0;

@@ -27,6 +27,8 @@ struct CompressOptions {
   std::string device = "auto";  // where the Gaussian encoder's k-means runs: auto, gpu or cpu
   double target_psnr = 0.0;      // 0: use the preset or settings as given
   TargetPsnrOptions target;
+  std::string colour;        // empty: as the preset or settings say
+  std::string colour_field;  // field settings JSON, or @file; empty: as the settings say
   bool json = false;
 };
 
@@ -66,6 +68,20 @@ Status run_compress(const CompressOptions& o) {
   }
   SCZ_ASSIGN_OR_RETURN(summary.settings, choose_settings(o, scene.kind()));
   codec::set_threads(summary.settings, o.threads);
+  if (auto* settings = std::get_if<codec::GaussianCodecSettings>(&summary.settings)) {
+    if (!o.colour.empty()) settings->colour = o.colour;
+    if (!o.colour_field.empty()) {
+      if (o.colour_field[0] == '@') {
+        SCZ_ASSIGN_OR_RETURN(const Bytes text, read_file(o.colour_field.substr(1)));
+        settings->colour_field.assign(text.begin(), text.end());
+      } else {
+        settings->colour_field = o.colour_field;
+      }
+    }
+    SCZ_RETURN_IF_ERROR(codec::check_settings(*settings).with_context("--colour-field"));
+  } else if (!o.colour.empty() || !o.colour_field.empty()) {
+    return invalid_input(o.input + ": --colour and --colour-field apply to Gaussian scenes only");
+  }
 
   EncoderGpu gpu;
   if (const auto* settings = std::get_if<codec::GaussianCodecSettings>(&summary.settings)) {
@@ -101,6 +117,14 @@ Status run_compress(const CompressOptions& o) {
     };
     TargetPsnrSummary target{o.target, 0.0, {}};
     target.options.target_db = o.target_psnr;
+    // Fitting a field per trial takes seconds on a GPU and minutes on the C++ reference.
+    if (o.colour.rfind("field", 0) == 0) {
+      return invalid_input("--target-psnr chooses the colour itself: give --colour sh or nothing");
+    }
+    target.options.try_colour_field = o.colour.empty() && gpu.context != nullptr;
+    if (!o.colour_field.empty()) {
+      target.options.colour_field = std::get<codec::GaussianCodecSettings>(summary.settings).colour_field;
+    }
     auto searched = search_target_psnr(scene, target.options, std::get<codec::GaussianCodecSettings>(summary.settings),
                                        *context, encode);
     if (!searched.ok()) return searched.status().with_context(o.input);
@@ -163,6 +187,13 @@ void add_compress(CLI::App& app, Runner& run) {
   cmd->add_option("--target-width", options->target.width, "Image width for --target-psnr (default 512)");
   cmd->add_option("--target-height", options->target.height, "Image height for --target-psnr (default 512)");
   cmd->add_option("--up", options->target.up, kUpHelp);
+  cmd->add_option("--colour", options->colour,
+                  "Where a Gaussian scene's colour goes: sh (SH coefficients, sub-vector quantized), field-view (a "
+                  "hash-grid field for SH bands 1-3, the DC per Gaussian) or field-full (a field for all of it); "
+                  "default: as the preset or settings say")
+      ->check(CLI::IsMember({"sh", "field-view", "field-full"}));
+  cmd->add_option("--colour-field", options->colour_field,
+                  "The colour field's settings as JSON text or @file (as 'scenezip field-fit --config' takes)");
   cmd->add_flag("--json", options->json, "Print one JSON object instead of text");
   cmd->callback([options, &run] { run = [options] { return run_compress(*options); }; });
 }

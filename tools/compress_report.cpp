@@ -85,7 +85,9 @@ nlohmann::ordered_json compress_report_json(const CompressSummary& s) {
   }
   if (s.target) {
     nlohmann::ordered_json trials = nlohmann::json::array();
-    for (const auto& t : s.target->trials) trials.push_back({{"level", t.level}, {"bytes", t.bytes}, {"psnr", t.psnr}});
+    for (const auto& t : s.target->trials) {
+      trials.push_back({{"level", t.level}, {"colour", t.colour}, {"bytes", t.bytes}, {"psnr", t.psnr}});
+    }
     j["target_psnr"] = {{"target", s.target->options.target_db},
                         {"psnr", s.target->psnr},
                         {"views", s.target->options.views},

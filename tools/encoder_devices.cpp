@@ -2,13 +2,47 @@
 
 #include <cstdio>
 
+#include "engine/field/colour_field_codec.h"
+#include "engine/gpu/colour_field_kernel.h"
 #include "engine/gpu/kmeans_kernel.h"
 #include "engine/gpu/splat_importance.h"
 
 namespace scenezip::cli {
 
+namespace {
+
+// A colour field fits on the GPU when there is one, else on the C++ reference (slow:
+// small scenes only).
+void use_colour_field_fitter(gpu::Context* context, codec::EncoderAccelerators* accelerators) {
+  accelerators->fit_colour_field = [context](const GaussianCloud& cloud, const codec::GaussianCodecSettings& s) {
+    const field::ColourTarget target =
+        s.colour == "field-full" ? field::ColourTarget::kFull : field::ColourTarget::kViewDependent;
+    field::ColourFitFunction fit = field::fit_colour_field_cpu;
+    if (context) {
+      fit = [context](const field::ColourFieldData& data, field::ColourTarget t, field::FieldModel* model) {
+        return gpu::fit_colour_field_gpu(*context, data, t, model);
+      };
+    }
+    return field::fit_and_store_colour_field(cloud, target, s.colour_field, fit);
+  };
+}
+
+Result<EncoderGpu> choose_without_fitter(const std::string& device, const codec::GaussianCodecSettings& settings,
+                                         bool want_importance);
+
+}  // namespace
+
 Result<EncoderGpu> choose_encoder_gpu(const std::string& device, const codec::GaussianCodecSettings& settings,
                                       bool want_importance) {
+  SCZ_ASSIGN_OR_RETURN(EncoderGpu chosen, choose_without_fitter(device, settings, want_importance));
+  use_colour_field_fitter(chosen.context.get(), &chosen.accelerators);
+  return chosen;
+}
+
+namespace {
+
+Result<EncoderGpu> choose_without_fitter(const std::string& device, const codec::GaussianCodecSettings& settings,
+                                         bool want_importance) {
   EncoderGpu chosen;
   if (device == "cpu") return chosen;
   auto context = gpu::Context::create();
@@ -33,5 +67,7 @@ Result<EncoderGpu> choose_encoder_gpu(const std::string& device, const codec::Ga
   }
   return chosen;
 }
+
+}  // namespace
 
 }  // namespace scenezip::cli

@@ -109,11 +109,11 @@ Status run_field_fit(const FieldFitOptions& o) {
   j["psnr"] = field::colour_field_psnr(model, *data, target, static_cast<std::uint32_t>(o.psnr_samples), 12345);
   j["psnr_samples"] = o.psnr_samples;
   // The field as stored: untouched entries dropped, 8-bit features, float16 weights, zstd.
-  SCZ_ASSIGN_OR_RETURN(const std::vector<std::uint8_t> bytes,
-                       field::encode_colour_field(model, target, data->contraction, cloud->positions));
-  SCZ_ASSIGN_OR_RETURN(const field::DecodedColourField decoded,
-                       field::decode_colour_field(bytes.data(), bytes.size(), cloud->positions));
-  j["field_bytes"] = bytes.size();
+  SCZ_ASSIGN_OR_RETURN(const scz::ColourFieldStreams stored,
+                       field::store_colour_field(model, target, data->contraction, cloud->positions));
+  SCZ_ASSIGN_OR_RETURN(const std::size_t stored_bytes, field::colour_field_file_bytes(stored));
+  SCZ_ASSIGN_OR_RETURN(const field::DecodedColourField decoded, field::load_colour_field(stored, cloud->positions));
+  j["field_bytes"] = stored_bytes;
   j["psnr_stored"] =
       field::colour_field_psnr(decoded.model, *data, target, static_cast<std::uint32_t>(o.psnr_samples), 12345);
   if (target == field::ColourTarget::kViewDependent) {

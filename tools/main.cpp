@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/gpu/colour_field_kernel.h"
 #include "tools/command.h"
 
 namespace scenezip::cli {
@@ -34,6 +35,49 @@ Progress::~Progress() {
   if (terminal_) std::fprintf(stderr, "\33[2K\r");  // erase the pending label
 }
 
+// The `.scz` decoder's colour-field resolver for this run: fields are evaluated on the
+// GPU when there is one (a Vulkan context made on the first file that needs it), else by
+// the C++ reference. The device is released when this object goes, before main returns:
+// left to static destruction, it would outlive the Vulkan driver's own teardown.
+class ColourFieldDecoding {
+ public:
+  ColourFieldDecoding() {
+    auto state = state_;
+    field::FieldEvaluator evaluate = [state](const field::FieldModel& model, const float* positions,
+                                             const float* directions, std::size_t count) -> Result<std::vector<float>> {
+      if (!state->tried) {
+        state->tried = true;
+        Result<std::unique_ptr<gpu::Context>> made = gpu::Context::create();
+        if (made.ok()) {
+          state->context = std::move(*made);
+          state->on_device = gpu::gpu_field_evaluator(*state->context);
+        } else {
+          std::fprintf(stderr, "scenezip: no Vulkan device (%s): colour field evaluated on the CPU\n",
+                       made.status().message().c_str());
+        }
+      }
+      if (state->on_device) return state->on_device(model, positions, directions, count);
+      return field::evaluate(model, {positions, directions, count});
+    };
+    field::install_colour_field_decoding(std::move(evaluate), [](const std::string& line) {
+      std::fprintf(stderr, "scenezip: %s\n", line.c_str());
+    });
+  }
+  ~ColourFieldDecoding() {
+    scz::set_colour_field_resolver({});
+    state_->on_device = {};  // its trainer before the context it was made on
+    state_->context.reset();
+  }
+
+ private:
+  struct State {
+    bool tried = false;
+    std::unique_ptr<gpu::Context> context;
+    field::FieldEvaluator on_device;
+  };
+  std::shared_ptr<State> state_ = std::make_shared<State>();
+};
+
 Result<Scene> load_with_progress(const std::string& path, FileFormat* format) {
   Progress progress("reading " + path);
   return load_scene(path, format);
@@ -49,6 +93,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer("Run 'scenezip SUBCOMMAND --help' for a subcommand's options.\n"
              "Exit codes: 0 success, 2 bad input or arguments, 1 internal error.");
+  const cli::ColourFieldDecoding colour_field_decoding;
   cli::Runner run;
   cli::add_info(app, run);
   cli::add_convert(app, run);

@@ -16,17 +16,29 @@
 
 namespace scenezip::cli {
 
+// The colour field --target-psnr tries: 12 levels of 2^15 entries and a 32-wide MLP, the
+// size that came closest to SVQ's SH in bytes per dB on lego (docs/BENCHMARKS.md).
+inline constexpr const char* kTargetColourField =
+    R"({"levels":12,"log2_table_size":15,"features":2,"base_resolution":16,"per_level_scale":1.5,)"
+    R"("hidden_width":32,"hidden_layers":1,"batch_size":65536,"steps":2000})";
+
 struct TargetPsnrOptions {
   double target_db = 40.0;
   int views = 8;
   int width = 512;
   int height = 512;
   std::string up = "auto";
+  // Also try the chosen rung and the one above with a colour field for SH bands 1-3 in
+  // place of the SH streams, and keep whichever file is smallest at the target. The
+  // encoder must then have a field fitter (slow without a GPU).
+  bool try_colour_field = false;
+  std::string colour_field = kTargetColourField;
 };
 
 // One rung tried: what it cost and how it rendered.
 struct TargetPsnrTrial {
   double level = 0.0;  // on the continuous ladder (codec::quality_settings); below 0 prunes
+  std::string colour = "sh";
   std::uint64_t bytes = 0;
   double psnr = 0.0;
 };

@@ -304,6 +304,29 @@ std::vector<std::size_t> morton_order(const std::vector<float>& positions, const
   return order;
 }
 
+namespace {
+
+// The field is fitted at the positions the decoder gets back from the position stream,
+// so it finds the same table entries touched.
+Result<scz::ColourFieldStreams> fit_colour_field(const GaussianCloud& cloud, const Bytes& position_stream,
+                                                 const GaussianLayout& layout, const GaussianCodecSettings& settings,
+                                                 const EncoderAccelerators& accelerators) {
+  if (!accelerators.fit_colour_field) {
+    return invalid_input("colour " + settings.colour + " needs a colour-field fitter, which this program lacks");
+  }
+  GaussianCloud decoded = cloud;
+  SCZ_RETURN_IF_ERROR(scz::decode_morton_deltas(position_stream, decoded.count, layout.position_bits,
+                                                layout.bounds_min, layout.bounds_max, decoded.positions.data()));
+  Result<scz::ColourFieldStreams> field = accelerators.fit_colour_field(decoded, settings);
+  if (!field.ok()) return field.status().with_context("colour field");
+  const auto wanted = settings.colour == "field-full" ? scz::ColourSource::kFieldFull
+                                                      : scz::ColourSource::kFieldViewDependent;
+  if (field->source != wanted) return internal_error("colour-field fitter returned the other kind of field");
+  return field;
+}
+
+}  // namespace
+
 Result<Bytes> encode_gaussians(const GaussianCloud& input, const GaussianCodecSettings& settings,
                                GaussianEncodeReport* report, const StageCallback& stage,
                                const EncoderAccelerators& accelerators) {
@@ -376,11 +399,30 @@ Result<Bytes> encode_gaussians(const GaussianCloud& input, const GaussianCodecSe
       streams.push_back({id, std::move(planes), settings.zstd_level});
     }
   };
-  add_coded(kPositionStream, morton_delta_stream(keyed, layout.position_bits),
+  Bytes position_planes = morton_delta_stream(keyed, layout.position_bits);
+  // What the colour field is fitted at: the positions the decoder gets back, whichever coding.
+  const bool wants_field =
+      settings.colour == "field-full" || (settings.colour == "field-view" && cloud.sh_degree > 0);
+  const Bytes planes_for_field = wants_field ? position_planes : Bytes();
+  add_coded(kPositionStream, std::move(position_planes),
             ranged ? encode_ranged_positions(keyed, layout.position_bits) : Bytes(), layout.position_coding);
   auto weights_for = [&](const std::string& w) { return w == "importance" ? importance : codec_weights(cloud, w); };
   const std::vector<float> shared_weights = weights_for(settings.weighting);
-  for (Attribute a : attributes_for_degree(cloud.sh_degree)) {
+  // A scene left without view-dependent colour (SH bands all pruned as empty) has
+  // nothing for a view-dependent field to carry: the plain DC is smaller.
+  if (wants_field) {
+    begin("colour field");
+    SCZ_ASSIGN_OR_RETURN(scz::ColourFieldStreams field, fit_colour_field(cloud, planes_for_field, layout,
+                                                                         settings, accelerators));
+    layout.sh_degree = 0;
+    layout.colour_source = static_cast<std::uint8_t>(field.source);
+    cloud.set_sh_degree(0);
+    SCZ_ASSIGN_OR_RETURN(scz::ColourFieldBytes bytes, scz::serialize_colour_field(field));
+    streams.push_back({scz::kColourFieldHeaderStream, std::move(bytes.header), settings.zstd_level});
+    streams.push_back({scz::kColourFieldFeatureStream, std::move(bytes.features), settings.zstd_level});
+    streams.push_back({scz::kColourFieldWeightStream, std::move(bytes.weights), settings.zstd_level});
+  }
+  for (Attribute a : attributes_for(cloud.sh_degree, layout.colour_source)) {
     begin(std::string("k-means ") + attribute_name(a));
     const std::string& own = quantizer_for(settings, a).weighting;
     const std::vector<float> weights =

@@ -11,6 +11,7 @@
 #include "engine/codec/importance_prune.h"
 #include "engine/codec/kmeans.h"
 #include "engine/codec/prune.h"
+#include "formats/scz/colour_field_layout.h"
 #include "formats/scz/writer.h"
 #include "engine/scene/gaussian_cloud.h"
 
@@ -51,6 +52,12 @@ struct EncoderAccelerators {
   // Blend weights of importance pruning (blend_weights_reference's contract). Empty: the
   // C++ reference, on the settings' threads (slow on large scenes, never refused).
   BlendWeightsFunction blend_weights;
+  // Fits the colour field settings.colour asks for to `cloud`'s colours, the cloud's
+  // positions being those the decoder will have, and returns its streams. engine/field
+  // provides it (make_colour_field_fitter), so this library does not depend on it. Empty:
+  // a field setting is refused.
+  std::function<Result<scz::ColourFieldStreams>(const GaussianCloud& cloud, const GaussianCodecSettings& settings)>
+      fit_colour_field;
 };
 
 // Encodes `cloud` with `settings` into the bytes of an `.scz` file. The settings are

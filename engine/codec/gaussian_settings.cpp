@@ -202,6 +202,10 @@ nlohmann::ordered_json settings_json(const GaussianCodecSettings& s) {
   if (s.rate_weight != 0.0f) j["kmeans"]["rate_weight"] = s.rate_weight;
   j["entropy_coder"] = s.entropy_coder;
   j["zstd_level"] = s.zstd_level;
+  // Written only for a field, so files with SH colours keep their settings text.
+  if (s.colour != "sh") {
+    j["colour"] = {{"source", s.colour}, {"field", nlohmann::ordered_json::parse(s.colour_field, nullptr, false)}};
+  }
   return j;
 }
 
@@ -248,6 +252,10 @@ Result<GaussianCodecSettings> settings_from_json(const nlohmann::json& j) {
     // Absent in files written before range coding: they used byte planes.
     s.entropy_coder = j.value("entropy_coder", std::string("zstd"));
     s.zstd_level = j.at("zstd_level").get<int>();
+    if (j.contains("colour")) {  // absent: SH colours, as files written before colour fields
+      s.colour = j.at("colour").at("source").get<std::string>();
+      s.colour_field = j.at("colour").at("field").dump();
+    }
   } catch (const nlohmann::json::exception& e) {
     return invalid_input(std::string("settings JSON: ") + e.what());
   }
@@ -322,6 +330,12 @@ Status check_settings(const GaussianCodecSettings& s) {
   }
   if (s.zstd_level < 0 || s.zstd_level > 22) return invalid_input("zstd_level must be in 0..22");
   if (s.entropy_coder != "range" && s.entropy_coder != "zstd") return invalid_input("entropy_coder must be range or zstd");
+  if (s.colour != "sh" && s.colour != "field-view" && s.colour != "field-full") {
+    return invalid_input("colour must be sh, field-view or field-full");
+  }
+  if (s.colour != "sh" && !nlohmann::json::accept(s.colour_field)) {
+    return invalid_input("colour field settings are not JSON");
+  }
   return Status::Ok();
 }
 

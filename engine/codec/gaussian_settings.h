@@ -86,6 +86,14 @@ struct GaussianCodecSettings {
   // version 2); "zstd": byte planes for zstd, as version 1 wrote them.
   std::string entropy_coder = "range";
   int zstd_level = 19;  // every stream not range coded
+
+  // Colour: "sh" (the color and sh attributes), or a hash-grid field fitted to the
+  // scene's own colours: "field-view" (SH bands 1..3's part, the DC kept as the color
+  // attribute) or "field-full" (all of it). `colour_field` holds the field's settings
+  // (engine/field's FieldConfig as JSON text). A field needs the encoder's
+  // fit_colour_field accelerator (EncoderAccelerators).
+  std::string colour = "sh";
+  std::string colour_field = "{}";
   // Threads for k-means and compression; 0 means all. Not stored: it never changes output.
   int threads = 0;
 };

@@ -97,4 +97,24 @@ Result<field::ColourFitReport> fit_colour_field_gpu(Context& context, const fiel
   return report;
 }
 
+field::FieldEvaluator gpu_field_evaluator(Context& context) {
+  struct Cache {
+    const field::FieldModel* model = nullptr;
+    std::vector<float> params;  // what the trainer holds, to notice a different model at the same address
+    std::unique_ptr<FieldTrainer> trainer;
+  };
+  auto cache = std::make_shared<Cache>();
+  return [&context, cache](const field::FieldModel& model, const float* positions, const float* directions,
+                           std::size_t count) -> Result<std::vector<float>> {
+    if (cache->model != &model || cache->params != model.params) {
+      cache->trainer.reset();
+      constexpr std::uint32_t kBatch = 1u << 16;
+      SCZ_ASSIGN_OR_RETURN(cache->trainer, FieldTrainer::create(context, model, kBatch));
+      cache->model = &model;
+      cache->params = model.params;
+    }
+    return cache->trainer->evaluate(positions, directions, count);
+  };
+}
+
 }  // namespace scenezip::gpu

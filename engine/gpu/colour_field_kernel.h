@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "engine/field/colour_field.h"
+#include "engine/field/colour_field_sh.h"
 #include "engine/gpu/field_kernels.h"
 
 namespace scenezip::gpu {
@@ -43,5 +44,10 @@ class ColourFieldFitter {
 // steps).
 Result<field::ColourFitReport> fit_colour_field_gpu(Context& context, const field::ColourFieldData& data,
                                                     field::ColourTarget target, field::FieldModel* model);
+
+// Evaluates fields with the FieldTrainer's forward pass (twin of field::evaluate). The
+// trainer of the last model seen is kept, so evaluating one model in many chunks
+// uploads its parameters once; `context` must outlive the evaluator.
+field::FieldEvaluator gpu_field_evaluator(Context& context);
 
 }  // namespace scenezip::gpu

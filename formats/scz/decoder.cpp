@@ -1,5 +1,6 @@
 #include "formats/scz/decoder.h"
 
+#include "formats/scz/colour_field_layout.h"
 #include "formats/scz/gaussian_decoder.h"
 #include "formats/scz/gaussian_layout.h"
 #include "formats/scz/mesh_decoder.h"
@@ -44,6 +45,9 @@ std::string gaussian_stream_name(std::uint16_t id) {
     if (id == index_stream(attribute)) return std::string(attribute_name(attribute)) + " indices";
     if (id == transform_stream(attribute)) return std::string(attribute_name(attribute)) + " transform";
   }
+  if (id == kColourFieldHeaderStream) return "colour field header";
+  if (id == kColourFieldFeatureStream) return "colour field features";
+  if (id == kColourFieldWeightStream) return "colour field weights";
   return "stream " + std::to_string(id);
 }
 

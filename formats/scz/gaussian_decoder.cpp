@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "engine/core/parallel.h"
+#include "formats/scz/colour_field_layout.h"
 #include "formats/scz/float16.h"
 #include "formats/scz/gaussian_layout.h"
 #include "formats/scz/morton_positions.h"
@@ -144,13 +145,34 @@ Status decode_attribute(const Container& container, const AttributeLayout& layou
   return Status::Ok();
 }
 
-}  // namespace
+Result<ColourFieldStreams> read_colour_field(const Container& container, ColourSource source, std::uint64_t count) {
+  SCZ_ASSIGN_OR_RETURN(Bytes header, read_stream_up_to(container, kColourFieldHeaderStream,
+                                                       kColourFieldMaxHeaderBytes, "colour field header"));
+  std::uint32_t kept = 0, weights = 0;
+  SCZ_ASSIGN_OR_RETURN(ColourFieldStreams field, parse_colour_field_header(header, source, count, &kept, &weights));
+  SCZ_ASSIGN_OR_RETURN(field.quantized, read_stream(container, kColourFieldFeatureStream,
+                                                    static_cast<std::uint64_t>(kept) * field.features,
+                                                    "colour field features"));
+  SCZ_ASSIGN_OR_RETURN(Bytes raw, read_stream(container, kColourFieldWeightStream, 2ull * weights,
+                                              "colour field weights"));
+  field.weights.resize(weights);
+  for (std::uint32_t i = 0; i < weights; ++i) {
+    field.weights[i] = half_to_float(load_u16(&raw[2 * i]));
+    if (!std::isfinite(field.weights[i])) return invalid_input("colour field weights: weight " + std::to_string(i) + " is not finite");
+  }
+  return field;
+}
 
-Result<GaussianCloud> decode_gaussians(const Container& container) {
+Result<GaussianCloud> decode_without_field(const Container& container, ColourFieldStreams* field) {
   if (container.kind != SceneKindId::kGaussians) return invalid_input("the file does not hold Gaussians");
   SCZ_ASSIGN_OR_RETURN(Bytes layout_raw, read_stream_up_to(container, kLayoutStream, kMaxLayoutBytes, "layout"));
   SCZ_ASSIGN_OR_RETURN(GaussianLayout layout, parse_layout(layout_raw, container.version));
   const std::uint64_t n = container.count;
+  const auto source = static_cast<ColourSource>(layout.colour_source);
+  if (source != ColourSource::kSh) {
+    // Read before anything is sized by the count, as the positions are.
+    SCZ_ASSIGN_OR_RETURN(*field, read_colour_field(container, source, n));
+  }
   // The positions are read (really decompressed) before the cloud is sized, so a forged
   // count costs no more memory than the data the file truly holds.
   GaussianCloud cloud;
@@ -178,6 +200,26 @@ Result<GaussianCloud> decode_gaussians(const Container& container) {
   });
   for (const Status& status : decoded) SCZ_RETURN_IF_ERROR(status);
   cloud.normalize_rotations();
+  SCZ_RETURN_IF_ERROR(cloud.validate());
+  return cloud;
+}
+
+}  // namespace
+
+Result<GaussianCloud> decode_gaussians_and_field(const Container& container, ColourFieldStreams* field) {
+  field->source = ColourSource::kSh;
+  return decode_without_field(container, field);
+}
+
+Result<GaussianCloud> decode_gaussians(const Container& container) {
+  ColourFieldStreams field;
+  SCZ_ASSIGN_OR_RETURN(GaussianCloud cloud, decode_gaussians_and_field(container, &field));
+  if (field.source == ColourSource::kSh) return cloud;
+  const ColourFieldResolver& resolve = colour_field_resolver();
+  if (!resolve) {
+    return unsupported("the colours are a hash-grid neural field, which this program cannot evaluate");
+  }
+  SCZ_RETURN_IF_ERROR(resolve(field, cloud));
   SCZ_RETURN_IF_ERROR(cloud.validate());
   return cloud;
 }

@@ -38,6 +38,12 @@ std::vector<Attribute> attributes_for_degree(int degree) {
   return out;
 }
 
+std::vector<Attribute> attributes_for(int degree, std::uint8_t colour_source) {
+  if (colour_source == 1) return {Attribute::kScale, Attribute::kRotation, Attribute::kOpacity, Attribute::kColor};
+  if (colour_source == 2) return {Attribute::kScale, Attribute::kRotation, Attribute::kOpacity};
+  return attributes_for_degree(degree);
+}
+
 int AttributeLayout::dims() const {
   int sum = 0;
   for (const SliceLayout& s : slices) sum += s.dims;
@@ -110,7 +116,13 @@ Status check_layout(const GaussianLayout& l) {
       return invalid_input("position bounds are not finite or min exceeds max");
     }
   }
-  const std::vector<Attribute> expected = attributes_for_degree(l.sh_degree);
+  if (l.colour_source > 2) {
+    return invalid_input("layout names unknown colour source " + std::to_string(l.colour_source));
+  }
+  if (l.colour_source != 0 && l.sh_degree != 0) {
+    return invalid_input("layout has SH degree " + std::to_string(l.sh_degree) + " beside a colour field (needs 0)");
+  }
+  const std::vector<Attribute> expected = attributes_for(l.sh_degree, l.colour_source);
   if (l.attributes.size() != expected.size()) {
     return invalid_input("layout lists " + std::to_string(l.attributes.size()) + " attributes where SH degree " +
                          std::to_string(l.sh_degree) + " needs " + std::to_string(expected.size()));
@@ -160,7 +172,8 @@ constexpr std::size_t kFixedBytes = 28;
 
 Bytes serialize_layout(const GaussianLayout& l) {
   Bytes out(kFixedBytes, 0);
-  out[0] = static_cast<std::uint8_t>(l.sh_degree);
+  // The high half of byte 0 is the colour source (zero before colour fields existed).
+  out[0] = static_cast<std::uint8_t>(l.sh_degree | l.colour_source << 4);
   out[1] = static_cast<std::uint8_t>(l.position_bits);
   out[2] = static_cast<std::uint8_t>(l.attributes.size());
   out[3] = static_cast<std::uint8_t>(l.position_coding);
@@ -194,7 +207,8 @@ Result<GaussianLayout> parse_layout(const Bytes& bytes, int version) {
     return static_cast<StreamCoding>(b);
   };
   GaussianLayout l;
-  l.sh_degree = bytes[0];
+  l.sh_degree = bytes[0] & 0x0F;
+  l.colour_source = static_cast<std::uint8_t>(bytes[0] >> 4);
   l.position_bits = bytes[1];
   const int count = bytes[2];
   SCZ_ASSIGN_OR_RETURN(l.position_coding, coding(bytes[3], "the position stream"));

@@ -42,6 +42,10 @@ const char* attribute_name(Attribute a);
 int attribute_dims(Attribute a, int sh_degree);
 // The attributes a scene of SH degree `degree` carries, in ID order.
 std::vector<Attribute> attributes_for_degree(int degree);
+// The same when a colour field carries the colour (layout byte 3, ColourSource in
+// colour_field_layout.h: 0 SH, 1 field for SH bands 1..3, 2 field for all of it): the
+// field replaces the sh attribute, and for all of the colour the color attribute too.
+std::vector<Attribute> attributes_for(int degree, std::uint8_t colour_source);
 
 // Stream IDs.
 inline constexpr std::uint16_t kLayoutStream = 1;
@@ -85,6 +89,7 @@ struct AttributeLayout {
 // The layout stream: everything the decoder needs besides the count.
 struct GaussianLayout {
   int sh_degree = 0;
+  std::uint8_t colour_source = 0;  // scz::ColourSource; non-zero needs SH degree 0
   int position_bits = 16;
   std::array<float, 3> bounds_min{0, 0, 0};
   std::array<float, 3> bounds_max{0, 0, 0};

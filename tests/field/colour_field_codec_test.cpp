@@ -1,6 +1,6 @@
-// The colour field's compact bytes (engine/field/colour_field_codec): round trips on a
-// real scene lose little, untouched entries are dropped, and damaged or mismatched
-// bytes are rejected with an error, never a crash.
+// The colour field as stored (engine/field/colour_field_codec): round trips on a real
+// scene lose little, untouched entries are dropped, and mismatched streams are rejected
+// with an error, never a crash (damaged bytes: tests/formats/scz/scz_colour_field_test).
 #include "engine/field/colour_field_codec.h"
 
 #include <gtest/gtest.h>
@@ -45,9 +45,9 @@ TEST(ColourFieldCodec, RoundTripLosesLittleAndDropsUntouchedEntries) {
   SCZ_REQUIRE_DATA(kScene);
   for (const ColourTarget target : {ColourTarget::kFull, ColourTarget::kViewDependent}) {
     const Fitted f = fitted(target);
-    auto bytes = encode_colour_field(f.model, target, f.data.contraction, f.cloud.positions);
-    ASSERT_TRUE(bytes.ok()) << bytes.status().message();
-    auto decoded = decode_colour_field(bytes->data(), bytes->size(), f.cloud.positions);
+    auto stored = store_colour_field(f.model, target, f.data.contraction, f.cloud.positions);
+    ASSERT_TRUE(stored.ok()) << stored.status().message();
+    auto decoded = load_colour_field(*stored, f.cloud.positions);
     ASSERT_TRUE(decoded.ok()) << decoded.status().message();
     EXPECT_EQ(decoded->target, target);
     EXPECT_EQ(field_config_json(decoded->model.config()), field_config_json(f.model.config()));
@@ -58,45 +58,49 @@ TEST(ColourFieldCodec, RoundTripLosesLittleAndDropsUntouchedEntries) {
       for (int a = 0; a < 3; ++a) unit.push_back(f.data.gaussians[8 * i + a]);
     }
     for (bool t : touched_entries(f.model.layout(), unit)) kept += t;
+    EXPECT_EQ(kept, stored->kept_entries());
     EXPECT_LT(kept, f.model.layout().entries);
     EXPECT_GT(kept, 0u);
     // Dropped entries come back as zero; kept ones within half a quantization step.
     const double before = colour_field_psnr(f.model, f.data, target, 20000, 5);
     const double after = colour_field_psnr(decoded->model, f.data, target, 20000, 5);
+    auto bytes = colour_field_file_bytes(*stored);
+    ASSERT_TRUE(bytes.ok());
     std::printf("%s: %zu bytes (%zu of %u entries kept), PSNR %.2f -> %.2f dB\n", colour_target_name(target),
-                bytes->size(), kept, f.model.layout().entries, before, after);
+                *bytes, kept, f.model.layout().entries, before, after);
     EXPECT_GT(after, before - 0.5);
     // Under half of the parameters as float32.
-    EXPECT_LT(bytes->size(), f.model.parameter_count() * 2);
+    EXPECT_LT(*bytes, f.model.parameter_count() * 2);
   }
 }
 
-TEST(ColourFieldCodec, RejectsDamagedOrMismatchedBytes) {
+TEST(ColourFieldCodec, RejectsMismatchedStreams) {
   SCZ_REQUIRE_DATA(kScene);
   const Fitted f = fitted(ColourTarget::kViewDependent);
-  auto bytes = encode_colour_field(f.model, ColourTarget::kViewDependent, f.data.contraction, f.cloud.positions, 1);
-  ASSERT_TRUE(bytes.ok());
-  for (std::size_t n = 0; n < bytes->size(); n += std::max<std::size_t>(1, bytes->size() / 200)) {
-    auto r = decode_colour_field(bytes->data(), n, f.cloud.positions);
-    EXPECT_FALSE(r.ok()) << "truncated to " << n;
-  }
-  std::size_t rejected = 0, flips = 0;
-  for (std::size_t i = 0; i < bytes->size(); i += std::max<std::size_t>(1, bytes->size() / 300)) {
-    std::vector<std::uint8_t> damaged = *bytes;
-    damaged[i] ^= 0x5A;
-    auto r = decode_colour_field(damaged.data(), damaged.size(), f.cloud.positions);
-    ++flips;
-    if (!r.ok()) {
-      ++rejected;
-      EXPECT_EQ(r.status().code(), ErrorCode::kInvalidInput);
-    }
-  }
-  // The frame's checksum catches what the layout checks would not.
-  EXPECT_EQ(rejected, flips);
+  auto stored = store_colour_field(f.model, ColourTarget::kViewDependent, f.data.contraction, f.cloud.positions);
+  ASSERT_TRUE(stored.ok());
   // Positions other than those encoded touch other entries.
   std::vector<float> moved = f.cloud.positions;
   moved.resize(moved.size() / 2);
-  EXPECT_FALSE(decode_colour_field(bytes->data(), bytes->size(), moved).ok());
+  EXPECT_FALSE(load_colour_field(*stored, moved).ok());
+  // The other kind of colour field needs the other output activation.
+  scz::ColourFieldStreams other = *stored;
+  other.source = scz::ColourSource::kFieldFull;
+  EXPECT_FALSE(load_colour_field(other, f.cloud.positions).ok());
+  // Settings that disagree with the stored counts, or are no settings at all.
+  for (const char* settings : {"{\"levels\": 5}", "{", "[]", "{\"levels\": 6, \"nonsense\": 1}"}) {
+    scz::ColourFieldStreams bad = *stored;
+    bad.settings_json = settings;
+    auto r = load_colour_field(bad, f.cloud.positions);
+    ASSERT_FALSE(r.ok()) << settings;
+    EXPECT_EQ(r.status().code(), ErrorCode::kInvalidInput);
+  }
+  scz::ColourFieldStreams fewer = *stored;
+  fewer.weights.pop_back();
+  EXPECT_FALSE(load_colour_field(fewer, f.cloud.positions).ok());
+  scz::ColourFieldStreams nan = *stored;
+  nan.level_min[0] = std::nanf("");
+  EXPECT_FALSE(load_colour_field(nan, f.cloud.positions).ok());
 }
 
 }  // namespace

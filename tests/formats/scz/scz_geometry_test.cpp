@@ -249,7 +249,8 @@ TEST_P(GoldenDamage, LoadsThroughTheRegistryAndRejectsDamageByName) {
 // Every golden file of every scene kind: the Gaussian ones too.
 INSTANTIATE_TEST_SUITE_P(AllKinds, GoldenDamage,
                          ::testing::Values("mesh-v1.scz", "points-v1.scz", "gaussians-sh3-v1.scz",
-                                           "gaussians-sh1-smallest3-v1.scz", "gaussians-sh3-ranged-v2.scz"),
+                                           "gaussians-sh1-smallest3-v1.scz", "gaussians-sh3-ranged-v2.scz",
+                                           "gaussians-field-view-v2.scz", "gaussians-field-full-v2.scz"),
                          [](const auto& info) {
                            std::string name = info.param;
                            name = name.substr(0, name.size() - 4);  // no ".scz"
