@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
-# What CI runs (.ci/run), in three stages on the CPU Vulkan driver with the validation
-# layer on:
+# The test command (CI runs it through .ci/run), in three stages on the CPU Vulkan driver
+# with the validation layer on:
 #   1. set up (packages, build/) and run the whole test suite;
 #   2. build everything again with clang, ASan and UBSan (build-asan/, which also holds
 #      the fuzz targets) and run the whole suite there;
 #   3. run every fuzz target for 20 s (scripts/fuzz.sh).
-# `--quick` (or SCENEZIP_TEST_STAGES=quick) stops after the first stage. Real scenes
+# CI runs the first stage only until stages 2 and 3 have been seen green on the merged
+# tree (docs/RELIABILITY.md); `--all` (or SCENEZIP_TEST_STAGES=all) runs all three,
+# `--quick` only the first. Real scenes
 # come from $SCENEZIP_DATA (default ../shared/data). Each stage prints its wall and CPU
 # time.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-stages=${SCENEZIP_TEST_STAGES:-all}
+stages=${SCENEZIP_TEST_STAGES:-quick}
 [ "${1:-}" = "--all" ] && stages=all
 [ "${1:-}" = "--quick" ] && stages=quick
 
@@ -68,7 +70,10 @@ lavapipe=$(sed -n 's/.*"library_path": *"\([^"]*\)".*/\1/p' /usr/share/vulkan/ic
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   export LSAN_OPTIONS=suppressions=$root/scripts/lsan.supp:print_suppressions=0
   [ -n "$lavapipe" ] && [ -f "$lavapipe" ] && export LD_PRELOAD=$lavapipe
-  cd "$asan" && ctest --output-on-failure -j"$(nproc)" --timeout 900
+  # The source checks (layering, shader_literals, readable_test_names) read only the
+  # source tree, so their result cannot differ from stage 1's; under the preloaded driver
+  # every one of their many small processes would map lavapipe for nothing.
+  cd "$asan" && ctest --output-on-failure -j"$(nproc)" --timeout 900 -E '^(layering|shader_literals|readable_test_names)$'
 )
 
 stage "fuzzing every reader"
