@@ -158,7 +158,8 @@ void add_compress(CLI::App& app, Runner& run) {
   CLI::App* cmd = app.add_subcommand(
       "compress",
       "Compress a scene to .scz. Gaussians: prune, Morton-ordered quantized positions, k-means codebooks per "
-      "attribute slice (sub-vector quantization), zstd. Meshes: vertex-cache triangle order, quantized positions, "
+      "attribute slice (sub-vector quantization), positions and indices range coded where that beats zstd, the "
+      "rest zstd. Meshes: vertex-cache triangle order, quantized positions, "
       "octahedral normals, texture coordinates and colours, delta-coded indices, textures kept as they are, zstd. "
       "Point clouds: Morton-ordered quantized positions, normals, colours, zstd. The settings used are printed and "
       "stored in the file.");

@@ -1,6 +1,7 @@
 // Encodes Gaussian scenes as `.scz` files: prune, order along a Morton curve, quantize
 // positions and delta-code them, sub-vector-quantize every other attribute with k-means
-// codebooks, zstd every stream. The decoder (gaussian_decoder.h) shares only the layout.
+// codebooks, range-code positions and indices (where that beats zstd byte planes) and
+// zstd the rest. The decoder (gaussian_decoder.h) shares only the layout.
 #pragma once
 
 #include <functional>
