@@ -113,6 +113,26 @@ std::string camera_to_inria_json(const Camera& camera, int id) {
   return nlohmann::json::array({e}).dump(2);
 }
 
+Camera photo_camera(const PhotoFrame& frame) {
+  Camera cam;
+  cam.width = frame.width;
+  cam.height = frame.height;
+  cam.fx = frame.fx;
+  cam.fy = frame.fy;
+  cam.cx = frame.cx;
+  cam.cy = frame.cy;
+  const auto& m = frame.camera_to_world;
+  // Camera-to-world columns are the camera's axes in the world; COLMAP's y and z are
+  // OpenGL's negated. World-to-camera rotation is the transpose: its rows are those axes.
+  for (int axis = 0; axis < 3; ++axis) {
+    const double sign = axis == 0 ? 1.0 : -1.0;
+    for (int k = 0; k < 3; ++k) cam.rotation[3 * axis + k] = sign * m[4 * k + axis];
+  }
+  for (int k = 0; k < 3; ++k) cam.position[k] = m[4 * k + 3];
+  cam.znear = 0.01;
+  return cam;
+}
+
 Result<Camera> load_camera_file(const std::string& path, int index, int width, int height) {
   std::ifstream in(path);
   if (!in) return io_error(path + ": cannot open camera file");
@@ -122,66 +142,55 @@ Result<Camera> load_camera_file(const std::string& path, int index, int width, i
   } catch (const std::exception& e) {
     return invalid_input(path + ": not valid JSON (" + e.what() + ")");
   }
-  try {
-    Camera cam;
-    int file_w = 0, file_h = 0;
-    if (j.is_array()) {
+  Camera cam;
+  if (j.is_object()) {
+    // NeRF-synthetic or Instant-NGP transforms.json.
+    SCZ_ASSIGN_OR_RETURN(const PhotoSet set, read_photo_set(path, {.downscale = 1, .require_images = false}));
+    if (index < 0 || index >= static_cast<int>(set.frames.size())) {
+      return invalid_input(path + ": frame index " + std::to_string(index) + " outside 0.." +
+                           std::to_string(static_cast<int>(set.frames.size()) - 1));
+    }
+    cam = photo_camera(set.frames[index]);
+  } else {
+    try {
+      if (!j.is_array()) return invalid_input(path + ": neither a cameras.json array nor a transforms.json object");
       // INRIA cameras.json: rotation is camera-to-world (columns are the camera axes).
       if (index < 0 || index >= static_cast<int>(j.size())) {
         return invalid_input(path + ": camera index " + std::to_string(index) + " outside 0.." +
                              std::to_string(static_cast<int>(j.size()) - 1));
       }
       const auto& e = j[index];
-      file_w = e.at("width").get<int>();
-      file_h = e.at("height").get<int>();
+      cam.width = e.at("width").get<int>();
+      cam.height = e.at("height").get<int>();
       cam.fx = e.at("fx").get<double>();
       cam.fy = e.at("fy").get<double>();
       const auto& rot = e.at("rotation");
       for (int r = 0; r < 3; ++r)
         for (int c = 0; c < 3; ++c) cam.rotation[3 * c + r] = rot.at(r).at(c).get<double>();  // transpose
       for (int k = 0; k < 3; ++k) cam.position[k] = e.at("position").at(k).get<double>();
-    } else {
-      // NeRF transforms.json: transform_matrix is camera-to-world with OpenGL axes.
-      const auto& frames = j.at("frames");
-      if (index < 0 || index >= static_cast<int>(frames.size())) {
-        return invalid_input(path + ": frame index " + std::to_string(index) + " outside 0.." +
-                             std::to_string(static_cast<int>(frames.size()) - 1));
-      }
-      const auto& m = frames[index].at("transform_matrix");
-      file_w = j.contains("w") ? j["w"].get<int>() : 800;
-      file_h = j.contains("h") ? j["h"].get<int>() : 800;
-      if (j.contains("fl_x")) {
-        cam.fx = j["fl_x"].get<double>();
-        cam.fy = j.contains("fl_y") ? j["fl_y"].get<double>() : cam.fx;
-      } else {
-        cam.fx = cam.fy = 0.5 * file_w / std::tan(0.5 * j.at("camera_angle_x").get<double>());
-      }
-      // Flip y and z columns (OpenGL to COLMAP), then world-to-camera rotation = transpose.
-      for (int r = 0; r < 3; ++r) {
-        for (int c = 0; c < 3; ++c) {
-          const double sign = c == 0 ? 1.0 : -1.0;
-          cam.rotation[3 * c + r] = sign * m.at(r).at(c).get<double>();
-        }
-        cam.position[r] = m.at(r).at(3).get<double>();
-      }
+    } catch (const std::exception& e) {
+      return invalid_input(path + ": camera entry lacks a field (" + e.what() + ")");
     }
-    if (file_w <= 0 || file_h <= 0 || !(cam.fx > 0) || !(cam.fy > 0)) {
+    if (cam.width <= 0 || cam.height <= 0 || !(cam.fx > 0) || !(cam.fy > 0)) {
       return invalid_input(path + ": camera has no positive size and focal length");
     }
-    cam.width = width > 0 ? width : file_w;
-    cam.height = height > 0 ? height : file_h;
-    // A size given on one side only keeps the file's aspect ratio.
-    if (width > 0 && height <= 0) cam.height = std::max(1, static_cast<int>(std::lround(static_cast<double>(file_h) * width / file_w)));
-    if (height > 0 && width <= 0) cam.width = std::max(1, static_cast<int>(std::lround(static_cast<double>(file_w) * height / file_h)));
-    cam.fx *= static_cast<double>(cam.width) / file_w;
-    cam.fy *= static_cast<double>(cam.height) / file_h;
     cam.cx = 0.5 * cam.width;
     cam.cy = 0.5 * cam.height;
     cam.znear = 0.01;
-    return cam;
-  } catch (const std::exception& e) {
-    return invalid_input(path + ": camera entry lacks a field (" + e.what() + ")");
   }
+  const int file_w = cam.width, file_h = cam.height;
+  cam.width = width > 0 ? width : file_w;
+  cam.height = height > 0 ? height : file_h;
+  // A size given on one side only keeps the file's aspect ratio.
+  if (width > 0 && height <= 0) cam.height = std::max(1, static_cast<int>(std::lround(static_cast<double>(file_h) * width / file_w)));
+  if (height > 0 && width <= 0) cam.width = std::max(1, static_cast<int>(std::lround(static_cast<double>(file_w) * height / file_h)));
+  // Pixel coordinates (centres at i + 0.5) scale with the image.
+  const double sx = static_cast<double>(cam.width) / file_w, sy = static_cast<double>(cam.height) / file_h;
+  cam.fx *= sx;
+  cam.fy *= sy;
+  cam.cx *= sx;
+  cam.cy *= sy;
+  return cam;
 }
 
 }  // namespace scenezip

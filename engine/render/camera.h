@@ -8,6 +8,7 @@
 
 #include "engine/core/status.h"
 #include "engine/scene/gaussian_cloud.h"
+#include "formats/photo_set.h"
 
 namespace scenezip {
 
@@ -35,9 +36,17 @@ Bounds robust_bounds(const std::vector<float>& xyz);
 // distance that fits the bounds' sphere in a 50-degree vertical field of view.
 Camera orbit_camera(const Bounds& bounds, int index, int count, int width, int height);
 
-// A camera from an INRIA cameras.json or NeRF transforms*.json entry; the image size
-// is the file's unless width/height are given (then the focal lengths scale with it;
-// one side given alone keeps the file's aspect ratio).
+// The pinhole camera of a photo set's frame: its size, focal lengths and principal point,
+// and its pose turned from OpenGL camera axes (y up, looking down -z) to COLMAP's by
+// negating the y and z axes. Lens distortion is not a pinhole's: load_photo undistorts
+// the photo to this camera.
+Camera photo_camera(const PhotoFrame& frame);
+
+// A camera from an INRIA cameras.json or NeRF-synthetic / Instant-NGP transforms*.json
+// entry (through read_photo_set, whose images are opened only where the JSON lacks the
+// size); the image size is the file's unless width/height are given (then the focal
+// lengths and principal point scale with it; one side given alone keeps the file's
+// aspect ratio).
 Result<Camera> load_camera_file(const std::string& path, int index, int width = 0, int height = 0);
 
 // The camera as an INRIA cameras.json entry (rotation camera-to-world, position the
