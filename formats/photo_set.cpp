@@ -240,24 +240,6 @@ Result<PhotoSet> read_photo_set(const std::string& path, const PhotoSetOptions& 
   return set;
 }
 
-namespace {
-
-// Bilinear sample at continuous pixel coordinates (centres at i + 0.5), edges clamped.
-void sample_bilinear(const std::vector<float>& src, int channels, int w, int h, double u, double v, float* out) {
-  const double x = std::clamp(u - 0.5, 0.0, static_cast<double>(w - 1));
-  const double y = std::clamp(v - 0.5, 0.0, static_cast<double>(h - 1));
-  const int x0 = static_cast<int>(x), y0 = static_cast<int>(y);
-  const int x1 = std::min(x0 + 1, w - 1), y1 = std::min(y0 + 1, h - 1);
-  const float fx = static_cast<float>(x - x0), fy = static_cast<float>(y - y0);
-  for (int c = 0; c < channels; ++c) {
-    const float a = src[(std::size_t(y0) * w + x0) * channels + c], b = src[(std::size_t(y0) * w + x1) * channels + c];
-    const float d = src[(std::size_t(y1) * w + x0) * channels + c], e = src[(std::size_t(y1) * w + x1) * channels + c];
-    out[c] = (a * (1 - fx) + b * fx) * (1 - fy) + (d * (1 - fx) + e * fx) * fy;
-  }
-}
-
-}  // namespace
-
 Result<Photo> load_photo(const PhotoSet& set, std::size_t index, const PhotoLoadOptions& options) {
   if (index >= set.frames.size()) {
     return invalid_input(set.path + ": frame " + std::to_string(index) + " outside 0.." +
@@ -279,33 +261,44 @@ Result<Photo> load_photo(const PhotoSet& set, std::size_t index, const PhotoLoad
     return invalid_input(image + ": is " + std::to_string(w) + "x" + std::to_string(h) + ", not the " +
                          std::to_string(frame.width * k) + "x" + std::to_string(frame.height * k) + " of " + set.path);
   }
-  // RGBA (alpha last) at full size, composited on the background as it is read.
-  const std::size_t full = std::size_t(w) * h;
-  std::vector<float> rgba(full * 4);
-  for (std::size_t i = 0; i < full; ++i) {
-    const unsigned char* p = pixels.get() + 4 * i;
+  // Full-size values are made from the decoded bytes as they are needed, so the only
+  // full-size buffer is the decoder's 4 bytes a pixel.
+  const unsigned char* bytes = pixels.get();
+  const auto& bg = options.background;
+  // Pixel (x, y) composited on the background: r, g, b, alpha.
+  auto texel = [&](int x, int y, float* out) {
+    const unsigned char* p = bytes + 4 * (std::size_t(y) * w + x);
     const float a = p[3] / 255.0f;
-    for (int c = 0; c < 3; ++c) rgba[4 * i + c] = p[c] / 255.0f * a + options.background[c] * (1.0f - a);
-    rgba[4 * i + 3] = a;
-  }
-  pixels.reset();
-
-  if (options.undistort && !frame.distortion.none()) {
-    // Each pinhole pixel takes the photo's colour where the lens put that ray.
-    const LensDistortion& d = frame.distortion;
-    const double fx = frame.fx * k, fy = frame.fy * k, cx = frame.cx * k, cy = frame.cy * k;
-    std::vector<float> out(rgba.size());
-    for (int y = 0; y < h; ++y) {
-      for (int x = 0; x < w; ++x) {
-        const double px = (x + 0.5 - cx) / fx, py = (y + 0.5 - cy) / fy;
-        const double r2 = px * px + py * py, radial = 1 + d.k1 * r2 + d.k2 * r2 * r2;
-        const double dx = px * radial + 2 * d.p1 * px * py + d.p2 * (r2 + 2 * px * px);
-        const double dy = py * radial + d.p1 * (r2 + 2 * py * py) + 2 * d.p2 * px * py;
-        sample_bilinear(rgba, 4, w, h, fx * dx + cx, fy * dy + cy, &out[(std::size_t(y) * w + x) * 4]);
-      }
-    }
-    rgba.swap(out);
-  }
+    for (int c = 0; c < 3; ++c) out[c] = p[c] / 255.0f * a + bg[c] * (1.0f - a);
+    out[3] = a;
+  };
+  // Bilinear at continuous coordinates (pixel centres at i + 0.5), edges clamped.
+  auto bilinear = [&](double u, double v, float* out) {
+    const double x = std::clamp(u - 0.5, 0.0, static_cast<double>(w - 1));
+    const double y = std::clamp(v - 0.5, 0.0, static_cast<double>(h - 1));
+    const int x0 = static_cast<int>(x), y0 = static_cast<int>(y);
+    const int x1 = std::min(x0 + 1, w - 1), y1 = std::min(y0 + 1, h - 1);
+    const float fx = static_cast<float>(x - x0), fy = static_cast<float>(y - y0);
+    float a[4], b[4], d[4], e[4];
+    texel(x0, y0, a);
+    texel(x1, y0, b);
+    texel(x0, y1, d);
+    texel(x1, y1, e);
+    for (int c = 0; c < 4; ++c) out[c] = (a[c] * (1 - fx) + b[c] * fx) * (1 - fy) + (d[c] * (1 - fx) + e[c] * fx) * fy;
+  };
+  // Undistorting: each full-size pinhole pixel takes the photo's colour where the lens
+  // put its ray (OpenCV's model, in the full-size intrinsics).
+  const bool undistort = options.undistort && !frame.distortion.none();
+  const LensDistortion& dist = frame.distortion;
+  const double fx = frame.fx * k, fy = frame.fy * k, cx = frame.cx * k, cy = frame.cy * k;
+  auto full_size = [&](int x, int y, float* out) {
+    if (!undistort) return texel(x, y, out);
+    const double px = (x + 0.5 - cx) / fx, py = (y + 0.5 - cy) / fy;
+    const double r2 = px * px + py * py, radial = 1 + dist.k1 * r2 + dist.k2 * r2 * r2;
+    const double dx = px * radial + 2 * dist.p1 * px * py + dist.p2 * (r2 + 2 * px * px);
+    const double dy = py * radial + dist.p1 * (r2 + 2 * py * py) + 2 * dist.p2 * px * py;
+    bilinear(fx * dx + cx, fy * dy + cy, out);
+  };
 
   Photo photo;
   photo.width = frame.width;
@@ -315,12 +308,12 @@ Result<Photo> load_photo(const PhotoSet& set, std::size_t index, const PhotoLoad
   const float inv = 1.0f / static_cast<float>(k * k);
   for (int y = 0; y < photo.height; ++y) {
     for (int x = 0; x < photo.width; ++x) {
-      float sum[4] = {0, 0, 0, 0};
-      for (int dy = 0; dy < k; ++dy) {
-        const float* row = &rgba[(std::size_t(y * k + dy) * w + std::size_t(x) * k) * 4];
-        for (int dx = 0; dx < k; ++dx)
-          for (int c = 0; c < 4; ++c) sum[c] += row[4 * dx + c];
-      }
+      float sum[4] = {0, 0, 0, 0}, value[4];
+      for (int dy = 0; dy < k; ++dy)
+        for (int dx = 0; dx < k; ++dx) {
+          full_size(x * k + dx, y * k + dy, value);
+          for (int c = 0; c < 4; ++c) sum[c] += value[c];
+        }
       const std::size_t o = std::size_t(y) * photo.width + x;
       for (int c = 0; c < 3; ++c) photo.rgb[3 * o + c] = sum[c] * inv;
       if (options.keep_alpha) photo.alpha[o] = sum[3] * inv;
