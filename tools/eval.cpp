@@ -103,7 +103,7 @@ Status run_photo_eval(const EvalOptions& o) {
   if (o.json) {
     std::printf("%s\n", j.dump().c_str());
   } else {
-    std::printf("PSNR %.2f dB, SSIM %.4f over %zu %s frames of %s at %dx%d (downscale %d)\n", psnr_sum / count,
+    std::printf("PSNR %.2f dB, SSIM %.4f over %zu frames (split %s) of %s at %dx%d (downscale %d)\n", psnr_sum / count,
                 ssim_sum / count, frames.size(), photo_split_name(split), o.candidate.c_str(),
                 j["width"].get<int>(), j["height"].get<int>(), o.downscale);
   }

@@ -110,6 +110,10 @@ std::string camera_to_inria_json(const Camera& camera, int id) {
   e["rotation"] = rotation;
   e["fy"] = camera.fy;
   e["fx"] = camera.fx;
+  // Not in INRIA's files (their principal point is the centre); kept so a photo set's
+  // off-centre camera survives --save-camera, and ignored by readers that do not know it.
+  e["cx"] = camera.cx;
+  e["cy"] = camera.cy;
   return nlohmann::json::array({e}).dump(2);
 }
 
@@ -176,6 +180,14 @@ Result<Camera> load_camera_file(const std::string& path, int index, int width, i
     }
     cam.cx = 0.5 * cam.width;
     cam.cy = 0.5 * cam.height;
+    for (const auto& [key, value] : {std::pair{"cx", &cam.cx}, std::pair{"cy", &cam.cy}}) {
+      const auto& e = j[index];
+      if (!e.contains(key)) continue;
+      if (!e[key].is_number() || !std::isfinite(e[key].get<double>())) {
+        return invalid_input(path + ": camera " + std::to_string(index) + "'s \"" + key + "\" is not a number");
+      }
+      *value = e[key].get<double>();
+    }
     cam.znear = 0.01;
   }
   const int file_w = cam.width, file_h = cam.height;

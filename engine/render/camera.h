@@ -50,7 +50,9 @@ Camera photo_camera(const PhotoFrame& frame);
 Result<Camera> load_camera_file(const std::string& path, int index, int width = 0, int height = 0);
 
 // The camera as an INRIA cameras.json entry (rotation camera-to-world, position the
-// centre, focal lengths in pixels), so other tools can render the same view.
+// centre, focal lengths in pixels), so other tools can render the same view; "cx" and
+// "cy" are added (INRIA's own files have none and mean the image centre), and
+// load_camera_file reads them back.
 std::string camera_to_inria_json(const Camera& camera, int id = 0);
 
 }  // namespace scenezip

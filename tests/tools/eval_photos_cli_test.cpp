@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "engine/render/image.h"
@@ -67,6 +68,21 @@ TEST(EvalPhotosCli, RendersFromDatasetCamerasForEveryKind) {
   auto r = run_scenezip("render " + test::data_path("meshes/bunny.obj") + " --out " + dir.file("x.png") +
                         " --camera " + dir.file("transforms.json") + ":61");
   test::expect_clean_failure(r, "transforms.json");
+  // --save-camera keeps the fox's off-centre principal point: the saved camera renders
+  // the same image.
+  const std::string scene = test::data_path("splats/small-sh3-9k.ply");
+  auto a = run_scenezip("render " + scene + " --out " + dir.file("a.png") + " --camera " + dir.file("transforms.json") +
+                        ":7 --width 54 --save-camera " + dir.file("saved.json"));
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  auto b = run_scenezip("render " + scene + " --out " + dir.file("b.png") + " --camera " + dir.file("saved.json") + ":0");
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  auto image_a = read_png(dir.file("a.png")), image_b = read_png(dir.file("b.png"));
+  ASSERT_TRUE(image_a.ok() && image_b.ok());
+  EXPECT_GE(psnr(*image_a, *image_b), 60.0);
+  std::ifstream saved(dir.file("saved.json"));
+  const auto cameras = nlohmann::json::parse(saved);
+  EXPECT_NEAR(cameras[0]["cx"].get<double>(), 554.558 * 54 / 1080, 1e-9);
+  EXPECT_NEAR(cameras[0]["cy"].get<double>(), 965.268 * 96 / 1920, 1e-9);
 }
 
 TEST(EvalPhotosCli, RefusesBadSetsWithOneLineNamingTheFile) {
