@@ -31,6 +31,8 @@
 #include "engine/codec/point_encoder.h"
 #include "formats/file_io.h"
 #include "formats/formats.h"
+#include "formats/photo_set.h"
+#include "engine/render/image.h"
 #include "formats/scz/bytes.h"
 #include "formats/scz/morton_positions.h"
 #include "formats/scz/ranged_streams.h"
@@ -569,6 +571,49 @@ void copy_file_seed(const std::string& target, const fs::path& file) {
 }  // namespace
 }  // namespace scenezip
 
+namespace scenezip {
+namespace {
+
+// Photo sets in the photo_set target's layout (transforms.json, then "\n--- NAME\n" and
+// each image): lego's first two frames as NeRF-synthetic, and the same with Instant-NGP
+// intrinsics and lens distortion, each photo a 25x25 PNG box-averaged from the real one.
+void put_photo_sets(const fs::path& data) {
+  const std::string path = (data / "nerf" / "lego" / "transforms_train.json").string();
+  auto set = read_photo_set(path, {.downscale = 32});
+  if (!set.ok()) {
+    std::fprintf(stderr, "make_fuzz_seeds: skipping photo sets: %s\n", set.status().message().c_str());
+    return;
+  }
+  json synthetic = {{"camera_angle_x", 0.6911112070083618}, {"frames", json::array()}};
+  json ngp = {{"fl_x", 34.7}, {"fl_y", 34.6}, {"cx", 12.1}, {"cy", 12.9}, {"w", 25}, {"h", 25},
+              {"k1", 0.05}, {"k2", -0.08}, {"p1", -0.001}, {"p2", 0.0002}, {"aabb_scale", 4}, {"frames", json::array()}};
+  std::string images;
+  for (std::size_t i = 0; i < 2; ++i) {
+    auto photo = load_photo(*set, i);
+    if (!photo.ok()) return;
+    Image image(photo->width, photo->height);
+    image.rgb = photo->rgb;
+    const fs::path png = g_out / ".scratch" / ("r_" + std::to_string(i) + ".png");
+    fs::create_directories(png.parent_path());
+    if (!write_png(image, png.string()).ok()) return;
+    auto bytes = read_file(png.string());
+    if (!bytes.ok()) return;
+    json pose = json::array();
+    for (int r = 0; r < 4; ++r) {
+      pose.push_back(json::array());
+      for (int c = 0; c < 4; ++c) pose[r].push_back(set->frames[i].camera_to_world[4 * r + c]);
+    }
+    synthetic["frames"].push_back({{"file_path", "r_" + std::to_string(i)}, {"transform_matrix", pose}});
+    ngp["frames"].push_back({{"file_path", "r_" + std::to_string(i) + ".png"}, {"transform_matrix", pose}});
+    images += "\n--- r_" + std::to_string(i) + ".png\n" + std::string(bytes->begin(), bytes->end());
+  }
+  put_text("photo_set", "lego-synthetic.photos", synthetic.dump(1) + images);
+  put_text("photo_set", "lego-ngp.photos", ngp.dump(1) + images);
+}
+
+}  // namespace
+}  // namespace scenezip
+
 int main(int argc, char** argv) {
   using namespace scenezip;
   if (argc != 4) {
@@ -611,6 +656,7 @@ int main(int argc, char** argv) {
   if (auto knot = load_scene((source / "assets" / "demo-knot.ply").string()); knot.ok() && knot->gaussians()) {
     gaussian_seeds("demo-knot", *knot->gaussians());
   }
+  put_photo_sets(data);
   std::error_code ec;
   fs::remove_all(g_out / ".scratch", ec);
   std::printf("make_fuzz_seeds: %d seeds from %d real scenes\n", g_written, loaded);

@@ -71,7 +71,9 @@ void add_render(CLI::App& app, Runner& run) {
                   "Orbit camera i/n: camera i of n on a ring around the scene's robust bounds, 20 degrees "
                   "above it (up is -y for Gaussians and points, +y for meshes) (default 0/1)");
   cmd->add_option("--camera", o->camera,
-                  "Camera FILE:INDEX from an INRIA cameras.json or NeRF transforms.json (overrides --view)");
+                  "Camera FILE:INDEX (overrides --view) from an INRIA cameras.json or a NeRF-synthetic / Instant-NGP "
+                  "transforms*.json (frame INDEX: its focal lengths, principal point, pose and image size; lens "
+                  "distortion is not drawn: renders are pinhole)");
   cmd->add_option("--with", o->with,
                   "A second scene in the same world: Gaussians with a mesh or point cloud, the Gaussians "
                   "composited over the opaque one with depth (the cameras follow SCENE)");

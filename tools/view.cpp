@@ -18,8 +18,8 @@ void add_view(CLI::App& app, Runner& run) {
                   "composited under them with depth, as render --with");
   cmd->add_option("--up", o->up, kUpHelp);
   cmd->add_option("--cameras", o->cameras,
-                  "INRIA cameras.json or NeRF transforms*.json whose cameras ] and [ step through");
-  cmd->add_option("--camera", o->camera, "Start at camera FILE:INDEX (INRIA cameras.json or NeRF transforms.json)");
+                  "INRIA cameras.json or NeRF-synthetic / Instant-NGP transforms*.json whose cameras ] and [ step through");
+  cmd->add_option("--camera", o->camera, "Start at camera FILE:INDEX (INRIA cameras.json, or NeRF-synthetic / Instant-NGP transforms*.json)");
   cmd->add_option("--view", o->view, "Start at orbit camera i/n, as render --view");
   cmd->add_option("--background", o->background, "Background colour r,g,b in [0,1] (default 1,1,1)");
   cmd->add_option("--compare", o->compare,
