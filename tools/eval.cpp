@@ -30,6 +30,7 @@ struct EvalOptions {
   int test_every = 8;
   int downscale = 1;
   int limit = 0;  // 0: every frame of the split
+  std::string save_images;  // folder for each frame's render and photo as PNGs
 };
 
 // The split `auto` picks: a set that is all test views by its name (NeRF-synthetic's
@@ -57,6 +58,11 @@ Status run_photo_eval(const EvalOptions& o) {
                          std::to_string(set.frames.size()) + " frames with --test-every " +
                          std::to_string(o.test_every) + " is empty");
   }
+  if (!o.save_images.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(o.save_images, ec);
+    if (ec) return io_error(o.save_images + ": cannot create the folder (" + ec.message() + ")");
+  }
   SCZ_ASSIGN_OR_RETURN(Scene scene, load_with_progress(o.reference));
   SCZ_ASSIGN_OR_RETURN(auto context, gpu::Context::create());
   Result<std::unique_ptr<SceneRenderer>> created = SceneRenderer::create(scene, *context);
@@ -75,6 +81,12 @@ Status run_photo_eval(const EvalOptions& o) {
     Image taken(photo.width, photo.height);
     taken.rgb = std::move(photo.rgb);
     const double p = psnr(*rendered, taken), s = ssim(*rendered, taken);
+    if (!o.save_images.empty()) {
+      char stem[32];
+      std::snprintf(stem, sizeof stem, "/frame-%05zu", index);
+      SCZ_RETURN_IF_ERROR(write_png(*rendered, o.save_images + stem + "-render.png"));
+      SCZ_RETURN_IF_ERROR(write_png(taken, o.save_images + stem + "-photo.png"));
+    }
     psnr_sum += p;
     ssim_sum += s;
     per_frame.push_back({{"frame", index}, {"file", frame.name}, {"psnr", p}, {"ssim", s}});
@@ -197,6 +209,9 @@ void add_eval(CLI::App& app, Runner& run) {
                   "Photographs: render and compare at 1/K of the photos' size, the photos box-filtered (default 1)")
       ->check(CLI::Range(1, kMaxPhotoDownscale));
   cmd->add_option("--limit", o->limit, "Photographs: score only the first N frames of the split (default 0: all)");
+  cmd->add_option("--save-images", o->save_images,
+                  "Photographs: also write each frame's render and photo (as compared: downscaled, composited, "
+                  "undistorted) to DIR/frame-NNNNN-render.png and -photo.png");
   cmd->add_option("--up", o->up, kUpHelp);
   cmd->add_option("--background", o->background, "Background colour r,g,b in [0,1] (default 1,1,1)");
   cmd->add_flag("--json", o->json, "Print one JSON object");

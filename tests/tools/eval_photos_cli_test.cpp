@@ -42,10 +42,19 @@ TEST(EvalPhotosCli, ScoresTheTestSplitOfLegoPerFrameAndMean) {
   // Progress: one line per frame on stderr.
   EXPECT_NE(r.err.find("frame 2/2 (./train/r_8)"), std::string::npos) << r.err;
 
+  test::ScratchDir dir;
   auto train = run_scenezip("eval " + lego_scene() + " " + lego_photos() +
-                            " --downscale 8 --split train --test-every 4 --limit 1 --json");
+                            " --downscale 8 --split train --test-every 4 --limit 1 --json --save-images " +
+                            dir.file("images"));
   ASSERT_EQ(train.exit_code, 0) << train.err;
-  EXPECT_EQ(nlohmann::json::parse(train.out)["per_frame"][0]["frame"], 1);
+  const auto t = nlohmann::json::parse(train.out);
+  EXPECT_EQ(t["per_frame"][0]["frame"], 1);
+  // The saved pair is what was compared: their PSNR is the reported one (up to 8-bit PNG rounding).
+  auto render = read_png(dir.file("images/frame-00001-render.png"));
+  auto photo = read_png(dir.file("images/frame-00001-photo.png"));
+  ASSERT_TRUE(render.ok() && photo.ok());
+  EXPECT_EQ(render->width, 100);
+  EXPECT_NEAR(psnr(*render, *photo), t["psnr"].get<double>(), 0.1);
 }
 
 TEST(EvalPhotosCli, RendersFromDatasetCamerasForEveryKind) {
