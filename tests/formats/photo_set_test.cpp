@@ -186,6 +186,51 @@ TEST(PhotoSet, CameraLooksAtTheLegoFromItsPose) {
   }
 }
 
+// The fox capture circles the fox: the point nearest every camera's optical axis (least
+// squares) must lie in front of every camera and project inside its photo. With the z
+// axis the wrong way round it would lie behind them all.
+TEST(PhotoSet, FoxCamerasAllLookAtTheSamePoint) {
+  SCZ_REQUIRE_DATA("nerf/fox/transforms.json");
+  auto set = read_photo_set(test::data_path("nerf/fox/transforms.json"), {.require_images = false});
+  ASSERT_TRUE(set.ok()) << set.status().message();
+  std::vector<Camera> cameras;
+  double a[3][3] = {}, b[3] = {};
+  for (const PhotoFrame& f : set->frames) {
+    cameras.push_back(photo_camera(f));
+    const Camera& cam = cameras.back();
+    // The optical axis is the camera's z row; sum of (I - d d^T) over cameras.
+    const double* d = &cam.rotation[6];
+    for (int i = 0; i < 3; ++i)
+      for (int j = 0; j < 3; ++j) {
+        const double p = (i == j ? 1.0 : 0.0) - d[i] * d[j];
+        a[i][j] += p;
+        b[i] += p * cam.position[j];
+      }
+  }
+  const double det = a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) - a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0]) +
+                     a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]);
+  ASSERT_GT(std::abs(det), 1e-9);
+  double point[3];
+  for (int k = 0; k < 3; ++k) {
+    double m[3][3];
+    for (int i = 0; i < 3; ++i)
+      for (int j = 0; j < 3; ++j) m[i][j] = j == k ? b[i] : a[i][j];
+    point[k] = (m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
+                m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0])) /
+               det;
+  }
+  for (const Camera& cam : cameras) {
+    double t[3];
+    for (int i = 0; i < 3; ++i) {
+      t[i] = 0;
+      for (int j = 0; j < 3; ++j) t[i] += cam.rotation[3 * i + j] * (point[j] - cam.position[j]);
+    }
+    ASSERT_GT(t[2], 0.0);
+    const double u = cam.fx * t[0] / t[2] + cam.cx, v = cam.fy * t[1] / t[2] + cam.cy;
+    EXPECT_TRUE(u > 0 && u < cam.width && v > 0 && v < cam.height) << u << ", " << v;
+  }
+}
+
 TEST(PhotoSet, SplitHoldsOutEveryKthFrame) {
   EXPECT_EQ(photo_split(10, PhotoSplit::kTest, 8), (std::vector<std::size_t>{0, 8}));
   EXPECT_EQ(photo_split(10, PhotoSplit::kTrain, 8), (std::vector<std::size_t>{1, 2, 3, 4, 5, 6, 7, 9}));
