@@ -31,6 +31,8 @@ struct EvalOptions {
   int downscale = 1;
   int limit = 0;  // 0: every frame of the split
   std::string save_images;  // folder for each frame's render and photo as PNGs
+  // Options given that only the other mode takes (named in the error).
+  std::string orbit_only_given, photo_only_given;
 };
 
 // The split `auto` picks: a set that is all test views by its name (NeRF-synthetic's
@@ -44,6 +46,10 @@ Result<PhotoSplit> choose_split(const std::string& split, const std::string& pho
 }
 
 Status run_photo_eval(const EvalOptions& o) {
+  if (!o.orbit_only_given.empty()) {
+    return invalid_input(o.orbit_only_given + " is for orbit views: photographs are compared at their own cameras "
+                         "and size (--downscale K makes them smaller)");
+  }
   if (o.test_every < 1 || o.test_every > 100000) return invalid_input("--test-every must be in 1..100000");
   if (o.limit < 0) return invalid_input("--limit must be 0 (every frame) or more");
   SCZ_ASSIGN_OR_RETURN(const PhotoSplit split, choose_split(o.split, o.candidate));
@@ -124,6 +130,9 @@ Status run_photo_eval(const EvalOptions& o) {
 
 Status run_eval(const EvalOptions& o) {
   if (file_extension(o.candidate) == ".json") return run_photo_eval(o);
+  if (!o.photo_only_given.empty()) {
+    return invalid_input(o.photo_only_given + " is for photographs: give a transforms*.json as the second file");
+  }
   if (o.views < 1 || o.views > 1000) return invalid_input("--views must be in 1..1000");
   SCZ_ASSIGN_OR_RETURN(auto background, parse_background(o.background));
   SCZ_ASSIGN_OR_RETURN(Scene reference, load_with_progress(o.reference));
@@ -215,7 +224,13 @@ void add_eval(CLI::App& app, Runner& run) {
   cmd->add_option("--up", o->up, kUpHelp);
   cmd->add_option("--background", o->background, "Background colour r,g,b in [0,1] (default 1,1,1)");
   cmd->add_flag("--json", o->json, "Print one JSON object");
-  cmd->callback([o, &run] { run = [o] { return run_eval(*o); }; });
+  cmd->callback([o, cmd, &run] {
+    for (const char* name : {"--views", "--width", "--height", "--up"})
+      if (cmd->count(name) > 0 && o->orbit_only_given.empty()) o->orbit_only_given = name;
+    for (const char* name : {"--split", "--test-every", "--downscale", "--limit", "--save-images"})
+      if (cmd->count(name) > 0 && o->photo_only_given.empty()) o->photo_only_given = name;
+    run = [o] { return run_eval(*o); };
+  });
 }
 
 }  // namespace scenezip::cli

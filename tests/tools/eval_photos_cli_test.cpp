@@ -121,10 +121,15 @@ TEST(EvalPhotosCli, RefusesBadSetsWithOneLineNamingTheFile) {
   // A set that works, then options that do not.
   auto ok = eval_with("{\"camera_angle_x\": 1, \"frames\": [" + good_frame + "]}");
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
-  for (const char* bad : {"--split val", "--test-every 0", "--downscale 0", "--downscale 17", "--limit -1"}) {
+  for (const char* bad : {"--split val", "--test-every 0", "--downscale 0", "--downscale 17", "--limit -1",
+                          "--width 64", "--views 3"}) {
     auto r = run_scenezip("eval " + scene + " " + dir.file("transforms.json") + " " + bad);
     EXPECT_EQ(r.exit_code, 2) << bad << ": " << r.err;
   }
+  // Photo options on two scenes are a mistake too.
+  auto mixed = run_scenezip("eval " + scene + " " + scene + " --downscale 2");
+  EXPECT_EQ(mixed.exit_code, 2) << mixed.err;
+  EXPECT_NE(mixed.err.find("--downscale"), std::string::npos) << mixed.err;
 }
 
 }  // namespace
