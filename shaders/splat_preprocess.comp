@@ -119,6 +119,8 @@ void main() {
   if (visible == 0) return;
   splats[i] = o;
   tile_counts[i] = tiles;
-  depth_keys[base + prefix] = floatBitsToUint(o.depth);
+  // Positive floats order as their bits; past znear only the low bits vary.
+  const uint key = (floatBitsToUint(o.depth) - floatBitsToUint(params.znear)) >> kDepthKeyDroppedBits;
+  depth_keys[base + prefix] = params.exact_depth != 0u ? floatBitsToUint(o.depth) : min(key, (1u << kDepthKeyBits) - 1u);
   depth_values[base + prefix] = i;
 }

@@ -244,10 +244,11 @@ Status SplatRenderer::record() {
     return Status::Ok();
   };
 
-  // Visible Gaussians by depth (float bits of a positive z sort as integers).
+  // Visible Gaussians by depth (shaderio.h's depth keys).
   const SortSlots visible{io::kCounterVisibleCount, io::kCounterVisibleBlocks, io::kCounterVisibleSortArgs};
   int depth_cur = 0;
-  for (std::uint32_t shift = 0; shift < 32; shift += 8) {
+  const std::uint32_t depth_bits = weight_sums_ ? 32 : io::kDepthKeyBits;  // FrameParams::exact_depth
+  for (std::uint32_t shift = 0; shift < depth_bits; shift += 8) {
     SCZ_RETURN_IF_ERROR(pass(depth_keys_, depth_values_, depth_cur, shift, visible, "depth sort"));
   }
   stage_ends_here(2);
@@ -385,6 +386,7 @@ Status SplatRenderer::prepare(const Camera& camera, const std::array<float, 3>& 
   p.sh_coeffs = sh_coeffs_per_channel(sh_degree_);
   p.instance_capacity = static_cast<std::uint32_t>(capacity_);
   p.use_underlay = underlay_color_ && underlay_depth_ ? 1u : 0u;
+  p.exact_depth = weight_sums_ ? 1u : 0u;
   std::uint32_t gy = 1;
   context_.tile_groups(ceil_div(count_, io::kSplatWorkgroupSize), &p.groups_x, &gy);
   std::memcpy(params_.mapped(), &p, sizeof(p));
