@@ -179,6 +179,8 @@ nlohmann::ordered_json settings_json(const GaussianCodecSettings& s) {
                 {"min_scale_fraction", s.min_scale_fraction},
                 {"sh_band_min_rms", s.sh_band_min_rms},
                 {"max_sh_degree", s.max_sh_degree}};
+  // Written only when on, so settings of files without presence bits stay as they were.
+  if (s.sh_gaussian_min_rms != 0.0f) j["prune"]["sh_gaussian_min_rms"] = s.sh_gaussian_min_rms;
   if (!importance_is_default(s)) {
     j["importance"] = {{"keep", s.importance_keep},
                        {"prune_fraction", s.importance_prune_fraction},
@@ -226,6 +228,7 @@ Result<GaussianCodecSettings> settings_from_json(const nlohmann::json& j) {
     s.min_scale_fraction = prune.at("min_scale_fraction").get<float>();
     s.sh_band_min_rms = prune.at("sh_band_min_rms").get<float>();
     s.max_sh_degree = prune.at("max_sh_degree").get<int>();
+    s.sh_gaussian_min_rms = prune.value("sh_gaussian_min_rms", 0.0f);  // absent: off, as before version 3
     if (j.contains("importance")) {  // absent: off, as files written before it
       const auto& imp = j.at("importance");
       s.importance_keep = imp.value("keep", s.importance_keep);
@@ -270,6 +273,9 @@ Status check_settings(const GaussianCodecSettings& s) {
   }
   if (!(s.sh_band_min_rms >= 0.0f)) return invalid_input("sh_band_min_rms must be >= 0");
   if (s.max_sh_degree < 0 || s.max_sh_degree > 3) return invalid_input("max_sh_degree must be in 0..3");
+  if (!(s.sh_gaussian_min_rms >= 0.0f && s.sh_gaussian_min_rms <= 1.0f)) {
+    return invalid_input("sh_gaussian_min_rms must be in [0, 1]");
+  }
   if (!(s.importance_keep > 0.0f && s.importance_keep <= 1.0f)) return invalid_input("importance keep must be in (0, 1]");
   if (!(s.importance_prune_fraction >= 0.0f && s.importance_prune_fraction < 1.0f)) {
     return invalid_input("importance prune_fraction must be in [0, 1)");

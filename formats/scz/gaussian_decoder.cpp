@@ -73,10 +73,19 @@ Status decode_attribute(const Container& container, const AttributeLayout& layou
                                                             codebook_stream_bytes(layout), codebook_name.c_str()));
   // Range-coded indices become the byte-plane form, so one loop below serves both.
   Bytes index_raw;
+  std::vector<std::uint8_t> presence;  // empty: every Gaussian has the attribute
   if (layout.index_coding == StreamCoding::kRanged) {
     SCZ_ASSIGN_OR_RETURN(Bytes coded, read_ranged_stream(container, index_stream(layout.attribute),
                                                          index_stream_bytes(layout, n), n, index_name.c_str()));
     SCZ_ASSIGN_OR_RETURN(std::vector<std::uint32_t> decoded, decode_ranged_indices(coded, layout, n, index_name));
+    index_raw = index_planes(layout, decoded, n);
+  } else if (layout.index_coding == StreamCoding::kRangedPresence) {
+    // The planes of every Gaussian plus one presence bit each bound what the writer keeps.
+    SCZ_ASSIGN_OR_RETURN(Bytes coded, read_ranged_stream(container, index_stream(layout.attribute),
+                                                         index_stream_bytes(layout, n) + (n + 7) / 8, n,
+                                                         index_name.c_str()));
+    SCZ_ASSIGN_OR_RETURN(std::vector<std::uint32_t> decoded,
+                         decode_ranged_indices_with_presence(coded, layout, n, &presence, index_name));
     index_raw = index_planes(layout, decoded, n);
   } else {
     SCZ_ASSIGN_OR_RETURN(index_raw, read_stream(container, index_stream(layout.attribute),
@@ -125,8 +134,13 @@ Status decode_attribute(const Container& container, const AttributeLayout& layou
     offset += slice.dims;
   }
   std::vector<float> v(dims);
+  const std::vector<float> absent(dims, 0.0f);
   for (std::size_t i = 0; i < n; ++i) {
     const float* u = &vectors[i * dims];
+    if (!presence.empty() && !presence[i]) {
+      scatter(layout.attribute, i, absent.data(), cloud);  // no view dependence: the bands are zero
+      continue;
+    }
     if (layout.transform == Transform::kSmallestThree) {
       smallest_three_to_rotation(u, v.data());
       u = v.data();
