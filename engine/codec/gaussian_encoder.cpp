@@ -380,7 +380,14 @@ Result<Bytes> encode_gaussians(const GaussianCloud& input, const GaussianCodecSe
   // Importance is measured after the cheap pruning, so nothing non-finite is rendered,
   // and follows the Gaussians into the Morton order for k-means weights.
   std::vector<float> importance;
-  if (needs_importance(settings)) {
+  // SH presence bits judge by importance, but a scene left without SH bands (or whose
+  // colour goes to a field) has no bands to judge: it is not rendered for them.
+  const bool sh_presence_wanted = settings.sh_gaussian_min_rms > 0.0f && settings.entropy_coder == "range" &&
+                                  pruned.sh_degree > 0 && settings.colour == "sh";
+  GaussianCodecSettings without_presence = settings;
+  without_presence.sh_gaussian_min_rms = 0.0f;
+  const bool importance_elsewhere = needs_importance(without_presence);
+  if (importance_elsewhere || sh_presence_wanted) {
     begin("importance");
     Result<std::vector<float>> measured = gaussian_importance(pruned, settings, accelerators.blend_weights);
     if (!measured.ok()) return measured.status().with_context("importance");
@@ -460,7 +467,7 @@ Result<Bytes> encode_gaussians(const GaussianCloud& input, const GaussianCodecSe
     // reader's bound on Gaussians per byte (kMaxGaussiansPerRangedByte) refuses it.
     std::vector<std::uint8_t> presence;
     std::size_t present = n;
-    if (a == Attribute::kSh && ranged && settings.sh_gaussian_min_rms > 0.0f) {
+    if (a == Attribute::kSh && sh_presence_wanted && !importance.empty()) {
       presence = sh_presence(cloud, importance, settings.sh_gaussian_min_rms);
       present = static_cast<std::size_t>(std::count(presence.begin(), presence.end(), std::uint8_t{1}));
       if (present == n || present == 0) presence.clear(), present = n;
@@ -501,6 +508,16 @@ Result<Bytes> encode_gaussians(const GaussianCloud& input, const GaussianCodecSe
     streams.push_back({codebook_stream(a), std::move(q.codebook), settings.zstd_level});
     if (!presence.empty()) {
       q.layout.index_coding = StreamCoding::kRangedPresence;
+      // The report's error is the decoder's: a Gaussian without bands misses all of them.
+      const std::size_t stride = static_cast<std::size_t>(cloud.sh_rest_stride());
+      double dropped = 0.0;
+      for (std::size_t i = 0; i < n; ++i) {
+        if (presence[i]) continue;
+        for (std::size_t k = 0; k < stride; ++k) dropped += static_cast<double>(cloud.sh_rest[stride * i + k]) * cloud.sh_rest[stride * i + k];
+      }
+      const double values = static_cast<double>(stride);
+      q.report.rms_error = std::sqrt((q.report.rms_error * q.report.rms_error * static_cast<double>(present) * values +
+                                      dropped) / (static_cast<double>(n) * values));
       streams.push_back({index_stream(a), std::move(coded), 0});
     } else {
       add_coded(index_stream(a), std::move(q.indices),

@@ -225,6 +225,7 @@ void check_same_scene(const std::string& relative, const char* preset) {
   const GaussianCloud cloud = load_cloud(relative);
   auto s = *codec::preset_settings(preset);
   s.threads = 2;
+  s.sh_gaussian_min_rms = 0.0f;  // presence bits exist only range coded
   s.entropy_coder = "zstd";
   auto planes = codec::encode_gaussians(cloud, s);
   s.entropy_coder = "range";
@@ -268,6 +269,7 @@ TEST(RangedStreams, RealSceneDropsShPerGaussian) {
   auto s = *codec::preset_settings("small");
   s.threads = 2;
   s.importance_source = "opacity";  // no rendering in a unit test
+  s.sh_gaussian_min_rms = 0.0f;
   auto plain = codec::encode_gaussians(cloud, s);
   s.sh_gaussian_min_rms = 0.01f;
   auto masked = codec::encode_gaussians(cloud, s);
