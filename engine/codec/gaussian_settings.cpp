@@ -111,13 +111,18 @@ Result<GaussianCodecSettings> quality_level_settings(int level) {
   s.preset = "level-" + std::to_string(level);
   s.position_bits = r.position_bits;
   s.scale = q({1, 1, 1}, {r.scale_codes, r.scale_codes, r.scale_codes}, "none", "footprint");
-  s.rotation = q({1, 1, 1, 1}, {4, r.rotation_codes, r.rotation_codes, r.rotation_codes}, "smallest_three");
+  // Rotations and colours matter where the image shows them: their codebooks are
+  // weighted by importance from views (on balanced: tile-sh3-14k +1.45 dB, small-sh3-9k
+  // +1.0 dB for under 1% more bytes; opacity lost 0.3 dB that way, scale gained no more
+  // than its bytes' worth over "footprint", docs/BENCHMARKS.md).
+  s.rotation = q({1, 1, 1, 1}, {4, r.rotation_codes, r.rotation_codes, r.rotation_codes}, "smallest_three",
+                 "importance");
   s.opacity = q({1}, {r.opacity_codes});
-  s.color = q(r.color_slices, r.color_codes, "pca");
+  s.color = q(r.color_slices, r.color_codes, "pca", "importance");
   s.sh = q(r.sh_slices, r.sh_codes, "pca");
   s.sh_gaussian_min_rms = r.sh_gaussian_min_rms;
-  // The importance that judges them: a few small views are enough to tell which
-  // Gaussians the image shows (nothing is pruned by it).
+  // The importance that judges them and weights the codebooks above: a few small views
+  // are enough to tell which Gaussians the image shows (nothing is pruned by it).
   s.importance_views = kPresenceImportanceViews;
   s.importance_resolution = kPresenceImportanceResolution;
   return s;
