@@ -223,6 +223,19 @@ def sczs():
     # memory is sized by it.
     write("scz-ranged-forged-count.scz", edited(2, lambda p: p, new_count=1 << 28))
 
+    # SH presence bits (format version 3): the sh index stream (id 25) cut short, and the
+    # same file stamped version 2, whose readers know no index coding 2.
+    with open(os.path.join("tests", "golden", "gaussians-sh3-presence-v3.scz"), "rb") as f:
+        v3 = f.read()
+    settings3, count3, streams3 = scz_streams(v3)
+    cut = [list(s) for s in streams3]
+    for s in cut:
+        if s[0] == 25:
+            s[3] = s[3][:-1]
+            s[2] = len(s[3])
+    write("scz-presence-truncated-sh-indices.scz", scz_file(settings3, count3, cut, version=3))
+    write("scz-presence-in-version-2.scz", scz_file(settings3, count3, [list(s) for s in streams3], version=2))
+
 
 def main():
     os.makedirs(OUT, exist_ok=True)

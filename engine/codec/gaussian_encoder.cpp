@@ -275,6 +275,33 @@ Result<QuantizedAttribute> quantize_attribute(Attribute a, const GaussianCloud& 
   return out;
 }
 
+// Which Gaussians keep their higher SH bands. A Gaussian's bands change the image by
+// roughly their RMS colour over the sphere of directions (with the orthonormal real SH
+// basis, the mean square is sum(c^2) / (4 pi) per channel; the channels are averaged)
+// times the blending weight it gets; the squared error it adds to the image grows with
+// that weight summed over pixels, its importance. So a Gaussian keeps its bands when
+// sqrt(importance / mean importance) x RMS reaches `min_rms`: an invisible or tiny
+// Gaussian drops its view dependence first, one that covers many pixels last.
+std::vector<std::uint8_t> sh_presence(const GaussianCloud& cloud, const std::vector<float>& importance,
+                                      float min_rms) {
+  const std::size_t n = cloud.count;
+  std::vector<std::uint8_t> keep(n, 1);
+  double mean = 0.0;
+  for (float v : importance) mean += v;
+  mean /= static_cast<double>(std::max<std::size_t>(n, 1));
+  if (!(mean > 0.0)) return keep;  // no view saw the scene: nothing to judge by
+  const std::size_t stride = static_cast<std::size_t>(cloud.sh_rest_stride());
+  constexpr double kFourPi = 12.566370614359172;
+  for (std::size_t i = 0; i < n; ++i) {
+    const float* rest = &cloud.sh_rest[stride * i];
+    double sum = 0.0;
+    for (std::size_t k = 0; k < stride; ++k) sum += static_cast<double>(rest[k]) * rest[k];
+    const double rms = std::sqrt(sum / (3.0 * kFourPi));
+    keep[i] = std::sqrt(static_cast<double>(importance[i]) / mean) * rms >= min_rms ? 1 : 0;
+  }
+  return keep;
+}
+
 }  // namespace
 
 int position_grid_bits(const std::vector<float>& positions, int bits) {
@@ -353,7 +380,14 @@ Result<Bytes> encode_gaussians(const GaussianCloud& input, const GaussianCodecSe
   // Importance is measured after the cheap pruning, so nothing non-finite is rendered,
   // and follows the Gaussians into the Morton order for k-means weights.
   std::vector<float> importance;
-  if (needs_importance(settings)) {
+  // SH presence bits judge by importance, but a scene left without SH bands (or whose
+  // colour goes to a field) has no bands to judge: it is not rendered for them.
+  const bool sh_presence_wanted = settings.sh_gaussian_min_rms > 0.0f && settings.entropy_coder == "range" &&
+                                  pruned.sh_degree > 0 && settings.colour == "sh";
+  GaussianCodecSettings without_presence = settings;
+  without_presence.sh_gaussian_min_rms = 0.0f;
+  const bool importance_elsewhere = needs_importance(without_presence);
+  if (importance_elsewhere || sh_presence_wanted) {
     begin("importance");
     Result<std::vector<float>> measured = gaussian_importance(pruned, settings, accelerators.blend_weights);
     if (!measured.ok()) return measured.status().with_context("importance");
@@ -427,12 +461,68 @@ Result<Bytes> encode_gaussians(const GaussianCloud& input, const GaussianCodecSe
     const std::string& own = quantizer_for(settings, a).weighting;
     const std::vector<float> weights =
         own.empty() || own == settings.weighting ? shared_weights : weights_for(own);
-    Result<QuantizedAttribute> quantized = quantize_attribute(a, cloud, weights, settings, accelerators);
+    // SH presence bits (version 3): the codebooks are trained on, and index, only the
+    // Gaussians that keep their bands. Not when every Gaussian keeps them or none does
+    // (then the plain stream is smaller), nor when the stream would be so small that a
+    // reader's bound on Gaussians per byte (kMaxGaussiansPerRangedByte) refuses it.
+    std::vector<std::uint8_t> presence;
+    std::size_t present = n;
+    if (a == Attribute::kSh && sh_presence_wanted && !importance.empty()) {
+      presence = sh_presence(cloud, importance, settings.sh_gaussian_min_rms);
+      present = static_cast<std::size_t>(std::count(presence.begin(), presence.end(), std::uint8_t{1}));
+      if (present == n || present == 0) presence.clear(), present = n;
+    }
+    auto quantize = [&]() -> Result<QuantizedAttribute> {
+      if (presence.empty()) return quantize_attribute(a, cloud, weights, settings, accelerators);
+      GaussianCloud kept;
+      kept.resize(present, cloud.sh_degree);
+      std::vector<float> kept_weights(present);
+      for (std::size_t i = 0, j = 0; i < n; ++i) {
+        if (!presence[i]) continue;
+        kept.copy_from(cloud, i, j);
+        kept_weights[j++] = weights[i];
+      }
+      return quantize_attribute(a, kept, kept_weights, settings, accelerators);
+    };
+    Result<QuantizedAttribute> quantized = quantize();
     if (!quantized.ok()) return quantized.status().with_context(std::string("k-means ") + attribute_name(a));
     QuantizedAttribute q = std::move(quantized).value();
+    Bytes coded;
+    if (!presence.empty()) {
+      const std::size_t slices = q.layout.slices.size();
+      std::vector<std::uint32_t> rows(n * slices, 0);
+      for (std::size_t i = 0, j = 0; i < n; ++i) {
+        if (presence[i]) std::copy_n(&q.by_gaussian[j++ * slices], slices, &rows[i * slices]);
+      }
+      coded = encode_ranged_indices_with_presence(q.layout, presence, rows);
+      const std::uint64_t bound = index_stream_bytes(q.layout, n) + (n + 7) / 8 + kRangedSlackBytes;
+      if (coded.size() * kMaxGaussiansPerRangedByte < n || coded.size() > bound) {
+        // Only a scene with a handful of SH-bearing Gaussians among very many comes here.
+        presence.clear();
+        present = n;
+        quantized = quantize();
+        if (!quantized.ok()) return quantized.status().with_context(std::string("k-means ") + attribute_name(a));
+        q = std::move(quantized).value();
+      }
+    }
     streams.push_back({codebook_stream(a), std::move(q.codebook), settings.zstd_level});
-    add_coded(index_stream(a), std::move(q.indices),
-              ranged ? encode_ranged_indices(q.layout, q.by_gaussian, n) : Bytes(), q.layout.index_coding);
+    if (!presence.empty()) {
+      q.layout.index_coding = StreamCoding::kRangedPresence;
+      // The report's error is the decoder's: a Gaussian without bands misses all of them.
+      const std::size_t stride = static_cast<std::size_t>(cloud.sh_rest_stride());
+      double dropped = 0.0;
+      for (std::size_t i = 0; i < n; ++i) {
+        if (presence[i]) continue;
+        for (std::size_t k = 0; k < stride; ++k) dropped += static_cast<double>(cloud.sh_rest[stride * i + k]) * cloud.sh_rest[stride * i + k];
+      }
+      const double values = static_cast<double>(stride);
+      q.report.rms_error = std::sqrt((q.report.rms_error * q.report.rms_error * static_cast<double>(present) * values +
+                                      dropped) / (static_cast<double>(n) * values));
+      streams.push_back({index_stream(a), std::move(coded), 0});
+    } else {
+      add_coded(index_stream(a), std::move(q.indices),
+                ranged ? encode_ranged_indices(q.layout, q.by_gaussian, n) : Bytes(), q.layout.index_coding);
+    }
     if (!q.transform.empty()) streams.push_back({transform_stream(a), std::move(q.transform), settings.zstd_level});
     layout.attributes.push_back(std::move(q.layout));
     r.attributes.push_back(std::move(q.report));

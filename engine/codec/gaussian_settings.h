@@ -40,6 +40,12 @@ struct GaussianCodecSettings {
   // add over the sphere of directions stays below this (in colour units, 1 = full range).
   float sh_band_min_rms = 1.0f / 1024;
   int max_sh_degree = 3;
+  // Per Gaussian (format version 3, range coding only): a Gaussian whose higher SH bands
+  // add less than this RMS colour over the sphere of directions, times the square root
+  // of its importance over the mean importance (importance_source: rendered views by
+  // default), keeps none: a presence bit instead of its SH indices, and zero bands. 0:
+  // every Gaussian keeps its bands.
+  float sh_gaussian_min_rms = 0.0f;
 
   // Pruning by importance from rendered views (codec/importance_prune.h): each
   // Gaussian's blending weight summed over the pixels of orbit views; the least

@@ -35,6 +35,7 @@ std::vector<float> blend_weights_threaded(const GaussianCloud& cloud, const std:
 
 bool needs_importance(const GaussianCodecSettings& s) {
   if (s.importance_keep < 1.0f || s.importance_prune_fraction > 0.0f || s.weighting == "importance") return true;
+  if (s.sh_gaussian_min_rms > 0.0f && s.entropy_coder == "range") return true;  // SH presence bits
   for (const QuantizerSettings* q : {&s.scale, &s.rotation, &s.opacity, &s.color, &s.sh}) {
     if (q->weighting == "importance") return true;
   }

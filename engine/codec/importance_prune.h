@@ -20,7 +20,8 @@ namespace scenezip::codec {
 using BlendWeightsFunction =
     std::function<Result<std::vector<float>>(const GaussianCloud& cloud, const std::vector<Camera>& cameras)>;
 
-// Whether `s` prunes by importance or weights any codebook by it.
+// Whether `s` prunes by importance, weights any codebook by it or drops SH bands per
+// Gaussian (sh_gaussian_min_rms), which judges by it.
 bool needs_importance(const GaussianCodecSettings& s);
 
 // One importance per Gaussian of `cloud`, as `s` defines it. Source "views": blend

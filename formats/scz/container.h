@@ -23,9 +23,9 @@ namespace scenezip::scz {
 // 'S' 'C' 'Z' then a zero byte, which a text tool mangling line ends or a file cut at
 // the first NUL would not keep.
 inline constexpr std::uint8_t kMagic[4] = {'S', 'C', 'Z', 0};
-// Version 2 added range-coded Gaussian streams (docs/FORMAT.md, "Versions"); version 1
-// files still decode.
-inline constexpr std::uint16_t kFormatVersion = 2;
+// Version 2 added range-coded Gaussian streams, version 3 per-Gaussian SH presence bits
+// (docs/FORMAT.md, "Versions"); files of versions 1 and 2 still decode.
+inline constexpr std::uint16_t kFormatVersion = 3;
 inline constexpr std::size_t kHeaderBytes = 36;
 inline constexpr std::size_t kEntryBytes = 32;
 // Limits that no real file comes near and that bound what a forged header can cost.

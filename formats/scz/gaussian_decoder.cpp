@@ -27,23 +27,6 @@ Result<Bytes> read_ranged_stream(const Container& container, std::uint16_t id, s
   return coded;
 }
 
-// Decoded indices (Gaussian-major) in the byte-plane form of an index stream.
-Bytes index_planes(const AttributeLayout& layout, const std::vector<std::uint32_t>& indices, std::size_t n) {
-  Bytes out(index_stream_bytes(layout, n));
-  const std::size_t slices = layout.slices.size();
-  std::size_t at = 0;
-  for (std::size_t s = 0; s < slices; ++s) {
-    const bool wide = layout.slices[s].index_bytes() == 2;
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::uint32_t v = indices[i * slices + s];
-      out[at + i] = static_cast<std::uint8_t>(v);
-      if (wide) out[at + n + i] = static_cast<std::uint8_t>(v >> 8);
-    }
-    at += n * layout.slices[s].index_bytes();
-  }
-  return out;
-}
-
 // Writes one Gaussian's decoded attribute vector into the cloud.
 void scatter(Attribute a, std::size_t i, const float* v, GaussianCloud& cloud) {
   switch (a) {
@@ -71,13 +54,20 @@ Status decode_attribute(const Container& container, const AttributeLayout& layou
   const std::string index_name = name + " indices";
   SCZ_ASSIGN_OR_RETURN(Bytes codebook_raw, read_stream(container, codebook_stream(layout.attribute),
                                                             codebook_stream_bytes(layout), codebook_name.c_str()));
-  // Range-coded indices become the byte-plane form, so one loop below serves both.
+  // Range-coded indices stay Gaussian-major (`decoded`); byte planes are read in place.
   Bytes index_raw;
+  std::vector<std::uint32_t> decoded;
+  std::vector<std::uint8_t> presence;  // empty: every Gaussian has the attribute
   if (layout.index_coding == StreamCoding::kRanged) {
     SCZ_ASSIGN_OR_RETURN(Bytes coded, read_ranged_stream(container, index_stream(layout.attribute),
                                                          index_stream_bytes(layout, n), n, index_name.c_str()));
-    SCZ_ASSIGN_OR_RETURN(std::vector<std::uint32_t> decoded, decode_ranged_indices(coded, layout, n, index_name));
-    index_raw = index_planes(layout, decoded, n);
+    SCZ_ASSIGN_OR_RETURN(decoded, decode_ranged_indices(coded, layout, n, index_name));
+  } else if (layout.index_coding == StreamCoding::kRangedPresence) {
+    // The planes of every Gaussian plus one presence bit each bound what the writer keeps.
+    SCZ_ASSIGN_OR_RETURN(Bytes coded, read_ranged_stream(container, index_stream(layout.attribute),
+                                                         index_stream_bytes(layout, n) + (n + 7) / 8, n,
+                                                         index_name.c_str()));
+    SCZ_ASSIGN_OR_RETURN(decoded, decode_ranged_indices_with_presence(coded, layout, n, &presence, index_name));
   } else {
     SCZ_ASSIGN_OR_RETURN(index_raw, read_stream(container, index_stream(layout.attribute),
                                                 index_stream_bytes(layout, n), index_name.c_str()));
@@ -103,44 +93,68 @@ Status decode_attribute(const Container& container, const AttributeLayout& layou
       }
     }
   }
-  std::vector<float> vectors(static_cast<std::size_t>(dims) * n);
-  std::size_t codebook_at = 0, index_at = 0;
-  int offset = 0;
-  for (std::size_t s = 0; s < layout.slices.size(); ++s) {
-    const SliceLayout& slice = layout.slices[s];
-    // data() + offset, not &v[offset]: an empty cloud has empty index streams.
-    const float* book = codebook.data() + codebook_at;
-    const std::uint8_t* low = index_raw.data() + index_at;
-    const std::uint8_t* high = slice.index_bytes() == 2 ? low + n : nullptr;
-    for (std::size_t i = 0; i < n; ++i) {
-      const unsigned index = low[i] | (high ? high[i] << 8 : 0);
-      if (index >= static_cast<unsigned>(slice.codebook_size)) {
-        return invalid_input(index_name + ": Gaussian " + std::to_string(i) + " uses code " + std::to_string(index) +
-                             " of a " + std::to_string(slice.codebook_size) + "-entry codebook");
-      }
-      std::copy_n(book + static_cast<std::size_t>(index) * slice.dims, slice.dims, &vectors[i * dims + offset]);
-    }
-    codebook_at += static_cast<std::size_t>(slice.codebook_size) * slice.dims;
-    index_at += n * slice.index_bytes();
-    offset += slice.dims;
+  // Where each slice's codes and (byte planes) indices start.
+  const std::size_t slices = layout.slices.size();
+  std::vector<std::size_t> codebook_at(slices), plane_at(slices), offset(slices);
+  for (std::size_t s = 0, c = 0, p = 0, o = 0; s < slices; ++s) {
+    codebook_at[s] = c;
+    plane_at[s] = p;
+    offset[s] = o;
+    c += static_cast<std::size_t>(layout.slices[s].codebook_size) * layout.slices[s].dims;
+    p += n * layout.slices[s].index_bytes();
+    o += static_cast<std::size_t>(layout.slices[s].dims);
   }
-  std::vector<float> v(dims);
-  for (std::size_t i = 0; i < n; ++i) {
-    const float* u = &vectors[i * dims];
-    if (layout.transform == Transform::kSmallestThree) {
-      smallest_three_to_rotation(u, v.data());
-      u = v.data();
-    } else if (!transform.empty()) {
-      const float* mean = transform.data();
-      const float* m = transform.data() + dims;
-      for (int r = 0; r < dims; ++r) {
-        float sum = mean[r];
-        for (int c = 0; c < dims; ++c) sum += m[r * dims + c] * u[c];
-        v[r] = sum;
+  // Gaussians are independent here (the serial part, range decoding, is done), so they
+  // go in chunks over the threads; each writes only its own Gaussians' values, and the
+  // arithmetic per Gaussian is the same whatever the split.
+  constexpr std::size_t kChunk = 16384;
+  const std::size_t chunks = (n + kChunk - 1) / kChunk;
+  std::vector<std::string> errors(chunks);
+  parallel_chunks(chunks, resolve_threads(0), [&](std::size_t chunk) {
+    std::vector<float> u(dims), v(dims);
+    const std::vector<float> absent(dims, 0.0f);
+    const std::size_t end = std::min(n, (chunk + 1) * kChunk);
+    for (std::size_t i = chunk * kChunk; i < end; ++i) {
+      if (!presence.empty() && !presence[i]) {
+        scatter(layout.attribute, i, absent.data(), cloud);  // no view dependence: the bands are zero
+        continue;
       }
-      u = v.data();
+      for (std::size_t s = 0; s < slices; ++s) {
+        const SliceLayout& slice = layout.slices[s];
+        unsigned index;
+        if (!decoded.empty()) {
+          index = decoded[i * slices + s];
+        } else {
+          const std::uint8_t* low = index_raw.data() + plane_at[s];
+          index = low[i] | (slice.index_bytes() == 2 ? low[n + i] << 8 : 0);
+        }
+        if (index >= static_cast<unsigned>(slice.codebook_size)) {
+          errors[chunk] = index_name + ": Gaussian " + std::to_string(i) + " uses code " + std::to_string(index) +
+                          " of a " + std::to_string(slice.codebook_size) + "-entry codebook";
+          return;
+        }
+        std::copy_n(codebook.data() + codebook_at[s] + static_cast<std::size_t>(index) * slice.dims, slice.dims,
+                    u.data() + offset[s]);
+      }
+      const float* out = u.data();
+      if (layout.transform == Transform::kSmallestThree) {
+        smallest_three_to_rotation(u.data(), v.data());
+        out = v.data();
+      } else if (!transform.empty()) {
+        const float* mean = transform.data();
+        const float* m = transform.data() + dims;
+        for (int r = 0; r < dims; ++r) {
+          float sum = mean[r];
+          for (int c = 0; c < dims; ++c) sum += m[r * dims + c] * u[c];
+          v[r] = sum;
+        }
+        out = v.data();
+      }
+      scatter(layout.attribute, i, out, cloud);
     }
-    scatter(layout.attribute, i, u, cloud);
+  });
+  for (const std::string& e : errors) {
+    if (!e.empty()) return invalid_input(e);  // the first Gaussian that failed
   }
   return Status::Ok();
 }

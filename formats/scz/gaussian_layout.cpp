@@ -134,6 +134,9 @@ Status check_layout(const GaussianLayout& l) {
                            std::to_string(static_cast<int>(a.attribute)) + ", expected " +
                            std::to_string(static_cast<int>(expected[i])));
     }
+    if (a.index_coding == StreamCoding::kRangedPresence && a.attribute != Attribute::kSh) {
+      return invalid_input(std::string(attribute_name(a.attribute)) + " indices carry presence bits, which only sh may");
+    }
     const int dims = attribute_dims(a.attribute, l.sh_degree);
     if (a.transform != Transform::kNone && a.transform != Transform::kAffine &&
         a.transform != Transform::kSmallestThree) {
@@ -201,7 +204,8 @@ Result<GaussianLayout> parse_layout(const Bytes& bytes, int version) {
   // Version 1 kept these bytes reserved (zero), which reads as byte planes.
   const auto coding = [&](std::uint8_t b, const char* what) -> Result<StreamCoding> {
     if (version < 2 && b != 0) return invalid_input("layout reserved byte is not zero");
-    if (b > static_cast<std::uint8_t>(StreamCoding::kRanged)) {
+    const auto last = version < 3 ? StreamCoding::kRanged : StreamCoding::kRangedPresence;
+    if (b > static_cast<std::uint8_t>(last)) {
       return invalid_input(std::string(what) + " uses unknown stream coding " + std::to_string(b));
     }
     return static_cast<StreamCoding>(b);

@@ -69,6 +69,10 @@ inline constexpr float kMaxTransformValue = 1e6f;
 enum class StreamCoding : std::uint8_t {
   kPlanes = 0,  // fixed-width values in byte planes, for the container's zstd
   kRanged = 1,  // range coded with adaptive context models (formats/scz/ranged_streams.h)
+  // Version 3, the sh attribute only: range coded as kRanged, each Gaussian led by a
+  // presence bit; a Gaussian without it has no indices and all its higher SH bands zero
+  // (most Gaussians of a trained scene show no view dependence worth its bits).
+  kRangedPresence = 2,
 };
 
 struct SliceLayout {
@@ -117,7 +121,8 @@ void smallest_three_to_rotation(const float* u, float* q);
 // Encodes the layout stream. The layout must be valid (check_layout).
 Bytes serialize_layout(const GaussianLayout& layout);
 // Decodes and checks a layout stream of a file of format `version`; any inconsistency
-// is invalid_input (a stream coding other than byte planes needs version 2).
+// is invalid_input (a stream coding other than byte planes needs version 2, presence
+// bits version 3).
 Result<GaussianLayout> parse_layout(const Bytes& bytes, int version = kFormatVersion);
 // Checks a layout built in memory against the rules parse_layout enforces.
 Status check_layout(const GaussianLayout& layout);

@@ -60,10 +60,17 @@ struct SliceModel {
   std::vector<BitModel> top, full;
 };
 
+// Presence bits (StreamCoding::kRangedPresence): the context is the previous two
+// Gaussians' bits, as Gaussians without visible view dependence come in clusters.
+constexpr int kPresenceHistory = 2;
+
 // Walks every index of an attribute in Gaussian-major order; false when a decoded index
-// is beyond its codebook or the stream ran out.
+// is beyond its codebook or the stream ran out. With `presence` (one byte per Gaussian,
+// 0 or 1) each Gaussian is led by its presence bit and an absent one has no indices (its
+// row is left as it is); the neighbour context is then the last present Gaussian.
 template <class Side>
-bool walk_indices(Side& side, const AttributeLayout& layout, std::size_t n, std::uint32_t* indices) {
+bool walk_indices(Side& side, const AttributeLayout& layout, std::size_t n, std::uint32_t* indices,
+                  std::uint8_t* presence = nullptr) {
   const std::size_t slices = layout.slices.size();
   std::vector<SliceModel> models(slices);
   for (std::size_t s = 0; s < slices; ++s) {
@@ -83,15 +90,27 @@ bool walk_indices(Side& side, const AttributeLayout& layout, std::size_t n, std:
     m.top.resize(static_cast<std::size_t>(m.neighbour_contexts * m.slice_contexts) << m.top_levels);
     m.full.resize(std::size_t{1} << m.bits);
   }
+  std::vector<BitModel> presence_models(std::size_t{1} << (kPresenceHistory + 1));
+  std::uint32_t history = 0;
+  const std::uint32_t* last = nullptr;  // the previous Gaussian with indices
   for (std::size_t i = 0; i < n; ++i) {
     std::uint32_t* row = indices + i * slices;
+    if (presence) {
+      const std::uint32_t bit = side.symbol(&presence_models[history << 1], 1, nullptr, 1, presence[i]);
+      presence[i] = static_cast<std::uint8_t>(bit);
+      history = ((history << 1) | bit) & ((1u << kPresenceHistory) - 1);
+      if (!bit) {
+        if (side.exhausted()) return false;
+        continue;
+      }
+    }
     for (std::size_t s = 0; s < slices; ++s) {
       SliceModel& m = models[s];
       if (m.bits == 0) {
         row[s] = 0;
         continue;
       }
-      const std::uint32_t neighbour = i > 0 ? (row - slices)[s] >> m.neighbour_shift : 0;
+      const std::uint32_t neighbour = last ? last[s] >> m.neighbour_shift : 0;
       const std::uint32_t previous = s > 0 ? row[s - 1] >> m.slice_shift : 0;
       const std::size_t context = neighbour * m.slice_contexts + previous;
       const std::uint32_t v =
@@ -99,6 +118,7 @@ bool walk_indices(Side& side, const AttributeLayout& layout, std::size_t n, std:
       if (v >= static_cast<std::uint32_t>(m.codes)) return false;
       row[s] = v;
     }
+    last = row;
     if (side.exhausted()) return false;
   }
   return true;
@@ -157,6 +177,28 @@ Bytes encode_ranged_indices(const AttributeLayout& layout, const std::vector<std
   std::vector<std::uint32_t> copy = indices;
   walk_indices(side, layout, n, copy.data());
   return side.coder.finish();
+}
+
+Bytes encode_ranged_indices_with_presence(const AttributeLayout& layout, const std::vector<std::uint8_t>& presence,
+                                          const std::vector<std::uint32_t>& indices) {
+  EncodeSide side;
+  std::vector<std::uint32_t> copy = indices;
+  std::vector<std::uint8_t> bits = presence;
+  walk_indices(side, layout, presence.size(), copy.data(), bits.data());
+  return side.coder.finish();
+}
+
+Result<std::vector<std::uint32_t>> decode_ranged_indices_with_presence(const Bytes& coded,
+                                                                       const AttributeLayout& layout, std::size_t n,
+                                                                       std::vector<std::uint8_t>* presence,
+                                                                       const std::string& name) {
+  DecodeSide side{RangeDecoder(coded.data(), coded.size())};
+  std::vector<std::uint32_t> indices(n * layout.slices.size(), 0);
+  presence->assign(n, 0);
+  if (!walk_indices(side, layout, n, indices.data(), presence->data()) || !side.coder.ok()) {
+    return invalid_input("stream " + name + ": the range-coded presence bits and indices are corrupt");
+  }
+  return indices;
 }
 
 Result<std::vector<std::uint32_t>> decode_ranged_indices(const Bytes& coded, const AttributeLayout& layout,

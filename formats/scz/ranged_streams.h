@@ -34,6 +34,17 @@ Bytes encode_ranged_indices(const AttributeLayout& layout, const std::vector<std
 Result<std::vector<std::uint32_t>> decode_ranged_indices(const Bytes& coded, const AttributeLayout& layout,
                                                          std::size_t n, const std::string& name);
 
+// StreamCoding::kRangedPresence: `presence` holds one 0 or 1 per Gaussian, and
+// `indices` the layout's slices for every Gaussian, Gaussian-major (rows of absent
+// Gaussians are not coded: any value).
+Bytes encode_ranged_indices_with_presence(const AttributeLayout& layout, const std::vector<std::uint8_t>& presence,
+                                          const std::vector<std::uint32_t>& indices);
+// Inverse: the presence bits into `presence`; rows of absent Gaussians are zero.
+Result<std::vector<std::uint32_t>> decode_ranged_indices_with_presence(const Bytes& coded,
+                                                                       const AttributeLayout& layout, std::size_t n,
+                                                                       std::vector<std::uint8_t>* presence,
+                                                                       const std::string& name);
+
 // The Morton codes of the sorted Gaussians (each below 2^(3 bits), not decreasing).
 Bytes encode_ranged_positions(const std::vector<std::pair<std::uint64_t, std::uint32_t>>& sorted, int bits);
 // Inverse, to the sorted codes.

@@ -103,9 +103,21 @@ TEST(ImportancePrune, HiddenAndOutOfViewGaussiansGoFirst) {
 
 TEST(ImportancePrune, SettingsRoundTripThroughJson) {
   GaussianCodecSettings s = *codec::preset_settings("balanced");
-  // Off by default, and then absent from the JSON: files stay as they were.
+  // The presets measure importance (8 small views) to drop SH bands per Gaussian and to
+  // weight the rotation and colour codebooks; nothing is pruned by it.
+  EXPECT_TRUE(codec::needs_importance(s));
+  EXPECT_GT(s.sh_gaussian_min_rms, 0.0f);
+  EXPECT_EQ(s.importance_keep, 1.0f);
+  EXPECT_EQ(s.importance_prune_fraction, 0.0f);
+  s.sh_gaussian_min_rms = 0.0f;
+  s.rotation.weighting.clear();
+  s.color.weighting.clear();
+  s.importance_views = GaussianCodecSettings().importance_views;
+  s.importance_resolution = GaussianCodecSettings().importance_resolution;
+  // Off, and then absent from the JSON: files stay as they were.
   EXPECT_FALSE(codec::needs_importance(s));
   EXPECT_FALSE(codec::settings_json(s).contains("importance"));
+  EXPECT_FALSE(codec::settings_json(s)["prune"].contains("sh_gaussian_min_rms"));
   s.importance_keep = 0.95f;
   s.importance_prune_fraction = 0.25f;
   s.importance_source = "opacity";

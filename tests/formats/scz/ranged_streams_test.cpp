@@ -1,4 +1,4 @@
-// The range coder and the range-coded Gaussian streams of format version 2: exact round
+// The range coder and the range-coded Gaussian streams of format versions 2 and 3: exact round
 // trips (synthetic and on real scenes, where the decoded scene must equal the byte-plane
 // file's bit for bit), and damaged streams that must fail cleanly.
 #include <gtest/gtest.h>
@@ -114,6 +114,78 @@ TEST(RangedStreams, IndicesRoundTripAndRefuseDamage) {
   }
 }
 
+// Presence bits (version 3): absent Gaussians come back absent with zero rows, present
+// ones with their indices; damage fails cleanly or stays within the codebooks.
+TEST(RangedStreams, PresenceBitsRoundTripAndRefuseDamage) {
+  const AttributeLayout layout = layout_of({{2, 1024}, {3, 300}, {40, 2}});
+  const std::size_t n = 4000, slices = layout.slices.size();
+  codec::SplitMix64 rng(5);
+  std::vector<std::uint8_t> presence(n);
+  std::vector<std::uint32_t> indices(n * slices, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    // Clusters of absent Gaussians, as whole regions of a scene lack view dependence.
+    presence[i] = (i / 100) % 3 == 0 ? rng.next() % 8 == 0 : rng.next() % 8 != 0;
+    if (!presence[i]) continue;
+    for (std::size_t s = 0; s < slices; ++s) {
+      indices[i * slices + s] = static_cast<std::uint32_t>(rng.next() % layout.slices[s].codebook_size);
+    }
+  }
+  const Bytes coded = encode_ranged_indices_with_presence(layout, presence, indices);
+  std::vector<std::uint8_t> got;
+  auto back = decode_ranged_indices_with_presence(coded, layout, n, &got, "sh indices");
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(got, presence);
+  EXPECT_EQ(*back, indices);
+  // Absent Gaussians cost about a bit or less: far below a full row of indices.
+  const Bytes all = encode_ranged_indices(layout, indices, n);
+  EXPECT_LT(coded.size(), all.size());
+
+  for (std::size_t cut : {std::size_t{0}, std::size_t{1}, coded.size() / 2, coded.size() - 1}) {
+    auto cut_back = decode_ranged_indices_with_presence(Bytes(coded.begin(), coded.begin() + cut), layout, n, &got,
+                                                        "sh indices");
+    ASSERT_FALSE(cut_back.ok()) << cut;
+    EXPECT_NE(cut_back.status().message().find("sh indices"), std::string::npos);
+  }
+  for (std::size_t at = 1; at < coded.size(); at += coded.size() / 29 + 1) {
+    Bytes bad = coded;
+    bad[at] ^= 0xa5;
+    auto r = decode_ranged_indices_with_presence(bad, layout, n, &got, "x");
+    if (!r.ok()) continue;
+    ASSERT_EQ(got.size(), n);
+    for (std::size_t i = 0; i < n; ++i) {
+      ASSERT_LE(got[i], 1);
+      for (std::size_t s = 0; s < slices; ++s) {
+        ASSERT_LT((*r)[i * slices + s], static_cast<std::uint32_t>(layout.slices[s].codebook_size));
+        if (!got[i]) ASSERT_EQ((*r)[i * slices + s], 0u);
+      }
+    }
+  }
+}
+
+// A layout naming presence bits is refused in files of version 2 and on any attribute
+// but sh.
+TEST(RangedStreams, PresenceBitsNeedVersion3AndTheShAttribute) {
+  GaussianLayout l;
+  l.sh_degree = 1;
+  l.position_bits = 12;
+  for (Attribute a : attributes_for_degree(1)) {
+    AttributeLayout al;
+    al.attribute = a;
+    al.slices.push_back({attribute_dims(a, 1), 16});
+    al.index_coding = a == Attribute::kSh ? StreamCoding::kRangedPresence : StreamCoding::kRanged;
+    l.attributes.push_back(al);
+  }
+  const Bytes bytes = serialize_layout(l);
+  EXPECT_TRUE(parse_layout(bytes, 3).ok());
+  auto v2 = parse_layout(bytes, 2);
+  ASSERT_FALSE(v2.ok());
+  EXPECT_NE(v2.status().message().find("unknown stream coding 2"), std::string::npos) << v2.status().message();
+  l.attributes[0].index_coding = StreamCoding::kRangedPresence;
+  auto on_scale = parse_layout(serialize_layout(l), 3);
+  ASSERT_FALSE(on_scale.ok());
+  EXPECT_NE(on_scale.status().message().find("only sh"), std::string::npos) << on_scale.status().message();
+}
+
 TEST(RangedStreams, PositionsRoundTripAndStayOnTheGrid) {
   for (int bits : {1, 7, 16, 21}) {
     codec::SplitMix64 rng(static_cast<std::uint64_t>(bits));
@@ -153,6 +225,7 @@ void check_same_scene(const std::string& relative, const char* preset) {
   const GaussianCloud cloud = load_cloud(relative);
   auto s = *codec::preset_settings(preset);
   s.threads = 2;
+  s.sh_gaussian_min_rms = 0.0f;  // presence bits exist only range coded
   s.entropy_coder = "zstd";
   auto planes = codec::encode_gaussians(cloud, s);
   s.entropy_coder = "range";
@@ -172,7 +245,7 @@ void check_same_scene(const std::string& relative, const char* preset) {
   EXPECT_TRUE(same_floats(a->sh_rest, b->sh_rest));
   auto container = parse_container(*ranged);
   ASSERT_TRUE(container.ok());
-  EXPECT_EQ(container->version, 2);
+  EXPECT_EQ(container->version, kFormatVersion);
   auto layout = parse_layout(*read_stream_up_to(*container, kLayoutStream, kMaxLayoutBytes, "layout"));
   ASSERT_TRUE(layout.ok());
   EXPECT_EQ(layout->position_coding, StreamCoding::kRanged);
@@ -186,6 +259,40 @@ TEST(RangedStreams, RealScenesDecodeExactlyAsBytePlanes) {
   SCZ_REQUIRE_DATA("splats/tile-sh3-14k.ply");
   check_same_scene("splats/small-sh3-9k.ply", "small");
   check_same_scene("splats/tile-sh3-14k.ply", "balanced");
+}
+
+// A real scene with SH dropped per Gaussian: the Gaussians judged invisible come back
+// with zero bands, the others with bands close to their own, and the file is smaller.
+TEST(RangedStreams, RealSceneDropsShPerGaussian) {
+  SCZ_REQUIRE_DATA("splats/small-sh3-9k.ply");
+  const GaussianCloud cloud = load_cloud("splats/small-sh3-9k.ply");
+  auto s = *codec::preset_settings("small");
+  s.threads = 2;
+  s.importance_source = "opacity";  // no rendering in a unit test
+  s.sh_gaussian_min_rms = 0.0f;
+  auto plain = codec::encode_gaussians(cloud, s);
+  s.sh_gaussian_min_rms = 0.01f;
+  auto masked = codec::encode_gaussians(cloud, s);
+  ASSERT_TRUE(plain.ok() && masked.ok()) << masked.status().message();
+  EXPECT_LT(masked->size(), plain->size());
+  auto container = parse_container(*masked);
+  ASSERT_TRUE(container.ok());
+  auto layout = parse_layout(*read_stream_up_to(*container, kLayoutStream, kMaxLayoutBytes, "layout"), 3);
+  ASSERT_TRUE(layout.ok());
+  const AttributeLayout* sh = layout->find(Attribute::kSh);
+  ASSERT_NE(sh, nullptr);
+  EXPECT_EQ(sh->index_coding, StreamCoding::kRangedPresence);
+  auto decoded = decode_scz_gaussians(*masked);
+  ASSERT_TRUE(decoded.ok()) << decoded.status().message();
+  const std::size_t stride = decoded->sh_rest_stride();
+  std::size_t zero = 0;
+  for (std::size_t i = 0; i < decoded->count; ++i) {
+    bool all_zero = true;
+    for (std::size_t k = 0; k < stride; ++k) all_zero = all_zero && decoded->sh_rest[stride * i + k] == 0.0f;
+    zero += all_zero;
+  }
+  EXPECT_GT(zero, decoded->count / 10);
+  EXPECT_LT(zero, decoded->count);
 }
 
 // Every coded stream of a real file, cut short or with a forged count, fails with an

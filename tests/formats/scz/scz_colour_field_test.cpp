@@ -104,7 +104,8 @@ void check_field_golden(const std::string& colour, scz::ColourSource source) {
   const std::string stem = "gaussians-" + colour + "-v2";
   const std::string path = golden_path(stem + ".scz"), expected_path = golden_path(stem + ".expected.json");
   const GaussianCloud original = test::synthetic_cloud(kCount, 3, 2024);
-  if (writing_golden()) {
+  // Version 2's files stay as they are once a later version is the writer's.
+  if (writing_golden() && scz::kFormatVersion == 2) {
     auto bytes = codec::encode_gaussians(original, golden_field_settings(colour), nullptr, {}, cpu_field_fitter());
     ASSERT_TRUE(bytes.ok()) << bytes.status().message();
     ASSERT_TRUE(write_file_atomic(path, *bytes).ok());

@@ -115,9 +115,9 @@ TEST(Scz, RejectsBrokenHeaders) {
   b[20] ^= 1;
   EXPECT_FAILS(b, ErrorCode::kInvalidInput, "header checksum");
   b = good;
-  scz::store_u16(&b[4], 3);
+  scz::store_u16(&b[4], scz::kFormatVersion + 1);
   reseal(b);
-  EXPECT_FAILS(b, ErrorCode::kUnsupported, "format version 3 is newer");
+  EXPECT_FAILS(b, ErrorCode::kUnsupported, "format version " + std::to_string(scz::kFormatVersion + 1) + " is newer");
   scz::store_u16(&b[4], 0);
   reseal(b);
   EXPECT_FAILS(b, ErrorCode::kInvalidInput, "version 0");
@@ -388,6 +388,38 @@ TEST(SczGolden, Version2RangeCoded) {
   int ranged = 0;
   for (const auto& a : layout->attributes) ranged += a.index_coding == scz::StreamCoding::kRanged;
   EXPECT_GE(ranged, 4);
+}
+
+// Version 3: as version 2, with SH presence bits (Gaussians whose bands are judged
+// invisible, here by opacity, store none and decode with zero bands).
+TEST(SczGolden, Version3ShPresenceBits) {
+  GoldenCase c = ranged_case();
+  c.name = "gaussians-sh3-presence-v3";
+  c.settings.preset = "golden-v3-presence";
+  c.settings.sh_gaussian_min_rms = 0.05f;
+  c.settings.importance_source = "opacity";
+  c.seed = 2027;
+  c.version = 3;
+  check_golden(c);
+  auto bytes = read_file(golden_path(c.name + ".scz"));
+  ASSERT_TRUE(bytes.ok());
+  auto container = scz::parse_container(*bytes);
+  ASSERT_TRUE(container.ok());
+  auto layout = scz::parse_layout(*scz::read_stream_up_to(*container, scz::kLayoutStream, scz::kMaxLayoutBytes, "l"),
+                                  container->version);
+  ASSERT_TRUE(layout.ok()) << layout.status().message();
+  EXPECT_EQ(layout->find(scz::Attribute::kSh)->index_coding, scz::StreamCoding::kRangedPresence);
+  auto cloud = scz::decode_gaussians(*container);
+  ASSERT_TRUE(cloud.ok());
+  std::size_t zero = 0;
+  const std::size_t stride = cloud->sh_rest_stride();
+  for (std::size_t i = 0; i < cloud->count; ++i) {
+    bool all_zero = true;
+    for (std::size_t k = 0; k < stride; ++k) all_zero = all_zero && cloud->sh_rest[stride * i + k] == 0.0f;
+    zero += all_zero;
+  }
+  EXPECT_GT(zero, 0u);
+  EXPECT_LT(zero, cloud->count);
 }
 
 // Byte flips and truncations of the golden files: GoldenDamage in scz_geometry_test.cpp.
