@@ -196,8 +196,8 @@ TEST(NerfTrainer, TrainsLegoAndRendersLikeTheReference) {
   auto renderer = gpu::NerfRenderer::create(*context, **trainer, *model, s);
   ASSERT_TRUE(renderer.ok()) << renderer.status().message();
 
-  // Held-out view: the floor this small a field reaches in 300 steps (measured: see
-  // docs/BENCHMARKS.md), well above the 10-11 dB of a white image.
+  // Held-out view: a floor under what this small field reached in 300 steps on llvmpipe
+  // (22.45 dB measured 2026-12-02), far above a white image's.
   auto held_out = (*renderer)->render(test.cameras[0]);
   ASSERT_TRUE(held_out.ok());
   const double test_psnr = psnr(*held_out, test.images[0]);
