@@ -303,7 +303,7 @@ NerfRenderer::~NerfRenderer() = default;
 
 Result<std::unique_ptr<NerfRenderer>> NerfRenderer::create(Context& context, const field::FieldModel& model,
                                                            const field::NerfSettings& settings,
-                                                           const std::vector<float>& grid) {
+                                                           const std::vector<float>& grid, Variant variant) {
   SCZ_RETURN_IF_ERROR(check_renderable(model, settings));
   const std::size_t g = static_cast<std::size_t>(settings.grid_resolution);
   if (grid.size() != g * g * g) return invalid_input("occupancy grid of the wrong size");
@@ -319,7 +319,7 @@ Result<std::unique_ptr<NerfRenderer>> NerfRenderer::create(Context& context, con
   SCZ_RETURN_IF_ERROR(upload(&r->levels_, levels.data(), levels.size() * 4));
   SCZ_RETURN_IF_ERROR(upload(&r->params_, model.params.data(), model.params.size() * 4));
   SCZ_RETURN_IF_ERROR(upload(&r->grid_, grid.data(), grid.size() * 4));
-  SCZ_RETURN_IF_ERROR(r->init(*r->levels_, *r->params_, *r->grid_));
+  SCZ_RETURN_IF_ERROR(r->init(*r->levels_, *r->params_, *r->grid_, variant));
   return r;
 }
 
@@ -330,15 +330,18 @@ Result<std::unique_ptr<NerfRenderer>> NerfRenderer::create(Context& context, Ner
   std::unique_ptr<NerfRenderer> r(new NerfRenderer(context));
   r->config_ = model.config();
   r->settings_ = settings;
-  SCZ_RETURN_IF_ERROR(r->init(trainer.field().levels(), trainer.field().params(), trainer.grid()));
+  SCZ_RETURN_IF_ERROR(r->init(trainer.field().levels(), trainer.field().params(), trainer.grid(), Variant::kAuto));
   return r;
 }
 
-Status NerfRenderer::init(const Buffer& levels, const Buffer& params, const Buffer& grid) {
+Status NerfRenderer::init(const Buffer& levels, const Buffer& params, const Buffer& grid, Variant variant) {
   bound_levels_ = &levels;
   bound_params_ = &params;
   bound_grid_ = &grid;
-  const Spirv spirv = nerf_render_spirv();
+  // The CPU driver stops long shader loops: it gets the variant written around that.
+  const bool for_llvmpipe =
+      variant == Variant::kForLlvmpipe || (variant == Variant::kAuto && context_.cpu_driver());
+  const Spirv spirv = for_llvmpipe ? nerf_render_llvmpipe_spirv() : nerf_render_spirv();
   SCZ_ASSIGN_OR_RETURN(ComputePipeline pipeline,
                        context_.create_compute_pipeline(spirv.words, spirv.count, io::kNerfRenderBindingCount,
                                                         sizeof(io::NerfRenderPush)));

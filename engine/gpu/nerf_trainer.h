@@ -88,14 +88,18 @@ class NerfTrainer {
 };
 
 // Renders a radiance field: the parameters and grid uploaded once, any camera after.
-// On llvmpipe (the CPU Vulkan driver) a shader loop ends after 65,535 iterations in all,
-// so there a pixel's samples times its MLP's loop trips must stay under that: tests use
-// small fields (e.g. 8 levels, one hidden layer of 32, 256 samples per ray).
+// On llvmpipe (the CPU Vulkan driver) a shader loop ends after 65,535 iterations in all:
+// there the renderer takes nerf_render_llvmpipe.comp, whose loops run few trips per
+// sample, and even so a pixel's samples times its hash levels x 8 must stay under that
+// (tests use small fields: 8 levels, one hidden layer of 32, 256 samples per ray).
 class NerfRenderer {
  public:
+  // kAuto: nerf_render_llvmpipe.comp on the CPU driver, nerf_render.comp elsewhere; the
+  // others force one (tests run both on the CPU driver, on fields small enough for it).
+  enum class Variant { kAuto, kLoops, kForLlvmpipe };
   static Result<std::unique_ptr<NerfRenderer>> create(Context& context, const field::FieldModel& model,
                                                       const field::NerfSettings& settings,
-                                                      const std::vector<float>& grid);
+                                                      const std::vector<float>& grid, Variant variant = Variant::kAuto);
   // Renders with a trainer's live parameters and grid (no copies); the trainer must
   // outlive the renderer.
   static Result<std::unique_ptr<NerfRenderer>> create(Context& context, NerfTrainer& trainer,
@@ -108,7 +112,7 @@ class NerfRenderer {
 
  private:
   NerfRenderer(Context& context) : context_(context) {}
-  Status init(const Buffer& levels, const Buffer& params, const Buffer& grid);
+  Status init(const Buffer& levels, const Buffer& params, const Buffer& grid, Variant variant);
   Context& context_;
   field::FieldConfig config_;
   field::NerfSettings settings_;

@@ -116,6 +116,9 @@ const std::uint32_t k_nerf_grid_update[] =
 const std::uint32_t k_nerf_render[] =
 #include "shaders/nerf_render.comp.spv.inc"
 ;
+const std::uint32_t k_nerf_render_llvmpipe[] =
+#include "shaders/nerf_render_llvmpipe.comp.spv.inc"
+;
 
 Spirv covariance_spirv() { return spirv_of(k_covariance); }
 Spirv splat_preprocess_spirv() { return spirv_of(k_splat_preprocess); }
@@ -153,5 +156,6 @@ Spirv nerf_rays_spirv() { return spirv_of(k_nerf_rays); }
 Spirv nerf_grid_sample_spirv() { return spirv_of(k_nerf_grid_sample); }
 Spirv nerf_grid_update_spirv() { return spirv_of(k_nerf_grid_update); }
 Spirv nerf_render_spirv() { return spirv_of(k_nerf_render); }
+Spirv nerf_render_llvmpipe_spirv() { return spirv_of(k_nerf_render_llvmpipe); }
 
 }  // namespace scenezip::gpu

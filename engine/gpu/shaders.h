@@ -47,5 +47,6 @@ Spirv nerf_rays_spirv();
 Spirv nerf_grid_sample_spirv();
 Spirv nerf_grid_update_spirv();
 Spirv nerf_render_spirv();
+Spirv nerf_render_llvmpipe_spirv();
 
 }  // namespace scenezip::gpu

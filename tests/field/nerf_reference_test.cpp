@@ -237,7 +237,9 @@ TEST(NerfCodec, GoldenFileDecodes) {
     j["last_weights"] = weights;
     return j;
   };
-  if (writing_golden()) {
+  // The file keeps the version it was written with: rewrite it only while the writer
+  // stamps that version.
+  if (writing_golden() && scz::kFormatVersion == 2) {
     const TinyField t = tiny_field();
     auto file = field::encode_nerf_file(t.model, t.settings, t.grid);
     ASSERT_TRUE(file.ok());

@@ -14,6 +14,7 @@
 
 #include "engine/field/field_random.h"
 #include "engine/field/nerf_codec.h"
+#include "formats/file_io.h"
 #include "tests/test_support.h"
 
 namespace scenezip {
@@ -235,6 +236,35 @@ TEST(NerfTrainer, TrainsLegoAndRendersLikeTheReference) {
   EXPECT_GT(psnr(*stored, test.images[0]), test_psnr - 1.0);
   std::printf("held-out PSNR %.2f dB, stored %.2f dB, %zu bytes\n", test_psnr, psnr(*stored, test.images[0]),
               file->size());
+  EXPECT_EQ(context->validation_errors(), 0u);
+}
+
+// Both renderer variants against the C++ reference on the golden field (small enough
+// that the GPUs' variant, with its long loops, stays within llvmpipe's loop limit).
+TEST(NerfRenderer, BothVariantsMatchTheReference) {
+  auto context = make_context();
+  ASSERT_TRUE(context);
+  auto bytes = read_file(std::string(SCENEZIP_SOURCE_DIR) + "/tests/golden/radiance-field-v2.scz");
+  ASSERT_TRUE(bytes.ok());
+  auto field = field::decode_nerf_file(*bytes);
+  ASSERT_TRUE(field.ok()) << field.status().message();
+  Camera camera;
+  camera.width = camera.height = 32;
+  camera.fx = camera.fy = 40;
+  camera.cx = camera.cy = 16;
+  // From -z, 4 box sides out, looking at the box (identity world-to-camera: +z forward).
+  camera.position = {0.1, -0.2, -4};
+  const Image want = field::render_nerf_reference(field->model, field->settings, field->grid, camera);
+  double lo = 1, hi = 0;
+  for (float v : want.rgb) lo = std::min<double>(lo, v), hi = std::max<double>(hi, v);
+  EXPECT_LT(lo, 0.9) << "the view sees the field";
+  for (auto variant : {gpu::NerfRenderer::Variant::kLoops, gpu::NerfRenderer::Variant::kForLlvmpipe}) {
+    auto renderer = gpu::NerfRenderer::create(*context, field->model, field->settings, field->grid, variant);
+    ASSERT_TRUE(renderer.ok()) << renderer.status().message();
+    auto got = (*renderer)->render(camera);
+    ASSERT_TRUE(got.ok()) << got.status().message();
+    EXPECT_GT(psnr(*got, want), 50.0) << static_cast<int>(variant);
+  }
   EXPECT_EQ(context->validation_errors(), 0u);
 }
 
