@@ -148,6 +148,95 @@ struct FieldPush {
   uint pad0, pad1;
 };
 
+// --- nerf_*.comp: neural radiance fields on the hash-grid field (engine/gpu/nerf_trainer) --
+// The field's 4 raw outputs per sample are density (sigma = exp(min(raw, 15)), per unit
+// of the scene box's side) and colour (sigmoid). A training step: nerf_march draws rays
+// (image and pixel from the PCG hash of seed, step and ray), clips them to the unit
+// cube, steps through cells the occupancy grid marks, and claims samples with an atomic
+// counter (a ray that no longer fits is dropped); the field's forward pass; nerf_composite
+// composites front to back over the background, and writes each sample's gradient into
+// the field's output deltas; nerf_rays adapts the ray count to fill the batch; the
+// field's backward pass and Adam. Every grid_interval-th step first re-estimates a slice
+// of the grid and decays every cell (nerf_grid_sample, the field's forward pass,
+// nerf_grid_update).
+SCZ_CONST kNerfWorkgroupSize = 256;
+SCZ_CONST kNerfOutputs = 4;              // raw density, then raw r g b
+SCZ_CONST kNerfMaxSamplesPerRay = 1024;
+SCZ_CONST kNerfBindingCameras = 0;       // vec4[4 * images]: rows of camera-to-unit-cube (w: origin), then fx fy cx cy
+SCZ_CONST kNerfBindingPixels = 1;        // uint[images * width * height]: RGBA8 (alpha unused)
+SCZ_CONST kNerfBindingGrid = 2;          // float[G^3]: density estimate per cell, x fastest
+SCZ_CONST kNerfBindingRays = 3;          // uvec4[max rays]: first sample, samples, image, pixel
+SCZ_CONST kNerfBindingRayLoss = 4;       // float[max rays]: squared error summed over r g b
+SCZ_CONST kNerfBindingSteps = 5;         // float[capacity]: each sample's step length
+SCZ_CONST kNerfBindingPositions = 6;     // the field trainer's positions
+SCZ_CONST kNerfBindingDirections = 7;    // the field trainer's directions
+SCZ_CONST kNerfBindingOutputs = 8;       // the field trainer's outputs (raw)
+SCZ_CONST kNerfBindingDeltas = 9;        // the field trainer's deltas (raw outputs at delta_offset)
+SCZ_CONST kNerfBindingFieldControl = 10; // the field trainer's control (Adam step)
+SCZ_CONST kNerfBindingControl = 11;      // uint[kNerfControlSlots]
+SCZ_CONST kNerfBindingCount = 12;
+
+SCZ_CONST kNerfControlSamples = 0;       // samples claimed this step
+SCZ_CONST kNerfControlRequested = 1;     // samples rays asked for, dropped ones included
+SCZ_CONST kNerfControlRays = 2;          // rays nerf_march draws this step
+SCZ_CONST kNerfControlSlots = 4;
+
+struct NerfPush {
+  uint groups_x;
+  uint max_rays;
+  uint capacity;        // samples per batch
+  uint images;
+  uint width;
+  uint height;
+  uint grid_resolution; // G
+  uint seed;
+  uint delta_offset;    // float offset of the raw outputs in the field's deltas
+  uint cells_per_update;
+  uint grid_interval;   // steps between grid updates
+  uint max_samples;     // per ray
+  float min_step;       // unit-cube units
+  float max_step;
+  float cone;           // step = clamp(t * cone, min_step, max_step)
+  float density_threshold;
+  float decay;
+  float background_r;
+  float background_g;
+  float background_b;
+};
+
+// nerf_render.comp: one invocation per pixel marches the ray, evaluates the field in the
+// shader (hash encoding, MLP of hidden width <= kNerfRenderMaxWidth), composites front to
+// back and stops once transmittance falls under kNerfMinTransmittance. The C++ twin is
+// field::render_nerf_reference.
+SCZ_CONST kNerfRenderWorkgroupSize = 64;
+SCZ_CONST kNerfRenderMaxWidth = 64;
+SCZ_CONST kNerfRenderBindingLevels = 0;  // uvec4[L] as kFieldBindingLevels
+SCZ_CONST kNerfRenderBindingParams = 1;  // float[]: as kFieldBindingParams
+SCZ_CONST kNerfRenderBindingGrid = 2;    // float[G^3]
+SCZ_CONST kNerfRenderBindingImage = 3;   // vec4[width * height]
+SCZ_CONST kNerfRenderBindingCount = 4;
+
+struct NerfRenderPush {
+  float rows[12];        // camera-to-unit-cube rows (3 rotation, origin)
+  float fx, fy, cx, cy;
+  uint width;
+  uint height;
+  uint grid_resolution;
+  uint levels;
+  uint features;
+  int direction_degree;
+  uint hidden_width;
+  uint hidden_layers;
+  uint max_samples;
+  float min_step;
+  float max_step;
+  float cone;
+  float density_threshold;
+  float background_r;
+  float background_g;
+  float background_b;
+};
+
 // --- field_colour_sample.comp: training batches of a Gaussian scene's colour field ---
 // Sample i of step s hashes h0 = pcg(pcg(seed) ^ (s * batch + i)), h1 = pcg(h0),
 // h2 = pcg(h1): Gaussian h0 mod N; with viewpoints, the direction from viewpoint h1 mod V

@@ -22,6 +22,7 @@ void add_bench(CLI::App& app, Runner& run);
 void add_compress(CLI::App& app, Runner& run);
 void add_decompress(CLI::App& app, Runner& run);
 void add_field_fit(CLI::App& app, Runner& run);
+void add_train_field(CLI::App& app, Runner& run);
 void add_view(CLI::App& app, Runner& run);
 
 // Reports a long step on stderr: the label at once on a terminal, and its time when it

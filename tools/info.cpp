@@ -5,6 +5,7 @@
 #include "formats/file_io.h"
 #include "formats/formats.h"
 #include "tools/command.h"
+#include "tools/radiance_field_cli.h"
 
 namespace scenezip::cli {
 
@@ -16,6 +17,8 @@ struct InfoOptions {
 };
 
 Status run_info(const InfoOptions& options) {
+  SCZ_ASSIGN_OR_RETURN(const std::optional<field::DecodedNerf> radiance, load_radiance_field(options.path));
+  if (radiance) return print_radiance_field_info(options.path, *radiance, options.json);
   FileFormat format = FileFormat::kUnknown;
   Result<Scene> loaded = load_with_progress(options.path, &format);
   if (!loaded.ok()) return loaded.status();

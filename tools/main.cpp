@@ -103,6 +103,7 @@ int main(int argc, char** argv) {
   cli::add_compress(app, run);
   cli::add_decompress(app, run);
   cli::add_field_fit(app, run);
+  cli::add_train_field(app, run);
   cli::add_view(app, run);
   try {
     app.parse(argc, argv);

@@ -4,6 +4,7 @@
 #include "formats/file_io.h"
 #include "formats/formats.h"
 #include "tools/command.h"
+#include "tools/radiance_field_cli.h"
 #include "tools/render_support.h"
 
 namespace scenezip::cli {
@@ -25,6 +26,18 @@ struct RenderOptions {
 
 Status run_render(const RenderOptions& o) {
   SCZ_ASSIGN_OR_RETURN(auto background, parse_background(o.background));
+  SCZ_ASSIGN_OR_RETURN(const std::optional<field::DecodedNerf> radiance, load_radiance_field(o.scene));
+  if (radiance) {
+    if (!o.with.empty()) return invalid_input("--with does not take a radiance field");
+    FieldRenderRequest request;
+    request.out = o.out;
+    request.view = o.view;
+    request.camera = o.camera;
+    request.width = o.width;
+    request.height = o.height;
+    request.background = background;
+    return render_radiance_field(o.scene, *radiance, request);
+  }
   Result<Scene> loaded = load_with_progress(o.scene);
   if (!loaded.ok()) return loaded.status();
   const Scene& scene = *loaded;
@@ -58,7 +71,8 @@ Status run_render(const RenderOptions& o) {
 
 void add_render(CLI::App& app, Runner& run) {
   auto o = std::make_shared<RenderOptions>();
-  CLI::App* cmd = app.add_subcommand("render", "Render a scene to a PNG image on the GPU.");
+  CLI::App* cmd = app.add_subcommand("render", "Render a scene to a PNG image on the GPU (radiance fields by ray marching; their orbit views circle "
+                                                 "the field box with +z up).");
   cmd->add_option("scene", o->scene, "Scene file")->required();
   cmd->add_option("--out,-o", o->out, "PNG file to write")->required();
   cmd->add_option("--width", o->width,

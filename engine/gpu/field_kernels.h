@@ -41,6 +41,15 @@ class FieldTrainer {
   const Buffer& directions() const { return *buffers_[shaderio::kFieldBindingDirections]; }
   const Buffer& targets() const { return *buffers_[shaderio::kFieldBindingTargets]; }
   const Buffer& control() const { return *buffers_[shaderio::kFieldBindingControl]; }
+  // For kernels that drive the field from outside (radiance fields): the parameters and
+  // level table they evaluate it with, the activated outputs of record_forward, and the
+  // deltas buffer whose raw-output rows (from output_delta_offset(), output_dims floats
+  // per sample) they fill before record_backward in place of the loss.
+  const Buffer& params() const { return *buffers_[shaderio::kFieldBindingParams]; }
+  const Buffer& levels() const { return *buffers_[shaderio::kFieldBindingLevels]; }
+  const Buffer& outputs() const { return *buffers_[shaderio::kFieldBindingOutputs]; }
+  const Buffer& deltas() const { return *buffers_[shaderio::kFieldBindingDeltas]; }
+  std::uint32_t output_delta_offset() const { return activation_offsets_.back(); }
 
   // Recording pieces (each ends with a barrier): forward fills outputs (and with
   // `loss` the losses and output deltas); backward fills the gradients; update applies

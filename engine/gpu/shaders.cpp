@@ -98,6 +98,27 @@ Spirv spirv_of(const std::uint32_t (&words)[N]) {
   return {words, N};
 }
 }  // namespace
+const std::uint32_t k_nerf_march[] =
+#include "shaders/nerf_march.comp.spv.inc"
+;
+const std::uint32_t k_nerf_composite[] =
+#include "shaders/nerf_composite.comp.spv.inc"
+;
+const std::uint32_t k_nerf_rays[] =
+#include "shaders/nerf_rays.comp.spv.inc"
+;
+const std::uint32_t k_nerf_grid_sample[] =
+#include "shaders/nerf_grid_sample.comp.spv.inc"
+;
+const std::uint32_t k_nerf_grid_update[] =
+#include "shaders/nerf_grid_update.comp.spv.inc"
+;
+const std::uint32_t k_nerf_render[] =
+#include "shaders/nerf_render.comp.spv.inc"
+;
+const std::uint32_t k_nerf_render_llvmpipe[] =
+#include "shaders/nerf_render_llvmpipe.comp.spv.inc"
+;
 
 Spirv covariance_spirv() { return spirv_of(k_covariance); }
 Spirv splat_preprocess_spirv() { return spirv_of(k_splat_preprocess); }
@@ -129,5 +150,12 @@ Spirv field_weight_reduce_spirv() { return spirv_of(k_field_weight_reduce); }
 Spirv field_adam_spirv() { return spirv_of(k_field_adam); }
 Spirv field_step_spirv() { return spirv_of(k_field_step); }
 Spirv field_colour_sample_spirv() { return spirv_of(k_field_colour_sample); }
+Spirv nerf_march_spirv() { return spirv_of(k_nerf_march); }
+Spirv nerf_composite_spirv() { return spirv_of(k_nerf_composite); }
+Spirv nerf_rays_spirv() { return spirv_of(k_nerf_rays); }
+Spirv nerf_grid_sample_spirv() { return spirv_of(k_nerf_grid_sample); }
+Spirv nerf_grid_update_spirv() { return spirv_of(k_nerf_grid_update); }
+Spirv nerf_render_spirv() { return spirv_of(k_nerf_render); }
+Spirv nerf_render_llvmpipe_spirv() { return spirv_of(k_nerf_render_llvmpipe); }
 
 }  // namespace scenezip::gpu

@@ -41,5 +41,12 @@ Spirv field_weight_reduce_spirv();
 Spirv field_adam_spirv();
 Spirv field_step_spirv();
 Spirv field_colour_sample_spirv();
+Spirv nerf_march_spirv();
+Spirv nerf_composite_spirv();
+Spirv nerf_rays_spirv();
+Spirv nerf_grid_sample_spirv();
+Spirv nerf_grid_update_spirv();
+Spirv nerf_render_spirv();
+Spirv nerf_render_llvmpipe_spirv();
 
 }  // namespace scenezip::gpu

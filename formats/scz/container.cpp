@@ -16,6 +16,12 @@
 
 namespace scenezip::scz {
 
+namespace {
+// Scene kind 4 (formats/scz/radiance_field_layout.h): not a member of SceneKindId, as
+// radiance fields are not Scenes.
+constexpr std::uint8_t kRadianceFieldKindByte = 4;
+}  // namespace
+
 std::uint32_t crc32_of(const std::uint8_t* data, std::size_t size) {
   uLong crc = crc32(0L, Z_NULL, 0);
   // zlib takes a uInt length: feed very large buffers in pieces.
@@ -87,7 +93,8 @@ Result<Container> parse_container(std::span<const std::uint8_t> file) {
   if (flags != 0) return unsupported("unknown header flags 0x" + n(flags));
   const std::uint8_t kind = p[8];
   if (kind != static_cast<std::uint8_t>(SceneKindId::kGaussians) &&
-      kind != static_cast<std::uint8_t>(SceneKindId::kMesh) && kind != static_cast<std::uint8_t>(SceneKindId::kPoints)) {
+      kind != static_cast<std::uint8_t>(SceneKindId::kMesh) && kind != static_cast<std::uint8_t>(SceneKindId::kPoints) &&
+      kind != kRadianceFieldKindByte) {
     return invalid_input("unknown scene kind " + n(kind));
   }
   c.kind = static_cast<SceneKindId>(kind);

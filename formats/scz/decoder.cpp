@@ -6,6 +6,7 @@
 #include "formats/scz/mesh_decoder.h"
 #include "formats/scz/mesh_layout.h"
 #include "formats/scz/point_decoder.h"
+#include "formats/scz/radiance_field_layout.h"
 #include "formats/scz/point_layout.h"
 
 namespace scenezip::scz {
@@ -24,6 +25,11 @@ Result<Scene> decode_scene(const Container& container) {
       SCZ_ASSIGN_OR_RETURN(PointCloud points, decode_points(container));
       return Scene{std::move(points)};
     }
+  }
+  if (container.kind == kRadianceFieldKind) {
+    // Not a Scene: radiance fields are rendered by ray marching (render and info).
+    return unsupported("a radiance field (scene kind 4): this command takes Gaussians, meshes or point clouds; "
+                       "render and info take radiance fields");
   }
   return invalid_input("unknown scene kind");
 }

@@ -1,0 +1,42 @@
+// A trained radiance field as a `.scz` file (scene kind 4, formats/scz/
+// radiance_field_layout.h, docs/FORMAT.md "Radiance fields"): hash entries that no
+// occupied cell's points can reach are dropped, features quantized to 8 bits with a
+// range per level, MLP weights stored as float16, the occupancy grid as bits, each
+// stream zstd-compressed.
+#pragma once
+
+#include <span>
+#include <vector>
+
+#include "engine/field/nerf.h"
+#include "formats/scz/radiance_field_layout.h"
+
+namespace scenezip::field {
+
+struct NerfStoreReport {
+  std::size_t float_bytes = 0;  // parameters as float32 plus the grid as bits: the size before
+  std::uint32_t entries = 0, kept_entries = 0, occupied_cells = 0;
+};
+
+struct DecodedNerf {
+  FieldModel model;
+  NerfSettings settings;
+  std::vector<float> grid;  // nerf_grid_from_bits of the stored occupancy
+  std::uint32_t occupied_cells = 0;
+  std::uint32_t kept_entries = 0;
+};
+
+// Which table entries the points of occupied cells can touch (a level whose cells
+// would take more than 16 visits per entry to enumerate keeps every entry).
+std::vector<bool> reachable_entries(const HashGridLayout& layout, const std::vector<std::uint8_t>& occupancy,
+                                    int grid_resolution);
+
+Result<scz::RadianceFieldStreams> store_nerf(const FieldModel& model, const NerfSettings& settings,
+                                             const std::vector<float>& grid);
+Result<DecodedNerf> load_nerf(const scz::RadianceFieldStreams& streams);
+
+Result<Bytes> encode_nerf_file(const FieldModel& model, const NerfSettings& settings, const std::vector<float>& grid,
+                               NerfStoreReport* report = nullptr);
+Result<DecodedNerf> decode_nerf_file(std::span<const std::uint8_t> file);
+
+}  // namespace scenezip::field
