@@ -6,12 +6,15 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <nlohmann/json.hpp>
 
+#include "engine/gpu/nerf_trainer.h"
 #include "formats/file_io.h"
 #include "formats/formats.h"
 #include "formats/photo_set.h"
 #include "tools/command.h"
+#include "tools/radiance_field_cli.h"
 #include "tools/render_support.h"
 
 namespace scenezip::cli {
@@ -48,8 +51,7 @@ Result<PhotoSplit> choose_split(const std::string& split, const std::string& pho
 }
 
 // What eval draws each photograph's view with. Every kind `load_scene` reads goes through
-// SceneRenderer; a scene kind with a renderer of its own (a radiance field's ray marcher)
-// adds a branch here that fills the same three fields, and the rest of eval is unchanged.
+// SceneRenderer; a radiance field, which is not a Scene, goes through its ray marcher.
 struct PhotoSceneRenderer {
   std::function<Result<Image>(const Camera&)> render;
   std::uint64_t primitive_count = 0;  // Gaussians, vertices or points; 0 where not counted
@@ -58,6 +60,20 @@ struct PhotoSceneRenderer {
 
 Result<PhotoSceneRenderer> open_photo_scene(const std::string& path, gpu::Context& context,
                                             const std::array<float, 3>& background) {
+  // A radiance field is not a Scene: it renders by ray marching, from the same cameras.
+  SCZ_ASSIGN_OR_RETURN(std::optional<field::DecodedNerf> field, load_radiance_field(path));
+  if (field) {
+    field->settings.background = background;
+    Result<std::unique_ptr<gpu::NerfRenderer>> made =
+        gpu::NerfRenderer::create(context, field->model, field->settings, field->grid);
+    if (!made.ok()) return made.status().with_context(path);
+    std::shared_ptr<gpu::NerfRenderer> marcher = std::move(*made);
+    PhotoSceneRenderer out;
+    out.primitive_count = field->occupied_cells;
+    out.render = [marcher](const Camera& camera) { return marcher->render(camera); };
+    out.keep_alive = {marcher};
+    return out;
+  }
   SCZ_ASSIGN_OR_RETURN(Scene loaded, load_with_progress(path));
   auto scene = std::make_shared<Scene>(std::move(loaded));
   Result<std::unique_ptr<SceneRenderer>> created = SceneRenderer::create(*scene, context);
@@ -223,8 +239,9 @@ void add_eval(CLI::App& app, Runner& run) {
       "Instant-NGP) in place of the candidate, render the scene from each photograph's camera (its intrinsics, "
       "pose and size) and report PSNR and SSIM against the photographs, per frame and mean: RGBA photos are "
       "composited on --background, distorted ones (k1 k2 p1 p2) undistorted to the pinhole camera the renderers "
-      "draw.");
-  cmd->add_option("reference", o->reference, "Reference scene (e.g. the original), or the scene to score")->required();
+      "draw. The scene may be a radiance field (.scz from train-field), ray-marched from each camera.");
+  cmd->add_option("reference", o->reference,
+                  "Reference scene (e.g. the original), or the scene to score (any scene kind, or a radiance field)")->required();
   cmd->add_option("candidate", o->candidate,
                   "Candidate scene (e.g. a compressed copy), or PHOTOS: a transforms*.json")
       ->required();

@@ -2,6 +2,7 @@
 // real photo sets (small sizes, lavapipe), and their refusals of bad sets.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -55,6 +56,36 @@ TEST(EvalPhotosCli, ScoresTheTestSplitOfLegoPerFrameAndMean) {
   ASSERT_TRUE(render.ok() && photo.ok());
   EXPECT_EQ(render->width, 100);
   EXPECT_NEAR(psnr(*render, *photo), t["psnr"].get<double>(), 0.1);
+}
+
+// A radiance-field `.scz` is scored against photographs like a Gaussian scene: eval
+// ray-marches it from each photo's camera, and what it compared is what `render
+// --camera` draws from that camera (the stored golden field: the path, not the quality).
+TEST(EvalPhotosCli, ScoresARadianceFieldFromThePhotosCameras) {
+  SCZ_REQUIRE_DATA("nerf/lego/transforms_train.json");
+  const std::string field = std::string(SCENEZIP_SOURCE_DIR) + "/tests/golden/radiance-field-v2.scz";
+  test::ScratchDir dir;
+  auto r = run_scenezip("eval " + field + " " + lego_photos() + " --downscale 16 --limit 2 --json --save-images " +
+                        dir.file("images"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["frames"], 2);
+  EXPECT_EQ(j["width"], 50);
+  ASSERT_EQ(j["per_frame"].size(), 2u);
+  EXPECT_EQ(j["per_frame"][1]["frame"], 8);
+  EXPECT_TRUE(std::isfinite(j["psnr"].get<double>()));
+
+  auto rendered = run_scenezip("render " + field + " --camera " + lego_photos() + ":8 --width 50 --out " +
+                               dir.file("camera8.png"));
+  ASSERT_EQ(rendered.exit_code, 0) << rendered.err;
+  auto from_eval = read_png(dir.file("images/frame-00008-render.png"));
+  auto from_render = read_png(dir.file("camera8.png"));
+  auto photo = read_png(dir.file("images/frame-00008-photo.png"));
+  ASSERT_TRUE(from_eval.ok() && from_render.ok() && photo.ok());
+  ASSERT_EQ(from_eval->width, from_render->width);
+  ASSERT_EQ(from_eval->height, from_render->height);
+  EXPECT_EQ(from_eval->rgb, from_render->rgb);
+  EXPECT_NEAR(psnr(*from_eval, *photo), j["per_frame"][1]["psnr"].get<double>(), 0.1);
 }
 
 TEST(EvalPhotosCli, RendersFromDatasetCamerasForEveryKind) {
