@@ -1,33 +1,17 @@
 #include "tools/nerf_dataset.h"
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
-#include <fstream>
-#include <nlohmann/json.hpp>
 
 #include "engine/core/parallel.h"
+#include "formats/photo_set.h"
 
 namespace scenezip::cli {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-Image downscale_box(const Image& in, int k) {
-  if (k <= 1) return in;
-  Image out(in.width / k, in.height / k);
-  for (int y = 0; y < out.height; ++y) {
-    for (int x = 0; x < out.width; ++x) {
-      for (int c = 0; c < 3; ++c) {
-        float sum = 0;
-        for (int j = 0; j < k; ++j) {
-          for (int i = 0; i < k; ++i) sum += in.rgb[3 * (static_cast<std::size_t>(y * k + j) * in.width + x * k + i) + c];
-        }
-        out.rgb[3 * (static_cast<std::size_t>(y) * out.width + x) + c] = sum / (k * k);
-      }
-    }
-  }
-  return out;
-}
 
 std::uint32_t pack(const float* rgb) {
   std::uint32_t v = 0xFF000000u;
@@ -41,8 +25,10 @@ std::uint32_t pack(const float* rgb) {
 }  // namespace
 
 Result<NerfDataset> load_nerf_dataset(const std::string& path, int downscale, int test_every) {
-  if (downscale < 1 || downscale > 64) return invalid_input("--downscale must be in 1..64");
-  if (test_every < 2) return invalid_input("--test-every must be at least 2");
+  if (downscale < 1 || downscale > kMaxPhotoDownscale) {
+    return invalid_input("--downscale must be in 1.." + std::to_string(kMaxPhotoDownscale));
+  }
+  if (test_every < 2) return invalid_input("--test-every must be at least 2 (1 leaves nothing to train on)");
   NerfDataset d;
   std::error_code ec;
   if (fs::is_directory(path, ec)) {
@@ -51,68 +37,52 @@ Result<NerfDataset> load_nerf_dataset(const std::string& path, int downscale, in
   } else {
     d.transforms = path;
   }
-  std::ifstream in(d.transforms);
-  if (!in) return invalid_input(d.transforms + ": cannot read (give a folder with transforms_train.json or "
-                                "transforms.json, or the JSON file)");
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(in);
-  } catch (const std::exception& e) {
-    return invalid_input(d.transforms + ": not valid JSON");
+  // The set's reader checks every count, size and image header before anything is
+  // decoded; photos come back on white and, where the set has lens distortion, resampled
+  // to the pinhole camera the trainer and renderers use.
+  SCZ_ASSIGN_OR_RETURN(const PhotoSet set, read_photo_set(d.transforms, {.downscale = downscale}));
+  if (!(set.aabb_scale >= 1 && set.aabb_scale <= 128)) return invalid_input(d.transforms + ": aabb_scale outside 1..128");
+  d.aabb_scale = static_cast<float>(set.aabb_scale);
+  const std::size_t frames = set.frames.size();
+  for (const PhotoFrame& frame : set.frames) {
+    // The trainer keeps one image size for the whole set.
+    if (frame.width != set.frames[0].width || frame.height != set.frames[0].height) {
+      return invalid_input(d.transforms + ": frame " + frame.name + " is " + std::to_string(frame.width) + "x" +
+                           std::to_string(frame.height) + ", the first frame " + std::to_string(set.frames[0].width) +
+                           "x" + std::to_string(set.frames[0].height) + ": training needs one image size");
+    }
   }
-  if (!j.is_object() || !j.contains("frames") || !j["frames"].is_array() || j["frames"].empty()) {
-    return invalid_input(d.transforms + ": no frames");
-  }
-  const std::size_t frames = j["frames"].size();
-  if (frames > 100000) return invalid_input(d.transforms + ": more than 100000 frames");
-  if (j.contains("aabb_scale") && j["aabb_scale"].is_number()) d.aabb_scale = j["aabb_scale"].get<float>();
-  if (!(d.aabb_scale >= 1 && d.aabb_scale <= 128)) return invalid_input(d.transforms + ": aabb_scale outside 1..128");
-  const fs::path base = fs::path(d.transforms).parent_path();
-  std::vector<Image> images(frames);
-  std::vector<Camera> cameras(frames);
+  std::vector<Photo> photos(frames);
   std::vector<Status> errors(frames, Status::Ok());
   parallel_chunks(frames, 0, [&](std::size_t i) {
-    try {
-      std::string file = j["frames"][i].at("file_path").get<std::string>();
-      fs::path p = base / file;
-      if (!p.has_extension()) p += ".png";
-      Result<Image> image = read_png(p.string());
-      if (!image.ok()) {
-        errors[i] = image.status();
-        return;
-      }
-      images[i] = downscale_box(*image, downscale);
-      Result<Camera> camera = load_camera_file(d.transforms, static_cast<int>(i), images[i].width, images[i].height);
-      if (!camera.ok()) {
-        errors[i] = camera.status();
-        return;
-      }
-      // The principal point where the file gives one (scaled like the image).
-      if (j.contains("cx") && j.contains("w")) camera->cx = j["cx"].get<double>() * images[i].width / j["w"].get<double>();
-      if (j.contains("cy") && j.contains("h")) camera->cy = j["cy"].get<double>() * images[i].height / j["h"].get<double>();
-      cameras[i] = *camera;
-    } catch (const std::exception& e) {
-      errors[i] = invalid_input(d.transforms + ": frame " + std::to_string(i) + " lacks file_path");
+    Result<Photo> photo = load_photo(set, i);
+    if (!photo.ok()) {
+      errors[i] = photo.status();
+      return;
     }
+    photos[i] = std::move(*photo);
   });
   for (const Status& s : errors) {
     if (!s.ok()) return s;
   }
-  for (std::size_t i = 0; i < frames; ++i) {
-    if (images[i].width != images[0].width || images[i].height != images[0].height) {
-      return invalid_input(d.transforms + ": images of different sizes");
-    }
-    if (i % test_every == 0) {
-      d.test_cameras.push_back(cameras[i]);
-      d.test_images.push_back(std::move(images[i]));
-    } else {
-      d.train_cameras.push_back(cameras[i]);
-      for (std::size_t p = 0; p < images[i].rgb.size() / 3; ++p) d.train.pixels.push_back(pack(&images[i].rgb[3 * p]));
-      d.train.width = images[i].width;
-      d.train.height = images[i].height;
-    }
+  const std::vector<std::size_t> test = photo_split(frames, PhotoSplit::kTest, test_every);
+  const std::vector<std::size_t> train = photo_split(frames, PhotoSplit::kTrain, test_every);
+  if (train.empty()) return invalid_input(d.transforms + ": no training images after the test split");
+  for (std::size_t i : test) {
+    Image image(photos[i].width, photos[i].height);
+    image.rgb = std::move(photos[i].rgb);
+    d.test_cameras.push_back(photo_camera(set.frames[i]));
+    d.test_images.push_back(std::move(image));
   }
-  if (d.train_cameras.empty()) return invalid_input(d.transforms + ": no training images after the test split");
+  d.train.width = set.frames[0].width;
+  d.train.height = set.frames[0].height;
+  d.train.pixels.reserve(train.size() * static_cast<std::size_t>(d.train.width) * d.train.height);
+  for (std::size_t i : train) {
+    d.train_cameras.push_back(photo_camera(set.frames[i]));
+    const std::vector<float>& rgb = photos[i].rgb;
+    for (std::size_t p = 0; p < rgb.size() / 3; ++p) d.train.pixels.push_back(pack(&rgb[3 * p]));
+    photos[i] = Photo{};
+  }
   return d;
 }
 

@@ -1,4 +1,4 @@
-// Photographs with cameras for `train-field`: a NeRF-synthetic folder
+// Photographs with cameras for `train-field`, read through formats/photo_set: a NeRF-synthetic folder
 // (transforms_train.json) or an Instant-NGP transforms.json, every image downscaled by
 // an integer factor (box filter), transparent pixels on white, split into train and
 // test (every test_every-th frame, from frame 0, is held out).
