@@ -11,7 +11,7 @@
 # time.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-stages=${SCENEZIP_TEST_STAGES:-all}
+stages=${SCENEZIP_TEST_STAGES:-quick}
 [ "${1:-}" = "--all" ] && stages=all
 [ "${1:-}" = "--quick" ] && stages=quick
 
