@@ -4,6 +4,7 @@
 #include <numeric>
 
 #include "engine/gpu/shaders.h"
+#include "engine/gpu/tiled_dispatch.h"
 #include "shaders/shaderio.h"
 
 namespace scenezip::gpu {
@@ -58,15 +59,7 @@ Result<std::unique_ptr<ColourFieldFitter>> ColourFieldFitter::create(Context& co
 }
 
 void ColourFieldFitter::record_sample(VkCommandBuffer cmd) const {
-  const std::uint32_t groups = (push_.batch + io::kFieldWorkgroupSize - 1) / io::kFieldWorkgroupSize;
-  std::uint32_t x = 1, y = 1;
-  context_.tile_groups(groups, &x, &y);
-  io::ColourSamplePush push = push_;
-  push.groups_x = x;
-  vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, sample_.handle());
-  vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, sample_.layout(), 0, 1, &sample_set_, 0, nullptr);
-  vkCmdPushConstants(cmd, sample_.layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(push), &push);
-  vkCmdDispatch(cmd, x, y, 1);
+  record_tiled_dispatch(context_, cmd, sample_, sample_set_, push_, push_.batch, io::kFieldWorkgroupSize);
 }
 
 Result<double> ColourFieldFitter::fit(int steps) {

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "engine/gpu/shaders.h"
+#include "engine/gpu/tiled_dispatch.h"
 #include "shaders/shaderio.h"
 
 namespace scenezip::gpu {
@@ -150,14 +151,7 @@ io::FieldPush FieldTrainer::base_push(std::uint32_t batch) const {
 void FieldTrainer::dispatch(VkCommandBuffer cmd, const ComputePipeline& pipeline, VkDescriptorSet set,
                             io::FieldPush push, std::uint64_t items) const {
   if (items == 0) return;
-  const std::uint32_t groups = static_cast<std::uint32_t>((items + io::kFieldWorkgroupSize - 1) / io::kFieldWorkgroupSize);
-  std::uint32_t x = 1, y = 1;
-  context_.tile_groups(groups, &x, &y);
-  push.groups_x = x;
-  vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline.handle());
-  vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline.layout(), 0, 1, &set, 0, nullptr);
-  vkCmdPushConstants(cmd, pipeline.layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(push), &push);
-  vkCmdDispatch(cmd, x, y, 1);
+  record_tiled_dispatch(context_, cmd, pipeline, set, push, items, io::kFieldWorkgroupSize);
   Context::compute_barrier(cmd);
 }
 
