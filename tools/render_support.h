@@ -35,7 +35,7 @@ struct Orbit {
 Result<Orbit> scene_orbit(const Scene& scene, const std::string& up = "auto");
 inline constexpr const char* kUpHelp =
     "Up axis of orbit views: auto (+y for meshes, as glTF specifies; -y for Gaussians and points, as "
-    "COLMAP-trained scenes have), -y or +y (default auto)";
+    "COLMAP-trained scenes have), -y or +y (default auto); radiance fields keep their datasets' +z up";
 
 // Camera `index` of `count` on the orbit: orbit_camera's, mirrored through y when y_up.
 Camera orbit_view(const Orbit& orbit, int index, int count, int width, int height);
