@@ -152,8 +152,69 @@ Status run_geometry_bench(const BenchOptions& o, const Scene& scene, int fixed_i
   return Status::Ok();
 }
 
+// Radiance fields: the ray marcher's GPU time per frame (gpu::NerfRenderer::last_ms,
+// one timestamp pair around its one dispatch), frames on field_orbit_camera's ring.
+Status run_field_bench(const BenchOptions& o, const field::DecodedNerf& f, int fixed_index, int fixed_count) {
+  if (o.copies != 1) return invalid_input("--copies applies to Gaussian scenes only");
+  std::optional<Image> compare_to;
+  if (!o.compare_image.empty()) {
+    SCZ_ASSIGN_OR_RETURN(Image image, read_raw_image(o.compare_image, o.width, o.height));
+    compare_to = std::move(image);
+  }
+  auto camera_of = [&](int frame) {
+    return fixed_index >= 0 ? field_orbit_camera(f.settings, fixed_index, fixed_count, o.width, o.height)
+                            : field_orbit_camera(f.settings, std::max(frame, 0), o.frames, o.width, o.height);
+  };
+  SCZ_ASSIGN_OR_RETURN(auto context, gpu::Context::create());
+  if (context->timestamp_period_ns() <= 0) return unsupported("the Vulkan device has no GPU timestamps");
+  SCZ_ASSIGN_OR_RETURN(auto renderer, gpu::NerfRenderer::create(*context, f.model, f.settings, f.grid));
+  std::vector<double> total;
+  std::optional<Image> first;
+  {
+    Progress progress("ray marching " + std::to_string(o.frames) + " frames");
+    for (int frame = -o.warmup; frame < o.frames; ++frame) {
+      SCZ_ASSIGN_OR_RETURN(Image image, renderer->render(camera_of(frame)));
+      if (frame < 0) continue;
+      total.push_back(renderer->last_ms());
+      if (frame == 0 && (!o.save_image.empty() || compare_to)) first = std::move(image);
+    }
+  }
+  if (!o.save_image.empty()) SCZ_RETURN_IF_ERROR(write_raw_image(*first, o.save_image));
+  const double total_ms = median(total);
+  nlohmann::ordered_json j;
+  j["scene"] = o.scene;
+  j["device"] = context->device_name();
+  j["kind"] = "radiance field";
+  j["count"] = f.occupied_cells;  // occupied grid cells, what the marcher samples
+  j["width"] = o.width;
+  j["height"] = o.height;
+  j["frames"] = o.frames;
+  j["ms"] = {{"total", total_ms}};
+  j["fps"] = total_ms > 0 ? 1000.0 / total_ms : 0.0;
+  if (compare_to) j["psnr_vs_image"] = psnr(*first, *compare_to);
+  if (o.json) {
+    std::printf("%s\n", j.dump().c_str());
+  } else {
+    std::printf("%s on %s: radiance field, %u occupied cells of %d^3, at %dx%d, median over %d frames\n",
+                o.scene.c_str(), context->device_name().c_str(), f.occupied_cells, f.settings.grid_resolution, o.width,
+                o.height, o.frames);
+    std::printf("ray marching %.3f ms (%.0f FPS)\n", total_ms, j["fps"].get<double>());
+  }
+  return Status::Ok();
+}
+
 Status run_bench(const BenchOptions& o) {
   if (o.frames < 1 || o.frames > 100000) return invalid_input("--frames must be in 1..100000");
+  if (o.width < 1 || o.height < 1 || o.width > kMaxImageSide || o.height > kMaxImageSide) {
+    return invalid_input("--width and --height must be in 1.." + std::to_string(kMaxImageSide));
+  }
+  if (o.warmup < 0 || o.warmup > 100000) return invalid_input("--warmup must be in 0..100000");
+  SCZ_ASSIGN_OR_RETURN(const std::optional<field::DecodedNerf> radiance, load_radiance_field(o.scene));
+  if (radiance) {
+    int fixed_index = -1, fixed_count = 1;
+    if (!o.view.empty()) SCZ_RETURN_IF_ERROR(parse_view(o.view, &fixed_index, &fixed_count));
+    return run_field_bench(o, *radiance, fixed_index, fixed_count);
+  }
   Result<Scene> loaded = load_with_progress(o.scene);
   if (!loaded.ok()) return loaded.status();
   if (o.copies < 1 || o.copies > 4096) return invalid_input("--copies must be in 1..4096");
@@ -246,9 +307,10 @@ void add_bench(CLI::App& app, Runner& run) {
   auto o = std::make_shared<BenchOptions>();
   CLI::App* cmd = app.add_subcommand(
       "bench", "Measure GPU time per stage (preprocess, sort, raster, total) with timestamp queries, as the median "
-               "over frames on an orbit, and the FPS that median gives.");
-  cmd->add_option("scene", o->scene, "Scene: Gaussians (preprocess/sort/raster) or a mesh or point cloud "
-                                     "(transform/raster/resolve)")->required();
+               "over frames on an orbit, and the FPS that median gives. Radiance fields: the ray marcher's time per "
+               "frame (total), on the field's orbit (+z up).");
+  cmd->add_option("scene", o->scene, "Scene: Gaussians (preprocess/sort/raster), a mesh or point cloud "
+                                     "(transform/raster/resolve) or a radiance-field .scz (total)")->required();
   cmd->add_option("--width", o->width, "Image width (default 1920)");
   cmd->add_option("--height", o->height, "Image height (default 1080)");
   cmd->add_option("--frames", o->frames, "Frames to time (default 100)");
@@ -257,9 +319,9 @@ void add_bench(CLI::App& app, Runner& run) {
                   "Measure this many copies of the scene side by side on a grid (default 1), for scaling runs");
   cmd->add_option("--view", o->view, "Time every frame from orbit camera i/n instead of walking the orbit");
   cmd->add_option("--save-image", o->save_image,
-                  "Gaussians: also write the image of the first timed camera as raw floats, for --compare-image");
+                  "Gaussians and radiance fields: also write the image of the first timed camera as raw floats, for --compare-image");
   cmd->add_option("--compare-image", o->compare_image,
-                  "Gaussians: report the PSNR of the first timed camera's image against a --save-image file "
+                  "Gaussians and radiance fields: report the PSNR of the first timed camera's image against a --save-image file "
                   "(e.g. from another build)");
   cmd->add_flag("--json", o->json, "Print one JSON object");
   cmd->callback([o, &run] { run = [o] { return run_bench(*o); }; });

@@ -13,52 +13,6 @@
 
 namespace scenezip::cli {
 
-Result<std::optional<field::DecodedNerf>> load_radiance_field(const std::string& path) {
-  Result<Bytes> bytes = read_file(path);
-  if (!bytes.ok()) return std::optional<field::DecodedNerf>();  // the scene loader reports it
-  if (!scz::has_scz_magic(*bytes)) return std::optional<field::DecodedNerf>();
-  Result<scz::Container> container = scz::parse_container(*bytes);
-  if (!container.ok() || container->kind != scz::kRadianceFieldKind) {
-    return std::optional<field::DecodedNerf>();
-  }
-  Progress progress("reading " + path);
-  Result<field::DecodedNerf> decoded = field::decode_nerf_file(*bytes);
-  if (!decoded.ok()) return decoded.status().with_context(path);
-  return std::optional<field::DecodedNerf>(std::move(*decoded));
-}
-
-Camera field_orbit_camera(const field::NerfSettings& s, int index, int count, int width, int height) {
-  const double az = 2.0 * M_PI * index / std::max(1, count);
-  const double el = 30.0 * M_PI / 180.0;
-  const double dist = 1.35 * s.box_size;
-  const double c[3] = {s.box_centre[0], s.box_centre[1], s.box_centre[2]};
-  const double p[3] = {c[0] + dist * std::cos(el) * std::cos(az), c[1] + dist * std::cos(el) * std::sin(az),
-                       c[2] + dist * std::sin(el)};
-  double f[3] = {c[0] - p[0], c[1] - p[1], c[2] - p[2]};
-  const double fl = std::sqrt(f[0] * f[0] + f[1] * f[1] + f[2] * f[2]);
-  for (double& v : f) v /= fl;
-  // COLMAP axes: x right = forward x up, y down = forward x right.
-  double x[3] = {f[1] * 1 - f[2] * 0, f[2] * 0 - f[0] * 1, 0};
-  const double xl = std::sqrt(x[0] * x[0] + x[1] * x[1]);
-  for (double& v : x) v /= xl;
-  const double y[3] = {f[1] * x[2] - f[2] * x[1], f[2] * x[0] - f[0] * x[2], f[0] * x[1] - f[1] * x[0]};
-  Camera cam;
-  cam.width = width;
-  cam.height = height;
-  cam.fy = 0.5 * height / std::tan(0.5 * 40.0 * M_PI / 180.0);  // 40 degrees vertically
-  cam.fx = cam.fy;
-  cam.cx = 0.5 * width;
-  cam.cy = 0.5 * height;
-  for (int k = 0; k < 3; ++k) {
-    cam.rotation[k] = x[k];
-    cam.rotation[3 + k] = y[k];
-    cam.rotation[6 + k] = f[k];
-    cam.position[k] = p[k];
-  }
-  cam.znear = 0.01;
-  return cam;
-}
-
 Status render_radiance_field(const std::string& path, const field::DecodedNerf& f, const FieldRenderRequest& r) {
   Camera camera;
   if (!r.camera.empty()) {

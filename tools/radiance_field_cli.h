@@ -9,16 +9,12 @@
 
 #include "engine/field/nerf_codec.h"
 #include "engine/render/camera.h"
+#include "tools/render_support.h"
 
 namespace scenezip::cli {
 
-// The field a file holds, or nullopt when the file is not a radiance-field `.scz`.
-Result<std::optional<field::DecodedNerf>> load_radiance_field(const std::string& path);
-
-// Camera `index` of `count` on a ring around the box centre in the world's x-y plane,
-// 30 degrees above it, +z up (the Blender axes of NeRF datasets), at 1.35 box sides.
-Camera field_orbit_camera(const field::NerfSettings& settings, int index, int count, int width, int height);
-
+// load_radiance_field and field_orbit_camera are in tools/render_support.h, which the
+// viewer shares.
 struct FieldRenderRequest {
   std::string out, view = "0/1", camera;
   int width = 0, height = 0;

@@ -1,7 +1,12 @@
 #include "tools/render_support.h"
 
 #include <charconv>
+#include <cmath>
 #include <sstream>
+
+#include "formats/file_io.h"
+#include "formats/scz/container.h"
+#include "tools/command.h"
 
 namespace scenezip::cli {
 
@@ -89,6 +94,82 @@ Result<Camera> choose_camera(const std::string& view, const std::string& camera_
   return orbit_view(orbit, index, count, width > 0 ? width : kDefaultWidth, height > 0 ? height : kDefaultHeight);
 }
 
+Result<std::optional<field::DecodedNerf>> load_radiance_field(const std::string& path) {
+  Result<Bytes> bytes = read_file(path);
+  if (!bytes.ok()) return std::optional<field::DecodedNerf>();  // the scene loader reports it
+  if (!scz::has_scz_magic(*bytes)) return std::optional<field::DecodedNerf>();
+  Result<scz::Container> container = scz::parse_container(*bytes);
+  if (!container.ok() || container->kind != scz::kRadianceFieldKind) {
+    return std::optional<field::DecodedNerf>();
+  }
+  Progress progress("reading " + path);
+  Result<field::DecodedNerf> decoded = field::decode_nerf_file(*bytes);
+  if (!decoded.ok()) return decoded.status().with_context(path);
+  return std::optional<field::DecodedNerf>(std::move(*decoded));
+}
+
+Camera field_orbit_camera(const field::NerfSettings& s, int index, int count, int width, int height) {
+  const double az = 2.0 * M_PI * index / std::max(1, count);
+  const double el = 30.0 * M_PI / 180.0;
+  const double dist = 1.35 * s.box_size;
+  const double c[3] = {s.box_centre[0], s.box_centre[1], s.box_centre[2]};
+  const double p[3] = {c[0] + dist * std::cos(el) * std::cos(az), c[1] + dist * std::cos(el) * std::sin(az),
+                       c[2] + dist * std::sin(el)};
+  double f[3] = {c[0] - p[0], c[1] - p[1], c[2] - p[2]};
+  const double fl = std::sqrt(f[0] * f[0] + f[1] * f[1] + f[2] * f[2]);
+  for (double& v : f) v /= fl;
+  // COLMAP axes: x right = forward x up, y down = forward x right.
+  double x[3] = {f[1] * 1 - f[2] * 0, f[2] * 0 - f[0] * 1, 0};
+  const double xl = std::sqrt(x[0] * x[0] + x[1] * x[1]);
+  for (double& v : x) v /= xl;
+  const double y[3] = {f[1] * x[2] - f[2] * x[1], f[2] * x[0] - f[0] * x[2], f[0] * x[1] - f[1] * x[0]};
+  Camera cam;
+  cam.width = width;
+  cam.height = height;
+  cam.fy = 0.5 * height / std::tan(0.5 * 40.0 * M_PI / 180.0);  // 40 degrees vertically
+  cam.fx = cam.fy;
+  cam.cx = 0.5 * width;
+  cam.cy = 0.5 * height;
+  for (int k = 0; k < 3; ++k) {
+    cam.rotation[k] = x[k];
+    cam.rotation[3 + k] = y[k];
+    cam.rotation[6 + k] = f[k];
+    cam.position[k] = p[k];
+  }
+  cam.znear = 0.01;
+  return cam;
+}
+
+
+Bounds field_bounds(const field::NerfSettings& s) {
+  Bounds b;
+  for (int k = 0; k < 3; ++k) {
+    b.min[k] = static_cast<float>(s.box_centre[k] - 0.5 * s.box_size);
+    b.max[k] = static_cast<float>(s.box_centre[k] + 0.5 * s.box_size);
+  }
+  return b;
+}
+
+Result<std::unique_ptr<SceneRenderer>> SceneRenderer::create_field(std::shared_ptr<const field::DecodedNerf> field,
+                                                                   gpu::Context& context) {
+  auto renderer = std::make_unique<SceneRenderer>();
+  renderer->context_ = &context;
+  renderer->field_data_ = std::move(field);
+  SCZ_RETURN_IF_ERROR(renderer->field_renderer(renderer->field_data_->settings.background).status());
+  return renderer;
+}
+
+Result<gpu::NerfRenderer*> SceneRenderer::field_renderer(const std::array<float, 3>& background) {
+  if (!nerf_ || background != field_background_) {
+    nerf_.reset();  // its buffers go before the new one's are made
+    field::NerfSettings settings = field_data_->settings;
+    settings.background = background;
+    SCZ_ASSIGN_OR_RETURN(nerf_, gpu::NerfRenderer::create(*context_, field_data_->model, settings, field_data_->grid));
+    field_background_ = background;
+  }
+  return nerf_.get();
+}
+
 Result<std::unique_ptr<SceneRenderer>> SceneRenderer::create(const Scene& scene, gpu::Context& context) {
   auto renderer = std::make_unique<SceneRenderer>();
   if (const GaussianCloud* cloud = scene.gaussians()) {
@@ -102,6 +183,7 @@ Result<std::unique_ptr<SceneRenderer>> SceneRenderer::create(const Scene& scene,
 }
 
 Status SceneRenderer::add_scene(const Scene& scene, gpu::Context& context) {
+  if (field_data_) return invalid_input("a radiance field is drawn alone: it takes no second scene");
   const bool adds_gaussians = scene.gaussians() != nullptr;
   if (adds_gaussians == (splats_ != nullptr)) {
     return invalid_input("two scenes combine only as Gaussians over a mesh or point cloud");
@@ -113,6 +195,10 @@ Status SceneRenderer::add_scene(const Scene& scene, gpu::Context& context) {
 }
 
 Result<Image> SceneRenderer::render(const Camera& camera, const std::array<float, 3>& background) {
+  if (field_data_) {
+    SCZ_ASSIGN_OR_RETURN(gpu::NerfRenderer * nerf, field_renderer(background));
+    return nerf->render(camera);
+  }
   if (splats_ && geometry_) {
     SCZ_RETURN_IF_ERROR(geometry_->draw(camera, background));
     splats_->set_underlay(&geometry_->image_buffer(), &geometry_->depth_buffer());
@@ -123,6 +209,24 @@ Result<Image> SceneRenderer::render(const Camera& camera, const std::array<float
 
 Result<SceneRenderer::Timings> SceneRenderer::draw(const Camera& camera, const std::array<float, 3>& background) {
   Timings timings;
+  if (field_data_) {
+    SCZ_ASSIGN_OR_RETURN(gpu::NerfRenderer * nerf, field_renderer(background));
+    SCZ_ASSIGN_OR_RETURN(const Image image, nerf->render(camera));
+    timings.field_ms = nerf->last_ms();
+    const std::size_t pixels = static_cast<std::size_t>(image.width) * image.height;
+    const VkDeviceSize bytes = pixels * 4 * sizeof(float);
+    if (field_image_.size() < bytes) {
+      SCZ_ASSIGN_OR_RETURN(field_image_, context_->create_buffer(bytes, true));
+    }
+    // render() waited for the GPU, and the viewer's frame that reads this buffer was
+    // waited for before this draw, so the host may write it now.
+    float* out = static_cast<float*>(field_image_.mapped());
+    for (std::size_t i = 0; i < pixels; ++i) {
+      for (int c = 0; c < 3; ++c) out[4 * i + c] = image.rgb[3 * i + c];
+      out[4 * i + 3] = 1.0f;
+    }
+    return timings;
+  }
   if (geometry_) {
     SCZ_ASSIGN_OR_RETURN(timings.geometry, geometry_->render_timed(camera, background));
   }

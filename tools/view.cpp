@@ -8,8 +8,9 @@ namespace scenezip::cli {
 void add_view(CLI::App& app, Runner& run) {
   auto o = std::make_shared<viewer::ViewerOptions>();
   CLI::App* cmd = app.add_subcommand(
-      "view", "Open scenes in a window, drawn by the same GPU renderers as render and eval. With two files: a split "
-              "view, a difference heat map and the live PSNR of the view. Keys are listed in the README.");
+      "view", "Open scenes in a window, drawn by the same GPU renderers as render and eval (radiance-field .scz "
+              "files too: ray marched, orbiting the field's box with +z up). With two files: a split view, a difference "
+              "heat map and the live PSNR of the view. Keys are listed in the README.");
   cmd->add_option("files", o->files, "One scene, or two to compare (e.g. an original and its .scz)")
       ->required()
       ->expected(1, 2);

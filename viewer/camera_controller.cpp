@@ -24,8 +24,12 @@ Vec3 rotated(const Vec3& v, const Vec3& k, double angle) {
 }  // namespace
 
 void CameraController::reset(const Camera& home, const Bounds& bounds, bool y_up) {
+  reset(home, bounds, Vec3{0.0, y_up ? 1.0 : -1.0, 0.0});
+}
+
+void CameraController::reset(const Camera& home, const Bounds& bounds, const Vec3& up) {
   home_ = home;
-  y_up_ = y_up;
+  up_ = up;
   Vec3 half{};
   for (int k = 0; k < 3; ++k) {
     centre_[k] = 0.5 * (double(bounds.min[k]) + bounds.max[k]);

@@ -22,12 +22,15 @@ class CameraController {
   // `bounds`: the scene's robust bounds, whose centre is the first pivot and whose
   // radius sets fly speed and zoom limits; `y_up`: world up is +y (else -y).
   void reset(const Camera& home, const Bounds& bounds, bool y_up);
+  // The same with any unit world-up vector: radiance fields keep their datasets'
+  // Blender axes, +z up.
+  void reset(const Camera& home, const Bounds& bounds, const std::array<double, 3>& up);
   // Back to the home camera.
   void reset() { set_camera(home_); }
   // Takes a camera's pose and field of view (e.g. from a cameras file); the pivot goes
   // to the point ahead at the depth of the scene's centre.
   void set_camera(const Camera& camera);
-  bool y_up() const { return y_up_; }
+  bool y_up() const { return up_[1] > 0; }
 
   // The camera for a viewport of width x height pixels: the principal point at its
   // centre, the vertical field of view kept, fx = fy * the pixel aspect taken last.
@@ -52,7 +55,7 @@ class CameraController {
   void set_fov_y(double radians);
   double pivot_distance() const { return distance_; }
   std::array<double, 3> pivot() const;
-  std::array<double, 3> world_up() const { return {0.0, y_up_ ? 1.0 : -1.0, 0.0}; }
+  std::array<double, 3> world_up() const { return up_; }
 
  private:
   using Vec3 = std::array<double, 3>;
@@ -65,7 +68,7 @@ class CameraController {
   Camera home_;
   Vec3 centre_{0, 0, 0};
   double radius_ = 1;
-  bool y_up_ = false;
+  Vec3 up_{0, -1, 0};
   std::array<double, 9> rotation_{1, 0, 0, 0, 1, 0, 0, 0, 1};  // rows: right, down, forward
   Vec3 position_{0, 0, 0};
   double distance_ = 1;  // pivot = position + distance * forward

@@ -27,6 +27,13 @@ void scene_section(const SceneSlot& slot, const FrameReport& report, int index) 
   const SceneFacts& f = slot.facts();
   ImGui::Text("%s", file_name(f.path).c_str());
   if (!f.with_path.empty()) ImGui::Text("  over %s", file_name(f.with_path).c_str());
+  if (f.field) {
+    const auto& t = report.timings[index];
+    ImGui::Text("  radiance field, %zu occupied cells of %d^3", f.count, f.field->settings.grid_resolution);
+    ImGui::Text("  %.2f MB", f.bytes / 1e6);
+    ImGui::Text("  GPU %.2f ms: ray marching", t.field_ms);
+    return;
+  }
   ImGui::Text("  %zu %s", f.count, count_unit(f.kind));
   if (f.kind == SceneKind::kMesh) ImGui::Text("  %zu vertices", f.vertices);
   if (f.kind == SceneKind::kGaussians) {

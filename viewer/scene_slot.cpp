@@ -17,6 +17,12 @@ void SceneSlot::open(const std::string& path, const std::string& with_path) {
   }
   pending_ = std::async(std::launch::async, [path, with_path]() -> Result<Loaded> {
     Loaded loaded;
+    SCZ_ASSIGN_OR_RETURN(std::optional<field::DecodedNerf> field, cli::load_radiance_field(path));
+    if (field) {
+      if (!with_path.empty()) return invalid_input(path + ": a radiance field takes no --with scene");
+      loaded.field = std::make_shared<const field::DecodedNerf>(std::move(*field));
+      return loaded;
+    }
     SCZ_ASSIGN_OR_RETURN(loaded.scene, load_scene(path));
     if (!with_path.empty()) {
       SCZ_ASSIGN_OR_RETURN(Scene with, load_scene(with_path));
@@ -42,6 +48,7 @@ bool SceneSlot::update(gpu::Context& context, const std::string& up) {
     error_ = loaded.status().message();
     return false;
   }
+  if (loaded->field) return take_field(context, loaded->field);
   const Scene& scene = loaded->scene;
   auto orbit = cli::scene_orbit(scene, up);
   if (!orbit.ok()) {
@@ -79,7 +86,27 @@ bool SceneSlot::update(gpu::Context& context, const std::string& up) {
   return true;
 }
 
+bool SceneSlot::take_field(gpu::Context& context, std::shared_ptr<const field::DecodedNerf> field) {
+  renderer_.reset();
+  auto renderer = cli::SceneRenderer::create_field(field, context);
+  if (!renderer.ok()) {
+    error_ = pending_path_ + ": " + renderer.status().message();
+    facts_ = SceneFacts{};
+    return false;
+  }
+  renderer_ = std::move(*renderer);
+  error_.clear();
+  facts_ = SceneFacts{};
+  facts_.path = pending_path_;
+  facts_.count = field->occupied_cells;
+  facts_.bytes = scene_bytes_on_disk(pending_path_);
+  facts_.orbit.bounds = cli::field_bounds(field->settings);
+  facts_.field = std::move(field);
+  return true;
+}
+
 Status SceneSlot::set_up(const std::string& up) {
+  if (facts_.field) return Status::Ok();  // a field's datasets fix +z up
   if (up == "-y") facts_.orbit.y_up = false;
   else if (up == "+y") facts_.orbit.y_up = true;
   else if (up == "auto") facts_.orbit.y_up = facts_.kind == SceneKind::kMesh;

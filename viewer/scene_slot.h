@@ -25,6 +25,9 @@ struct SceneFacts {
   int sh_degree = 0;
   std::uint64_t bytes = 0;     // on disk, both files of a composite
   cli::Orbit orbit;
+  // A radiance field (no Scene): count is its occupied grid cells, and its orbit is
+  // field_orbit_camera's around the field's box, +z up.
+  std::shared_ptr<const field::DecodedNerf> field;
 };
 
 class SceneSlot {
@@ -54,7 +57,10 @@ class SceneSlot {
   struct Loaded {
     Scene scene;
     std::optional<Scene> with;
+    std::shared_ptr<const field::DecodedNerf> field;  // set instead of scene for a field file
   };
+  bool take_field(gpu::Context& context, std::shared_ptr<const field::DecodedNerf> field);
+
   std::future<Result<Loaded>> pending_;
   std::string pending_path_, pending_with_;
   std::chrono::steady_clock::time_point started_;

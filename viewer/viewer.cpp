@@ -85,6 +85,7 @@ class Viewer {
   bool scripted() const { return options_.frames > 0; }
   int slot_count() const { return static_cast<int>(options_.files.size()); }
   Status start_camera();
+  void reset_to_home();
   void home_camera();
   Status step_camera(int delta);
   void handle_input(double seconds);
@@ -201,9 +202,11 @@ Status Viewer::run() {
     if (!options_.screenshot.empty()) j["screenshot"] = options_.screenshot;
     nlohmann::ordered_json files = nlohmann::json::array();
     for (int i = 0; i < slot_count(); ++i) {
-      files.push_back({{"path", slots_[i].facts().path},
-                       {"bytes", slots_[i].facts().bytes},
-                       {"count", slots_[i].facts().count},
+      const SceneFacts& facts = slots_[i].facts();
+      files.push_back({{"path", facts.path},
+                       {"kind", facts.field ? "radiance field" : scene_kind_name(facts.kind)},
+                       {"bytes", facts.bytes},
+                       {"count", facts.count},
                        {"visible", report_.visible[i]}});
     }
     j["files"] = files;
@@ -221,34 +224,47 @@ Status Viewer::run() {
   return Status::Ok();
 }
 
+// The home view of the first file: `render --view 0/1`'s camera, around the scene's
+// robust bounds, or around a radiance field's box with +z up.
+void Viewer::reset_to_home() {
+  const SceneFacts& facts = slots_[0].facts();
+  const VkExtent2D extent = swapchain_->extent();
+  if (facts.field) {
+    controller_.reset(cli::field_orbit_camera(facts.field->settings, 0, 1, extent.width, extent.height),
+                      facts.orbit.bounds, std::array<double, 3>{0, 0, 1});
+  } else {
+    controller_.reset(cli::orbit_view(facts.orbit, 0, 1, extent.width, extent.height), facts.orbit.bounds,
+                      facts.orbit.y_up);
+  }
+}
+
 // The first camera: --camera or --view when given, else the orbit's home view.
 Status Viewer::start_camera() {
   const SceneFacts& facts = slots_[0].facts();
-  cli::Orbit orbit = facts.orbit;
   const VkExtent2D extent = swapchain_->extent();
-  const Camera home = cli::orbit_view(orbit, 0, 1, extent.width, extent.height);
-  if (!camera_placed_) {
-    controller_.reset(home, orbit.bounds, orbit.y_up);
-    camera_placed_ = true;
-    if (!options_.camera.empty() || !options_.view.empty()) {
-      SCZ_ASSIGN_OR_RETURN(const Camera start, cli::choose_camera(options_.view.empty() ? "0/1" : options_.view,
-                                                                  options_.camera, orbit, extent.width, extent.height));
-      controller_.set_camera(start);
-    } else if (!options_.cameras.empty()) {
-      SCZ_RETURN_IF_ERROR(step_camera(0));
+  reset_to_home();
+  if (camera_placed_) return Status::Ok();  // a new file in place of the first: its own home view
+  camera_placed_ = true;
+  if (!options_.camera.empty() || !options_.view.empty()) {
+    const std::string view = options_.view.empty() ? "0/1" : options_.view;
+    Camera start;
+    if (facts.field && options_.camera.empty()) {
+      // A field's orbit views are field_orbit_camera's, as `render --view` draws them.
+      int index = 0, count = 1;
+      SCZ_RETURN_IF_ERROR(cli::parse_view(view, &index, &count));
+      start = cli::field_orbit_camera(facts.field->settings, index, count, extent.width, extent.height);
+    } else {
+      SCZ_ASSIGN_OR_RETURN(start, cli::choose_camera(view, options_.camera, facts.orbit, extent.width, extent.height));
     }
-    return Status::Ok();
+    controller_.set_camera(start);
+  } else if (!options_.cameras.empty()) {
+    SCZ_RETURN_IF_ERROR(step_camera(0));
   }
-  // A new file in place of the first: its own home view.
-  controller_.reset(home, orbit.bounds, orbit.y_up);
   return Status::Ok();
 }
 
 void Viewer::home_camera() {
-  if (!slots_[0].ready()) return;
-  const VkExtent2D extent = swapchain_->extent();
-  const cli::Orbit& orbit = slots_[0].facts().orbit;
-  controller_.reset(cli::orbit_view(orbit, 0, 1, extent.width, extent.height), orbit.bounds, orbit.y_up);
+  if (slots_[0].ready()) reset_to_home();
 }
 
 Status Viewer::step_camera(int delta) {

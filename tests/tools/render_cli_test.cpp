@@ -139,6 +139,39 @@ TEST(BenchCli, ReportsStepsMemoryAndComparesImages) {
   EXPECT_NE(truncated.err.find("not-an-image.f32"), std::string::npos) << truncated.err;
 }
 
+// A radiance-field file: the ray marcher's GPU time per frame, and the same image
+// comparison as for Gaussians; options that only splats take are refused.
+TEST(BenchCli, MeasuresRadianceFields) {
+  test::ScratchDir dir;
+  const std::string field = std::string(SCENEZIP_SOURCE_DIR) + "/tests/golden/radiance-field-v2.scz";
+  const std::string saved = dir.file("field.f32");
+  auto r = run_scenezip("bench " + field + " --width 16 --height 12 --frames 2 --warmup 1 --view 1/4 --json --save-image " +
+                        saved);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["kind"], "radiance field");
+  EXPECT_EQ(j["count"], 48);
+  EXPECT_EQ(j["width"], 16);
+  EXPECT_EQ(j["frames"], 2);
+  EXPECT_GT(j["ms"]["total"].get<double>(), 0.0);
+  EXPECT_NEAR(j["fps"].get<double>(), 1000.0 / j["ms"]["total"].get<double>(), 1e-6);
+
+  auto again = run_scenezip("bench " + field + " --width 16 --height 12 --frames 1 --warmup 0 --view 1/4 --json " +
+                            "--compare-image " + saved);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_GE(nlohmann::json::parse(again.out)["psnr_vs_image"].get<double>(), 99.0);
+
+  auto text = run_scenezip("bench " + field + " --width 16 --height 12 --frames 1 --warmup 0");
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("ray marching"), std::string::npos) << text.out;
+
+  auto copies = run_scenezip("bench " + field + " --width 16 --height 12 --frames 1 --copies 2");
+  EXPECT_EQ(copies.exit_code, 2);
+  EXPECT_NE(copies.err.find("--copies"), std::string::npos) << copies.err;
+  auto size = run_scenezip("bench " + field + " --width 0 --height 12 --frames 1");
+  EXPECT_EQ(size.exit_code, 2);
+}
+
 TEST(BenchCli, MeasuresMeshesByStage) {
   SCZ_REQUIRE_DATA("meshes/bunny.obj");
   auto r = run_scenezip("bench " + test::data_path("meshes/bunny.obj") + " --width 48 --height 32 --frames 2 --warmup 1 --json");

@@ -197,5 +197,25 @@ TEST(CameraController, CameraFromAFileKeepsItsPoseAndFocalLengths) {
   for (int k = 0; k < 3; ++k) EXPECT_EQ(got.position[k], file.position[k]);
 }
 
+// Radiance fields keep their datasets' +z up: a horizontal drag turns about the z axis
+// through the pivot (height and pivot distance kept), and a vertical one stops short of
+// the +z pole as it does of the y poles.
+TEST(CameraController, OrbitsAboutAnyWorldUp) {
+  CameraController c;
+  c.reset(orbit_camera(test_bounds(), 0, 1, kWidth, kHeight), test_bounds(), Vec3{0, 0, 1});
+  EXPECT_EQ(c.world_up(), (Vec3{0, 0, 1}));
+  EXPECT_FALSE(c.y_up());
+  const Vec3 pivot = c.pivot();
+  const Camera before = c.camera(kWidth, kHeight);
+  c.orbit(300, 0);
+  const Camera after = c.camera(kWidth, kHeight);
+  EXPECT_NEAR(after.position[2], before.position[2], 1e-9);
+  EXPECT_NEAR(length(sub(after.position, pivot)), length(sub(before.position, pivot)), 1e-9);
+  for (int k = 0; k < 3; ++k) EXPECT_NEAR(c.pivot()[k], pivot[k], 1e-9);
+  c.orbit(0, 5000);
+  c.orbit(0, 5000);
+  EXPECT_LE(std::abs(dot(row(c.camera(kWidth, kHeight), 2), Vec3{0, 0, 1})), std::cos(5.0 * kPi / 180.0) + 1e-9);
+}
+
 }  // namespace
 }  // namespace scenezip

@@ -10,11 +10,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "engine/render/image.h"
+#include "formats/file_io.h"
 #include "tests/test_support.h"
 
 extern char** environ;
@@ -104,6 +106,69 @@ TEST(ViewCli, CameraFromAFileMatchesRender) {
                             " --width 96 --height 72 --view 5/7 --save-camera " + dir.file("cameras.json"));
   ASSERT_EQ(saved.exit_code, 0) << saved.err;
   EXPECT_GE(viewer_against_render(dir, scene, "--camera " + dir.file("cameras.json") + ":0"), 40.0);
+}
+
+// Radiance fields (scene kind 4, no Scene): the viewer ray-marches them with the same
+// renderer as `render`, from its orbit views and from a dataset's cameras.
+std::string golden_field() { return std::string(SCENEZIP_SOURCE_DIR) + "/tests/golden/radiance-field-v2.scz"; }
+
+// The golden field is faint (a few cells of a tiny training run): "not blank" means
+// some pixels are clearly off the white background.
+std::size_t pixels_off_white(const Image& image) {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i + 2 < image.rgb.size(); i += 3) {
+    if (std::min({image.rgb[i], image.rgb[i + 1], image.rgb[i + 2]}) < 0.97f) n++;
+  }
+  return n;
+}
+
+TEST(ViewCli, RadianceFieldScreenshotMatchesRender) {
+  test::ScratchDir dir;
+  EXPECT_GE(viewer_against_render(dir, golden_field(), "--view 1/4"), 40.0);
+  auto shot = read_png(dir.file("view.png"));
+  ASSERT_TRUE(shot.ok());
+  EXPECT_GT(pixels_off_white(*shot), 100u);
+}
+
+TEST(ViewCli, RadianceFieldFromADatasetCameraMatchesRender) {
+  SCZ_REQUIRE_DATA("nerf/lego/transforms_train.json");
+  test::ScratchDir dir;
+  const std::string camera = "--camera " + test::data_path("nerf/lego/transforms_train.json") + ":8";
+  EXPECT_GE(viewer_against_render(dir, golden_field(), camera), 40.0);
+  auto shot = read_png(dir.file("view.png"));
+  ASSERT_TRUE(shot.ok());
+  EXPECT_GT(pixels_off_white(*shot), 100u);
+}
+
+// Two fields compare like two scenes (the same file: identical frames); a field takes no
+// --with scene, and a damaged field file is bad input naming it, with no screenshot.
+TEST(ViewCli, RadianceFieldsCompareAndRefuseWhatTheyCannotShow) {
+  test::ScratchDir dir;
+  XServer x;
+  SCZ_REQUIRE_X(x);
+  auto two = run_scenezip("view " + golden_field() + " " + golden_field() + " --width 48 --height 36 --frames 2");
+  ASSERT_EQ(two.exit_code, 0) << two.err;
+  auto report = nlohmann::json::parse(two.out);
+  EXPECT_GE(report["psnr"].get<double>(), 99.0);
+  EXPECT_EQ(report["files"][0]["kind"], "radiance field");
+  EXPECT_EQ(report["files"][0]["count"], 48);
+
+  auto with = run_scenezip("view " + golden_field() + " --with " + std::string(SCENEZIP_SOURCE_DIR) +
+                           "/assets/demo-knot.ply --width 32 --height 24 --frames 1 --screenshot " + dir.file("w.png"));
+  EXPECT_EQ(with.exit_code, 2) << with.err;
+  EXPECT_EQ(std::count(with.err.begin(), with.err.end(), '\n'), 1) << with.err;
+  EXPECT_NE(with.err.find("radiance-field-v2.scz"), std::string::npos) << with.err;
+  EXPECT_FALSE(std::filesystem::exists(dir.file("w.png")));
+
+  auto bytes = read_file(golden_field());
+  ASSERT_TRUE(bytes.ok());
+  bytes->resize(bytes->size() - 40);
+  const std::string cut = dir.file("cut-field.scz");
+  ASSERT_TRUE(write_file_atomic(cut, bytes->data(), bytes->size()).ok());
+  auto damaged = run_scenezip("view " + cut + " --width 32 --height 24 --frames 1 --screenshot " + dir.file("d.png"));
+  EXPECT_EQ(damaged.exit_code, 2) << damaged.err;
+  EXPECT_NE(damaged.err.find("cut-field.scz"), std::string::npos) << damaged.err;
+  EXPECT_FALSE(std::filesystem::exists(dir.file("d.png")));
 }
 
 TEST(ViewCli, TwoFilesReportTheSamePsnrAsEval) {
