@@ -9,12 +9,10 @@
 #include <optional>
 #include <nlohmann/json.hpp>
 
-#include "engine/gpu/nerf_trainer.h"
 #include "formats/file_io.h"
 #include "formats/formats.h"
 #include "formats/photo_set.h"
 #include "tools/command.h"
-#include "tools/radiance_field_cli.h"
 #include "tools/render_support.h"
 
 namespace scenezip::cli {
@@ -60,18 +58,17 @@ struct PhotoSceneRenderer {
 
 Result<PhotoSceneRenderer> open_photo_scene(const std::string& path, gpu::Context& context,
                                             const std::array<float, 3>& background) {
-  // A radiance field is not a Scene: it renders by ray marching, from the same cameras.
-  SCZ_ASSIGN_OR_RETURN(std::optional<field::DecodedNerf> field, load_radiance_field(path));
-  if (field) {
-    field->settings.background = background;
-    Result<std::unique_ptr<gpu::NerfRenderer>> made =
-        gpu::NerfRenderer::create(context, field->model, field->settings, field->grid);
+  // A radiance field is not a Scene: SceneRenderer ray-marches it from the same cameras.
+  SCZ_ASSIGN_OR_RETURN(std::optional<field::DecodedNerf> decoded, load_radiance_field(path));
+  if (decoded) {
+    auto field = std::make_shared<field::DecodedNerf>(std::move(*decoded));
+    Result<std::unique_ptr<SceneRenderer>> made = SceneRenderer::create_field(field, context);
     if (!made.ok()) return made.status().with_context(path);
-    std::shared_ptr<gpu::NerfRenderer> marcher = std::move(*made);
+    std::shared_ptr<SceneRenderer> marcher = std::move(*made);
     PhotoSceneRenderer out;
     out.primitive_count = field->occupied_cells;
-    out.render = [marcher](const Camera& camera) { return marcher->render(camera); };
-    out.keep_alive = {marcher};
+    out.render = [marcher, background](const Camera& camera) { return marcher->render(camera, background); };
+    out.keep_alive = {field, marcher};
     return out;
   }
   SCZ_ASSIGN_OR_RETURN(Scene loaded, load_with_progress(path));
