@@ -285,13 +285,15 @@ SCZ_CONST kRadixWorkgroupSize = 256;
 SCZ_CONST kRadixItemsPerThread = 8;      // a block of 2,048 keys per workgroup
 SCZ_CONST kRadixBlockSize = 2048;
 // The depth sort's key (splat_preprocess.comp): camera z's float bits less znear's, the
-// lowest kDepthKeyDroppedBits dropped, clamped to kDepthKeyBits bits, so three 8-bit passes
-// sort it instead of four. Order is kept to 2^-20 of the depth up to znear * 2^16; depths
-// past that share the largest key (equal keys keep the GPU's append order). The
+// lowest FrameParams::depth_key_shift bits dropped, so three 8-bit passes sort it instead
+// of four. The renderer picks the shift per frame as the fewest bits that keep every depth
+// from znear to the scene's farthest point within kDepthKeyBits: order is kept to
+// 2^-(23 - shift) of the depth (2^-19 for a far-to-near ratio of 2^17), whatever the
+// scene's units. (A fixed shift once clamped every depth past znear * 2^16 to one key, so
+// scenes seen from afar drew in the GPU's append order.) The
 // blend-weight pass (splat_importance.comp), compared Gaussian by Gaussian with its C++
 // twin, sorts the exact depths instead (FrameParams::exact_depth).
 SCZ_CONST kDepthKeyBits = 24;
-SCZ_CONST kDepthKeyDroppedBits = 3;
 SCZ_CONST kSortArgsWorkgroupSize = 1;    // splat_sort_args.comp: one thread writes every argument
 
 // The SH buffer of splat_preprocess.comp: float[3N * coeffs], one record per Gaussian of
@@ -420,7 +422,7 @@ struct FrameParams {
   uint groups_x;         // preprocess workgroups along x (2D tiling past the limit)
   uint use_underlay;     // 1: blend over an opaque frame (colour + depth) instead of the background
   uint exact_depth;      // 1: the depth sort takes camera z's whole float bits (4 passes), not kDepthKeyBits
-  uint pad2;
+  uint depth_key_shift;  // low bits of (depth - znear)'s float bits dropped from the depth key
 };
 
 // A projected Gaussian, what the rasterizer reads (48 bytes).
@@ -596,7 +598,7 @@ static_assert(kRasterBlocksPerTile == (kTileSize / kRasterBlockWidth) * (kTileSi
 static_assert(kRasterBlocksPerTile <= 32 - kTileKeyBlocksShift, "the block mask fits above the tile index");
 static_assert((16384 / kTileSize) * (16384 / kTileSize) <= kTileKeyTileMask + 1, "tile indices of the largest image fit");
 static_assert(kRasterWorkgroupSize == kTileSize * kTileSize);
-static_assert(kDepthKeyBits % 8 == 0 && kDepthKeyBits + kDepthKeyDroppedBits <= 32);
+static_assert(kDepthKeyBits % 8 == 0 && kDepthKeyBits <= 32);
 static_assert(kRadixSegments * kRadixSegmentWidth == kRadixWorkgroupSize);
 static_assert(kRadixBins == kRadixWorkgroupSize, "radix shaders give each invocation one digit");
 static_assert(kRadixBlockSize == kRadixWorkgroupSize * kRadixItemsPerThread);

@@ -120,7 +120,7 @@ void main() {
   splats[i] = o;
   tile_counts[i] = tiles;
   // Positive floats order as their bits; past znear only the low bits vary.
-  const uint key = (floatBitsToUint(o.depth) - floatBitsToUint(params.znear)) >> kDepthKeyDroppedBits;
+  const uint key = (floatBitsToUint(o.depth) - floatBitsToUint(params.znear)) >> params.depth_key_shift;
   depth_keys[base + prefix] = params.exact_depth != 0u ? floatBitsToUint(o.depth) : min(key, (1u << kDepthKeyBits) - 1u);
   depth_values[base + prefix] = i;
 }

@@ -1,6 +1,7 @@
 #include "engine/gpu/splat_renderer.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "engine/gpu/shaders.h"
@@ -15,6 +16,20 @@ namespace {
 constexpr std::uint32_t kTimestampCount = 64;
 
 std::uint32_t ceil_div(std::size_t a, std::size_t b) { return static_cast<std::uint32_t>((a + b - 1) / b); }
+
+// The fewest low bits of (depth - znear)'s float bits to drop so that every depth from
+// znear to `far` keys within kDepthKeyBits (positive floats order as their bits).
+std::uint32_t depth_key_shift(float znear, float far) {
+  if (!(znear > 0) || !(far > znear)) return 0;
+  if (!std::isfinite(far)) return 32 - io::kDepthKeyBits;
+  std::uint32_t near_bits = 0, far_bits = 0;
+  std::memcpy(&near_bits, &znear, sizeof near_bits);
+  std::memcpy(&far_bits, &far, sizeof far_bits);
+  const std::uint32_t range = far_bits - near_bits;
+  std::uint32_t shift = 0;
+  while ((range >> shift) >= (1u << io::kDepthKeyBits)) ++shift;
+  return shift;
+}
 
 // Bits needed to tell `values` distinct values apart (at least one).
 std::uint32_t bits_for(std::uint32_t values) {
@@ -49,6 +64,27 @@ void SplatRenderer::release_recording() {
 Status SplatRenderer::init(const GaussianCloud& cloud) {
   if (cloud.count > 0xFFFFFFFFull / 64) return invalid_input("too many Gaussians for the GPU renderer");
   count_ = cloud.count;
+  // Bounding sphere of the centres (box centre, farthest centre from it); non-finite
+  // positions are culled by the preprocess and ignored here.
+  std::array<double, 3> low{HUGE_VAL, HUGE_VAL, HUGE_VAL}, high{-HUGE_VAL, -HUGE_VAL, -HUGE_VAL};
+  for (std::size_t g = 0; g < cloud.count; ++g) {
+    for (int k = 0; k < 3; ++k) {
+      const double x = cloud.positions[3 * g + k];
+      if (!std::isfinite(x)) continue;
+      low[k] = std::min(low[k], x);
+      high[k] = std::max(high[k], x);
+    }
+  }
+  for (int k = 0; k < 3; ++k) bound_centre_[k] = low[k] <= high[k] ? 0.5 * (low[k] + high[k]) : 0.0;
+  bound_radius_ = 0;
+  for (std::size_t g = 0; g < cloud.count; ++g) {
+    double d2 = 0;
+    for (int k = 0; k < 3; ++k) {
+      const double d = cloud.positions[3 * g + k] - bound_centre_[k];
+      d2 += d * d;
+    }
+    if (std::isfinite(d2)) bound_radius_ = std::max(bound_radius_, std::sqrt(d2));
+  }
   sh_degree_ = cloud.sh_degree;
   auto make = [&](Spirv spirv, std::uint32_t bindings, std::uint32_t push, ComputePipeline* out) -> Status {
     SCZ_ASSIGN_OR_RETURN(*out, context_.create_compute_pipeline(spirv.words, spirv.count, bindings, push));
@@ -387,6 +423,10 @@ Status SplatRenderer::prepare(const Camera& camera, const std::array<float, 3>& 
   p.instance_capacity = static_cast<std::uint32_t>(capacity_);
   p.use_underlay = underlay_color_ && underlay_depth_ ? 1u : 0u;
   p.exact_depth = weight_sums_ ? 1u : 0u;
+  // No Gaussian lies deeper than the camera's distance to the bounding sphere's far side.
+  double distance2 = 0;
+  for (int k = 0; k < 3; ++k) distance2 += (camera.position[k] - bound_centre_[k]) * (camera.position[k] - bound_centre_[k]);
+  p.depth_key_shift = depth_key_shift(p.znear, static_cast<float>((std::sqrt(distance2) + bound_radius_) * 1.001));
   std::uint32_t gy = 1;
   context_.tile_groups(ceil_div(count_, io::kSplatWorkgroupSize), &p.groups_x, &gy);
   std::memcpy(params_.mapped(), &p, sizeof(p));

@@ -83,6 +83,10 @@ class SplatRenderer {
   int sh_degree_ = 0;
   int shown_sh_degree_ = 3;
   float scale_modifier_ = 1.0f;
+  // A sphere holding every Gaussian's centre: the farthest depth a frame can see, which
+  // sets the depth key's precision (FrameParams::depth_key_shift).
+  std::array<double, 3> bound_centre_{0, 0, 0};
+  double bound_radius_ = 0;
 
   ComputePipeline preprocess_, sort_args_, histogram_, scan_, scatter_, emit_count_, emit_, ranges_, raster_;
   ComputePipeline importance_;           // built on the first accumulate_blend_weights

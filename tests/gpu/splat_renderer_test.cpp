@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "engine/gpu/splat_renderer.h"
 #include "engine/render/splat_reference.h"
 #include "formats/formats.h"
@@ -80,6 +82,32 @@ TEST(SplatRenderer, GrowsInstanceBuffersAndStillMatches) {
   EXPECT_GT(stats.instances, 2048u * 3);
   EXPECT_GE((*renderer)->instance_capacity(), (*renderer)->last_stats().instances);
   EXPECT_GE(psnr(*gpu_image, cpu_image), 45.0);
+  EXPECT_EQ((*context)->validation_errors(), 0u);
+}
+
+// A camera from a file keeps znear = 0.01 whatever the scene's units: depths far past
+// znear * 2^16 must still sort apart (they once shared one depth key, and the frame came
+// out in the GPU's append order, different from run to run).
+TEST(SplatRenderer, KeepsDepthOrderFarPastZnear) {
+  SCZ_REQUIRE_DATA("splats/small-sh3-9k.ply");
+  auto scene = load_scene(test::data_path("splats/small-sh3-9k.ply"));
+  ASSERT_TRUE(scene.ok());
+  GaussianCloud cloud = *scene->gaussians();
+  // The same scene in units 1000 times smaller: every length grows 1000-fold.
+  for (float& x : cloud.positions) x *= 1000.0f;
+  for (float& s : cloud.log_scales) s += std::log(1000.0f);
+  auto context = gpu::Context::create({.validation = true});
+  ASSERT_TRUE(context.ok());
+  auto renderer = gpu::SplatRenderer::create(**context, cloud);
+  ASSERT_TRUE(renderer.ok());
+  Camera camera = orbit_camera(robust_bounds(cloud.positions), 1, 3, 96, 80);
+  camera.znear = 0.01;
+  const Image cpu_image = render_gaussians_reference(cloud, camera, {1, 1, 1}, nullptr);
+  for (int run = 0; run < 2; ++run) {
+    auto gpu_image = (*renderer)->render(camera, {1, 1, 1});
+    ASSERT_TRUE(gpu_image.ok()) << gpu_image.status().message();
+    EXPECT_GE(psnr(*gpu_image, cpu_image), 45.0) << "run " << run;
+  }
   EXPECT_EQ((*context)->validation_errors(), 0u);
 }
 
