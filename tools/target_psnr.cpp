@@ -34,11 +34,13 @@ float importance_keep_at(double level) {
 
 // The level's quantizers and position grid on top of everything else `base` sets
 // (pruning, k-means, threads), so only the rate changes from level to level.
-Result<codec::GaussianCodecSettings> rung_settings(const codec::GaussianCodecSettings& base, double level) {
+// `position_bits` other than 0 holds the grid there instead of the level's own.
+Result<codec::GaussianCodecSettings> rung_settings(const codec::GaussianCodecSettings& base, double level,
+                                                   int position_bits = 0) {
   SCZ_ASSIGN_OR_RETURN(const codec::GaussianCodecSettings rung, codec::quality_settings(std::max(level, 0.0)));
   codec::GaussianCodecSettings s = base;
   if (level < 0.0) s.importance_keep = std::min(s.importance_keep, importance_keep_at(level));
-  s.position_bits = rung.position_bits;
+  s.position_bits = position_bits > 0 ? position_bits : rung.position_bits;
   s.scale = rung.scale;
   s.rotation = rung.rotation;
   s.opacity = rung.opacity;
@@ -66,6 +68,8 @@ constexpr double kGoodEnoughDb = 0.3;
 // four stay within 3x one preset's time on the scenes measured (docs/BENCHMARKS.md).
 constexpr int kTrials = 4;
 constexpr double kStartLevel = 4.0;  // balanced
+// Trials closer than this (in levels) give no slope.
+constexpr double kMinSlopeSpan = 0.2;
 
 // Position bits per axis at a level (whole numbers: the ladder steps where they change).
 int position_bits_at(double level) {
@@ -105,14 +109,16 @@ Result<TargetPsnrResult> search_target_psnr(const Scene& scene, const TargetPsnr
     codec::GaussianEncodeReport report;
     double psnr = 0.0;
     double level = 0.0;
+    int bits = 0;  // position bits
   };
   std::vector<Tried> tried;
   TargetPsnrResult result;
-  auto try_level = [&](double level, const std::string& colour = "sh") -> Result<double> {
-    SCZ_ASSIGN_OR_RETURN(codec::GaussianCodecSettings settings, rung_settings(base, level));
+  auto try_level = [&](double level, const std::string& colour = "sh", int bits = 0) -> Result<double> {
+    SCZ_ASSIGN_OR_RETURN(codec::GaussianCodecSettings settings, rung_settings(base, level, bits));
     // The file's stored settings say how they were chosen.
     char name[96];
-    std::snprintf(name, sizeof name, "target-psnr-%.2f/level %.2f%s", o.target_db, level,
+    const std::string grid = bits > 0 ? "/" + std::to_string(bits) + " position bits" : "";
+    std::snprintf(name, sizeof name, "target-psnr-%.2f/level %.2f%s%s", o.target_db, level, grid.c_str(),
                   colour == "sh" ? "" : ("/" + colour).c_str());
     settings.preset = name;
     settings.colour = colour;
@@ -134,8 +140,9 @@ Result<TargetPsnrResult> search_target_psnr(const Scene& scene, const TargetPsnr
     }
     t.psnr = sum / static_cast<double>(cameras.size());
     t.level = level;
+    t.bits = settings.position_bits;
     t.settings = std::move(settings);
-    std::fprintf(stderr, "level %.2f%s: %zu bytes, PSNR %.2f dB (target %.2f)\n", level,
+    std::fprintf(stderr, "level %.2f%s%s: %zu bytes, PSNR %.2f dB (target %.2f)\n", level, grid.c_str(),
                  colour == "sh" ? "" : (" with colour " + colour).c_str(), t.encoded.size(), t.psnr, o.target_db);
     result.trials.push_back({level, colour, t.encoded.size(), t.psnr});
     const double p = t.psnr;
@@ -154,9 +161,11 @@ Result<TargetPsnrResult> search_target_psnr(const Scene& scene, const TargetPsnr
   // to the top of the ladder only when none reached the target.
   const double lowest = kLowestLevel, highest = codec::quality_levels() - 1;
   const double target = o.target_db;
-  // The slope between two trials, or 0 where it says nothing (too close, or falling).
+  // The slope between two trials, or 0 where it says nothing: falling, or too close to
+  // tell from the PSNR's noise (lego: 0.75 dB per level from 4.00 to 4.12, 2.2 from 4.12
+  // to 4.16; the prior is the better guess there).
   auto slope_of = [](const Tried& a, const Tried& b) {
-    if (std::fabs(b.level - a.level) < 0.02) return 0.0;
+    if (std::fabs(b.level - a.level) < kMinSlopeSpan) return 0.0;
     const double s = (b.psnr - a.psnr) / (b.level - a.level);
     return s > 0.3 ? s : 0.0;
   };
@@ -164,15 +173,17 @@ Result<TargetPsnrResult> search_target_psnr(const Scene& scene, const TargetPsnr
   auto segment_slope = [&](int bits, const Tried& from) {
     double best = 0.0, best_gap = 1e9;
     for (const Tried& t : tried) {
-      if (&t == &from || position_bits_at(t.level) != bits) continue;
+      if (&t == &from || t.bits != bits) continue;
       const double s = slope_of(from, t);
       if (s > 0.0 && std::fabs(t.level - from.level) < best_gap) best = s, best_gap = std::fabs(t.level - from.level);
     }
     return best;
   };
   double level = kStartLevel;
+  int hold_bits = 0;  // a finer grid held at a lower level's codebooks (see below)
   for (int trial = 0; trial < kTrials; ++trial) {
-    SCZ_RETURN_IF_ERROR(try_level(level).status());
+    SCZ_RETURN_IF_ERROR(try_level(level, "sh", hold_bits).status());
+    hold_bits = 0;
     bool landed = false;
     for (const Tried& t : tried) landed = landed || (t.psnr >= target && t.psnr <= target + kGoodEnoughDb);
     if (landed) break;
@@ -185,7 +196,7 @@ Result<TargetPsnrResult> search_target_psnr(const Scene& scene, const TargetPsnr
     }
     if (below && above && above->level > below->level) {
       const double aim = target + kCloseAboveDb;
-      const int low_bits = position_bits_at(below->level);
+      const int low_bits = below->bits;
       double step = above->level;  // the first level past `below` with more position bits
       for (double l = below->level; l < above->level; l += 0.005) {
         if (position_bits_at(l) > low_bits) {
@@ -200,6 +211,23 @@ Result<TargetPsnrResult> search_target_psnr(const Scene& scene, const TargetPsnr
         if (s == 0.0) s = kPriorDbPerLevel;
         const double before = below->level + (aim - below->psnr) / s;
         level = before < step - 0.01 ? before : step;
+      } else if (above->bits > low_bits && above->level - below->level < 0.5) {
+        // `above` is the step itself, and the coarser grid fell short just below it: the
+        // finer grid alone overshoots, so keep it and back its codebooks off along the
+        // ladder's slope (an off-ladder point: the ladder cannot land in this gap).
+        double s = segment_slope(low_bits, *below);
+        if (s == 0.0) s = kPriorDbPerLevel;
+        const double before = below->level + (aim - below->psnr) / s;
+        if (before >= above->level - 0.01) {
+          // Aimed as high as a one-sided step: nothing has measured this grid's slope yet.
+          level = std::max(lowest, above->level - (above->psnr - target - kAimAboveDb) / s);
+          hold_bits = above->bits;
+          bool repeat = false;
+          for (const Tried& t : tried) repeat = repeat || (std::fabs(level - t.level) < 0.01 && t.bits == hold_bits);
+          if (repeat) break;
+          continue;
+        }
+        level = before;
       } else {
         double s = slope_of(*below, *above);
         if (s == 0.0) s = kPriorDbPerLevel;
