@@ -169,7 +169,8 @@ Result<TargetPsnrResult> search_target_psnr(const Scene& scene, const TargetPsnr
     const double s = (b.psnr - a.psnr) / (b.level - a.level);
     return s > 0.3 ? s : 0.0;
   };
-  // The steepest-evidence slope among trials on `bits` position bits (nearest pair), else 0.
+  // The slope from `from` to the nearest other trial on `bits` position bits that gives
+  // one (slope_of), else 0: a slope measured across a position-bit step includes the step.
   auto segment_slope = [&](int bits, const Tried& from) {
     double best = 0.0, best_gap = 1e9;
     for (const Tried& t : tried) {
