@@ -110,8 +110,12 @@ Status run_compress(const CompressOptions& o) {
       SCZ_ASSIGN_OR_RETURN(own_context, gpu::Context::create());
       context = own_context.get();
     }
+    // Every trial renders the same importance views of the same Gaussians: once is enough.
+    codec::EncoderAccelerators accelerators = gpu.accelerators;
+    accelerators.blend_weights = codec::remembering_blend_weights(
+        gpu.accelerators.blend_weights, std::get<codec::GaussianCodecSettings>(summary.settings).threads);
     auto encode = [&](const codec::GaussianCodecSettings& s, codec::GaussianEncodeReport* report) {
-      auto bytes = codec::encode_gaussians(*scene.gaussians(), s, report, on_stage, gpu.accelerators);
+      auto bytes = codec::encode_gaussians(*scene.gaussians(), s, report, on_stage, accelerators);
       stage.reset();
       return bytes;
     };

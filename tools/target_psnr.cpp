@@ -34,26 +34,48 @@ float importance_keep_at(double level) {
 
 // The level's quantizers and position grid on top of everything else `base` sets
 // (pruning, k-means, threads), so only the rate changes from level to level.
-Result<codec::GaussianCodecSettings> rung_settings(const codec::GaussianCodecSettings& base, double level) {
+// `position_bits` other than 0 holds the grid there instead of the level's own.
+Result<codec::GaussianCodecSettings> rung_settings(const codec::GaussianCodecSettings& base, double level,
+                                                   int position_bits = 0) {
   SCZ_ASSIGN_OR_RETURN(const codec::GaussianCodecSettings rung, codec::quality_settings(std::max(level, 0.0)));
   codec::GaussianCodecSettings s = base;
   if (level < 0.0) s.importance_keep = std::min(s.importance_keep, importance_keep_at(level));
-  s.position_bits = rung.position_bits;
+  s.position_bits = position_bits > 0 ? position_bits : rung.position_bits;
   s.scale = rung.scale;
   s.rotation = rung.rotation;
   s.opacity = rung.opacity;
   s.color = rung.color;
   s.sh = rung.sh;
+  // The ladder's per-Gaussian SH threshold too: it falls with the level, and the rungs
+  // were tuned with it (a fixed threshold made the searched ladder another one).
+  s.sh_gaussian_min_rms = rung.sh_gaussian_min_rms;
   return s;
 }
 
 // PSNR gained per level where nothing is known yet: 2.2-3.1 dB between the presets on
 // lego-3dgs, small-sh3-9k and tile-sh3-14k (docs/BENCHMARKS.md).
 constexpr double kPriorDbPerLevel = 2.7;
-// Aim this far above the target: the curve between two trials is not quite straight,
-// and a trial that falls short of the target cannot be kept.
+// Aim this far above the target while the target is on one side of every trial: the
+// curve is not quite straight over a level or more, and a trial that falls short cannot
+// be kept. Between two trials that bracket it the line is closer, and the aim too.
 constexpr double kAimAboveDb = 0.2;
+constexpr double kCloseAboveDb = 0.1;
+// A trial this close above the target ends the search: at 2-3 dB per level (a quarter
+// more bytes) it is within about 3% of the ladder's file at the target.
+constexpr double kGoodEnoughDb = 0.3;
+// Trials before giving up on landing closer (the top-of-ladder one aside). Trials reuse
+// the importance views (compress hands in a remembering blend-weights function), so
+// four stay within 3x one preset's time on the scenes measured (docs/BENCHMARKS.md).
+constexpr int kTrials = 4;
 constexpr double kStartLevel = 4.0;  // balanced
+// Trials closer than this (in levels) give no slope.
+constexpr double kMinSlopeSpan = 0.2;
+
+// Position bits per axis at a level (whole numbers: the ladder steps where they change).
+int position_bits_at(double level) {
+  const auto s = codec::quality_settings(std::clamp(level, 0.0, static_cast<double>(codec::quality_levels() - 1)));
+  return s.ok() ? s->position_bits : 0;
+}
 
 }  // namespace
 
@@ -87,14 +109,16 @@ Result<TargetPsnrResult> search_target_psnr(const Scene& scene, const TargetPsnr
     codec::GaussianEncodeReport report;
     double psnr = 0.0;
     double level = 0.0;
+    int bits = 0;  // position bits
   };
   std::vector<Tried> tried;
   TargetPsnrResult result;
-  auto try_level = [&](double level, const std::string& colour = "sh") -> Result<double> {
-    SCZ_ASSIGN_OR_RETURN(codec::GaussianCodecSettings settings, rung_settings(base, level));
+  auto try_level = [&](double level, const std::string& colour = "sh", int bits = 0) -> Result<double> {
+    SCZ_ASSIGN_OR_RETURN(codec::GaussianCodecSettings settings, rung_settings(base, level, bits));
     // The file's stored settings say how they were chosen.
     char name[96];
-    std::snprintf(name, sizeof name, "target-psnr-%.2f/level %.2f%s", o.target_db, level,
+    const std::string grid = bits > 0 ? "/" + std::to_string(bits) + " position bits" : "";
+    std::snprintf(name, sizeof name, "target-psnr-%.2f/level %.2f%s%s", o.target_db, level, grid.c_str(),
                   colour == "sh" ? "" : ("/" + colour).c_str());
     settings.preset = name;
     settings.colour = colour;
@@ -116,8 +140,9 @@ Result<TargetPsnrResult> search_target_psnr(const Scene& scene, const TargetPsnr
     }
     t.psnr = sum / static_cast<double>(cameras.size());
     t.level = level;
+    t.bits = settings.position_bits;
     t.settings = std::move(settings);
-    std::fprintf(stderr, "level %.2f%s: %zu bytes, PSNR %.2f dB (target %.2f)\n", level,
+    std::fprintf(stderr, "level %.2f%s%s: %zu bytes, PSNR %.2f dB (target %.2f)\n", level, grid.c_str(),
                  colour == "sh" ? "" : (" with colour " + colour).c_str(), t.encoded.size(), t.psnr, o.target_db);
     result.trials.push_back({level, colour, t.encoded.size(), t.psnr});
     const double p = t.psnr;
@@ -126,38 +151,100 @@ Result<TargetPsnrResult> search_target_psnr(const Scene& scene, const TargetPsnr
   };
 
   // A secant search on the continuous ladder: start at balanced, step by the prior slope
-  // towards the target (a little above it), then along the line through the two nearest
-  // trials. Three trials land within a few tenths of a dB on the scenes measured; a
-  // fourth goes to the top of the ladder only when none reached the target.
+  // towards a little above the target, then, once two trials bracket the target, along
+  // the line through them to just above it. Position bits are whole numbers, so the
+  // ladder steps where they change (12 -> 13 at level 4.25): a line across such a step
+  // overshoots, so within a bracket that holds one the search extrapolates the lower
+  // side's own slope and, where that does not reach the aim before the step, tries the
+  // step itself (the cheapest level with the finer grid). It stops once a trial lands
+  // within kGoodEnoughDb above the target, after kTrials otherwise; a further trial goes
+  // to the top of the ladder only when none reached the target.
   const double lowest = kLowestLevel, highest = codec::quality_levels() - 1;
-  const double aim = o.target_db + kAimAboveDb;
+  const double target = o.target_db;
+  // The slope between two trials, or 0 where it says nothing: falling, or too close to
+  // tell from the PSNR's noise (lego: 0.75 dB per level from 4.00 to 4.12, 2.2 from 4.12
+  // to 4.16; the prior is the better guess there).
+  auto slope_of = [](const Tried& a, const Tried& b) {
+    if (std::fabs(b.level - a.level) < kMinSlopeSpan) return 0.0;
+    const double s = (b.psnr - a.psnr) / (b.level - a.level);
+    return s > 0.3 ? s : 0.0;
+  };
+  // The slope from `from` to the nearest other trial on `bits` position bits that gives
+  // one (slope_of), else 0: a slope measured across a position-bit step includes the step.
+  auto segment_slope = [&](int bits, const Tried& from) {
+    double best = 0.0, best_gap = 1e9;
+    for (const Tried& t : tried) {
+      if (&t == &from || t.bits != bits) continue;
+      const double s = slope_of(from, t);
+      if (s > 0.0 && std::fabs(t.level - from.level) < best_gap) best = s, best_gap = std::fabs(t.level - from.level);
+    }
+    return best;
+  };
   double level = kStartLevel;
-  for (int trial = 0; trial < 3; ++trial) {
-    SCZ_RETURN_IF_ERROR(try_level(level).status());
-    // The closest trial below the aim and the closest above bracket the next level.
+  int hold_bits = 0;  // a finer grid held at a lower level's codebooks (see below)
+  for (int trial = 0; trial < kTrials; ++trial) {
+    SCZ_RETURN_IF_ERROR(try_level(level, "sh", hold_bits).status());
+    hold_bits = 0;
+    bool landed = false;
+    for (const Tried& t : tried) landed = landed || (t.psnr >= target && t.psnr <= target + kGoodEnoughDb);
+    if (landed) break;
+    // The closest trial below the target and the closest above bracket it.
     const Tried* below = nullptr;
     const Tried* above = nullptr;
     for (const Tried& t : tried) {
-      if (t.psnr < aim && (!below || t.level > below->level)) below = &t;
-      if (t.psnr >= aim && (!above || t.level < above->level)) above = &t;
+      if (t.psnr < target && (!below || t.level > below->level)) below = &t;
+      if (t.psnr >= target && (!above || t.level < above->level)) above = &t;
     }
-    const Tried& last = tried.back();
-    double slope = kPriorDbPerLevel;
-    if (tried.size() >= 2) {
-      const Tried& a = tried[tried.size() - 2];
-      if (std::fabs(last.level - a.level) > 1e-6) {
-        const double measured = (last.psnr - a.psnr) / (last.level - a.level);
-        if (measured > 0.3) slope = measured;
+    if (below && above && above->level > below->level) {
+      const double aim = target + kCloseAboveDb;
+      const int low_bits = below->bits;
+      double step = above->level;  // the first level past `below` with more position bits
+      for (double l = below->level; l < above->level; l += 0.005) {
+        if (position_bits_at(l) > low_bits) {
+          step = l;
+          break;
+        }
       }
-    }
-    if (below && above) {
-      const double s = above->level - below->level > 1e-6 ? (above->psnr - below->psnr) / (above->level - below->level)
-                                                           : slope;
-      slope = s > 0.3 ? s : slope;
-      level = below->level + (aim - below->psnr) / slope;
-      level = std::clamp(level, below->level, above->level);
+      if (step < above->level) {
+        // A step inside the bracket: the lower side's slope says whether the aim is
+        // reached before it.
+        double s = segment_slope(low_bits, *below);
+        if (s == 0.0) s = kPriorDbPerLevel;
+        const double before = below->level + (aim - below->psnr) / s;
+        level = before < step - 0.01 ? before : step;
+      } else if (above->bits > low_bits && above->level - below->level < 0.5) {
+        // `above` is the step itself, and the coarser grid fell short just below it: the
+        // finer grid alone overshoots, so keep it and back its codebooks off along the
+        // ladder's slope (an off-ladder point: the ladder cannot land in this gap).
+        double s = segment_slope(low_bits, *below);
+        if (s == 0.0) s = kPriorDbPerLevel;
+        const double before = below->level + (aim - below->psnr) / s;
+        if (before >= above->level - 0.01) {
+          // Aimed as high as a one-sided step: nothing has measured this grid's slope yet.
+          level = std::max(lowest, above->level - (above->psnr - target - kAimAboveDb) / s);
+          hold_bits = above->bits;
+          bool repeat = false;
+          for (const Tried& t : tried) repeat = repeat || (std::fabs(level - t.level) < 0.01 && t.bits == hold_bits);
+          if (repeat) break;
+          continue;
+        }
+        level = before;
+      } else {
+        double s = slope_of(*below, *above);
+        if (s == 0.0) s = kPriorDbPerLevel;
+        level = below->level + (aim - below->psnr) / s;
+      }
+      level = std::clamp(level, below->level + 0.01, above->level - 0.01);
     } else {
-      level = std::clamp(last.level + (aim - last.psnr) / slope, lowest, highest);
+      // One side only: from the trial nearest the aim, by the last two trials' slope.
+      const double aim = target + kAimAboveDb;
+      const Tried* from = &tried.back();
+      for (const Tried& t : tried) {
+        if (std::fabs(t.psnr - aim) < std::fabs(from->psnr - aim)) from = &t;
+      }
+      double s = tried.size() >= 2 ? slope_of(tried[tried.size() - 2], tried.back()) : 0.0;
+      if (s == 0.0) s = kPriorDbPerLevel;
+      level = std::clamp(from->level + (aim - from->psnr) / s, lowest, highest);
     }
     bool repeat = false;  // the line points where a trial already is
     for (const Tried& t : tried) repeat = repeat || std::fabs(level - t.level) < 0.01;

@@ -1,6 +1,6 @@
 // `compress --target-psnr DB`: the smallest file on the codec's quality ladder whose
 // render stays within DB of the original's, found by a secant search over the continuous
-// ladder (three trials where the target is in reach) with the same orbit views
+// ladder (up to four trials where the target is in reach) with the same orbit views
 // `scenezip eval` uses. Below level 0 the ladder goes on by pruning the
 // least important Gaussians (levels -1 to -4).
 #pragma once

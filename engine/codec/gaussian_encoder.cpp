@@ -228,8 +228,6 @@ Result<QuantizedAttribute> quantize_attribute(Attribute a, const GaussianCloud& 
       spend_fewer_bits(slice.data(), n, d, km.centroids.data(), km.k, weights.data(), s.rate_weight, index.data(),
                        distance.data());
     }
-    std::vector<std::size_t> uses(km.k, 0);
-    for (std::size_t i = 0; i < n; ++i) ++uses[index[i]];
     std::vector<std::uint32_t> by_use(km.k), rank(km.k);
     for (int c = 0; c < km.k; ++c) by_use[c] = static_cast<std::uint32_t>(c);
     if (s.entropy_coder == "range") {
@@ -243,8 +241,7 @@ Result<QuantizedAttribute> quantize_attribute(Attribute a, const GaussianCloud& 
     } else {
       // Most used codes first: the high bytes of two-byte indices then cluster near
       // zero, which zstd's entropy stage turns into fewer bits.
-      std::stable_sort(by_use.begin(), by_use.end(),
-                       [&](std::uint32_t a, std::uint32_t b) { return uses[a] > uses[b]; });
+      by_use = most_used_first(index.data(), n, static_cast<std::size_t>(km.k)).by_use;
     }
     for (int r = 0; r < km.k; ++r) rank[by_use[r]] = static_cast<std::uint32_t>(r);
     for (std::size_t i = 0; i < n; ++i) index[i] = rank[index[i]];

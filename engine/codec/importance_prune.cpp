@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <mutex>
 #include <numeric>
 
@@ -32,6 +33,44 @@ std::vector<float> blend_weights_threaded(const GaussianCloud& cloud, const std:
 }
 
 }  // namespace
+
+BlendWeightsFunction remembering_blend_weights(BlendWeightsFunction inner, int threads) {
+  struct Memory {
+    bool filled = false;
+    std::vector<float> positions, log_scales, rotations, logit_opacities;
+    std::vector<Camera> cameras;
+    std::vector<float> weights;
+  };
+  auto memory = std::make_shared<Memory>();
+  auto same_camera = [](const Camera& a, const Camera& b) {
+    return a.width == b.width && a.height == b.height && a.fx == b.fx && a.fy == b.fy && a.cx == b.cx &&
+           a.cy == b.cy && a.rotation == b.rotation && a.position == b.position && a.znear == b.znear;
+  };
+  return [inner = std::move(inner), threads, memory, same_camera](
+             const GaussianCloud& cloud, const std::vector<Camera>& cameras) -> Result<std::vector<float>> {
+    Memory& m = *memory;
+    // Blend weights depend on nothing else of a Gaussian (its colour does not matter).
+    bool same = m.filled && m.positions == cloud.positions && m.log_scales == cloud.log_scales &&
+                m.rotations == cloud.rotations && m.logit_opacities == cloud.logit_opacities &&
+                m.cameras.size() == cameras.size();
+    for (std::size_t v = 0; same && v < cameras.size(); ++v) same = same_camera(m.cameras[v], cameras[v]);
+    if (same) return m.weights;
+    std::vector<float> weights;
+    if (inner) {
+      SCZ_ASSIGN_OR_RETURN(weights, inner(cloud, cameras));
+    } else {
+      weights = blend_weights_threaded(cloud, cameras, threads);
+    }
+    m.filled = true;
+    m.positions = cloud.positions;
+    m.log_scales = cloud.log_scales;
+    m.rotations = cloud.rotations;
+    m.logit_opacities = cloud.logit_opacities;
+    m.cameras = cameras;
+    m.weights = weights;
+    return weights;
+  };
+}
 
 bool needs_importance(const GaussianCodecSettings& s) {
   if (s.importance_keep < 1.0f || s.importance_prune_fraction > 0.0f || s.weighting == "importance") return true;

@@ -20,6 +20,12 @@ namespace scenezip::codec {
 using BlendWeightsFunction =
     std::function<Result<std::vector<float>>(const GaussianCloud& cloud, const std::vector<Camera>& cameras)>;
 
+// `inner` (or, empty, the C++ reference on `threads` threads) remembering its last
+// answer: called again with the same Gaussians' geometry and opacities and the same
+// cameras, it returns that answer without rendering. compress --target-psnr encodes one
+// scene at several levels whose importance views are all the same.
+BlendWeightsFunction remembering_blend_weights(BlendWeightsFunction inner, int threads);
+
 // Whether `s` prunes by importance, weights any codebook by it or drops SH bands per
 // Gaussian (sh_gaussian_min_rms), which judges by it.
 bool needs_importance(const GaussianCodecSettings& s);

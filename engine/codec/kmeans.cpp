@@ -128,6 +128,19 @@ std::size_t draw(const std::vector<double>& weight, double total, SplitMix64& rn
 
 }  // namespace
 
+CodeOrder most_used_first(const std::uint32_t* index, std::size_t n, std::size_t k) {
+  std::vector<std::size_t> uses(k, 0);
+  for (std::size_t i = 0; i < n; ++i) ++uses[index[i]];
+  CodeOrder order;
+  order.by_use.resize(k);
+  order.rank.resize(k);
+  std::iota(order.by_use.begin(), order.by_use.end(), std::uint32_t{0});
+  std::stable_sort(order.by_use.begin(), order.by_use.end(),
+                   [&](std::uint32_t a, std::uint32_t b) { return uses[a] > uses[b]; });
+  for (std::size_t r = 0; r < k; ++r) order.rank[order.by_use[r]] = static_cast<std::uint32_t>(r);
+  return order;
+}
+
 void assign_nearest(const float* data, std::size_t n, int dims, const float* centroids, int k, std::uint32_t* out,
                     float* distances, int threads) {
   if (n == 0 || k <= 0) return;

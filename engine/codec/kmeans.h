@@ -56,6 +56,16 @@ KMeansResult kmeans_lloyd(const float* data, std::size_t n, int dims, KMeansStar
 void assign_nearest(const float* data, std::size_t n, int dims, const float* centroids, int k, std::uint32_t* out,
                     float* distances, int threads);
 
+// Codes 0..k-1 renumbered most used first (ties keep the lower code first), as the
+// encoders order codebooks whose indices go to zstd: the high bytes of two-byte indices
+// then cluster near zero. by_use[r] is the code at place r, rank[code] its place. Every
+// value of `index` must be below k.
+struct CodeOrder {
+  std::vector<std::uint32_t> by_use;
+  std::vector<std::uint32_t> rank;
+};
+CodeOrder most_used_first(const std::uint32_t* index, std::size_t n, std::size_t k);
+
 // The generator behind every random choice above: splitmix64, so a GPU port or another
 // language can reproduce a codebook bit for bit.
 class SplitMix64 {

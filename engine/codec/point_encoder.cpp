@@ -41,12 +41,7 @@ double codebook_colors(const std::vector<float>& colors, std::size_t n, const Po
   std::vector<std::uint32_t> index(n);
   std::vector<float> distance(n);
   assign_nearest(data.data(), n, 3, km.centroids.data(), km.k, index.data(), distance.data(), s.threads);
-  std::vector<std::size_t> uses(km.k, 0);
-  for (std::size_t i = 0; i < n; ++i) ++uses[index[i]];
-  std::vector<std::uint32_t> by_use(km.k), rank(km.k);
-  for (int c = 0; c < km.k; ++c) by_use[c] = static_cast<std::uint32_t>(c);
-  std::stable_sort(by_use.begin(), by_use.end(), [&](std::uint32_t a, std::uint32_t b) { return uses[a] > uses[b]; });
-  for (int r = 0; r < km.k; ++r) rank[by_use[r]] = static_cast<std::uint32_t>(r);
+  const auto [by_use, rank] = most_used_first(index.data(), n, static_cast<std::size_t>(km.k));
   for (int r = 0; r < km.k; ++r) {
     for (int k = 0; k < 3; ++k) book.push_back(static_cast<std::uint8_t>(km.centroids[3 * by_use[r] + k]));
   }
@@ -77,17 +72,12 @@ bool exact_palette(const std::vector<float>& colors, std::size_t n, std::size_t 
   std::sort(distinct.begin(), distinct.end());
   distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
   if (distinct.empty() || distinct.size() > limit) return false;
-  std::vector<std::size_t> uses(distinct.size(), 0);
   std::vector<std::uint32_t> index(n);
   for (std::size_t i = 0; i < n; ++i) {
     index[i] = static_cast<std::uint32_t>(std::lower_bound(distinct.begin(), distinct.end(), packed[i]) - distinct.begin());
-    ++uses[index[i]];
   }
-  std::vector<std::uint32_t> by_use(distinct.size()), rank(distinct.size());
-  for (std::size_t c = 0; c < distinct.size(); ++c) by_use[c] = static_cast<std::uint32_t>(c);
-  std::stable_sort(by_use.begin(), by_use.end(), [&](std::uint32_t a, std::uint32_t b) { return uses[a] > uses[b]; });
+  const auto [by_use, rank] = most_used_first(index.data(), n, distinct.size());
   for (std::size_t r = 0; r < by_use.size(); ++r) {
-    rank[by_use[r]] = static_cast<std::uint32_t>(r);
     for (int k = 2; k >= 0; --k) book.push_back(static_cast<std::uint8_t>(distinct[by_use[r]] >> (8 * k)));
   }
   for (std::uint32_t& i : index) i = rank[i];

@@ -195,5 +195,51 @@ TEST(ImportancePrune, EncoderPrunesARealScene) {
   EXPECT_NE(failed.status().message().find("importance: device lost"), std::string::npos);
 }
 
+// compress --target-psnr encodes one scene at several levels with a remembering
+// blend-weights function: the files are byte for byte those of the plain encoder, the
+// views are rendered once for two levels, and again when the Gaussians move.
+TEST(ImportancePrune, RememberedBlendWeightsRenderOnceAndChangeNothing) {
+  SCZ_REQUIRE_DATA("splats/small-sh3-9k.ply");
+  auto scene = load_scene(test::data_path("splats/small-sh3-9k.ply"));
+  ASSERT_TRUE(scene.ok());
+  const GaussianCloud& cloud = *scene->gaussians();
+  int renders = 0;
+  codec::EncoderAccelerators direct;  // the same renders, never remembered
+  direct.blend_weights = [](const GaussianCloud& c, const std::vector<Camera>& cameras) -> Result<std::vector<float>> {
+    return blend_weights_reference(c, cameras);
+  };
+  codec::EncoderAccelerators counting;
+  counting.blend_weights = codec::remembering_blend_weights(
+      [&](const GaussianCloud& c, const std::vector<Camera>& cameras) -> Result<std::vector<float>> {
+        ++renders;
+        return blend_weights_reference(c, cameras);
+      },
+      2);
+  for (const double level : {2.0, 2.6}) {
+    SCOPED_TRACE(level);
+    GaussianCodecSettings s = *codec::quality_settings(level);
+    s.importance_resolution = 64;
+    s.threads = 2;
+    auto plain = codec::encode_gaussians(cloud, s, nullptr, {}, direct);
+    auto remembered = codec::encode_gaussians(cloud, s, nullptr, {}, counting);
+    ASSERT_TRUE(plain.ok() && remembered.ok());
+    EXPECT_TRUE(*plain == *remembered);
+  }
+  EXPECT_EQ(renders, 1);
+  GaussianCloud moved = cloud;
+  moved.positions[0] += 0.5f;
+  GaussianCodecSettings s = *codec::quality_settings(2.0);
+  s.importance_resolution = 64;
+  ASSERT_TRUE(codec::encode_gaussians(moved, s, nullptr, {}, counting).ok());
+  EXPECT_EQ(renders, 2);
+  // Without an inner function the C++ reference renders, as the encoder's own would.
+  codec::EncoderAccelerators reference;
+  reference.blend_weights = codec::remembering_blend_weights({}, 2);
+  auto with_reference = codec::encode_gaussians(cloud, s, nullptr, {}, reference);
+  auto plain = codec::encode_gaussians(cloud, s);
+  ASSERT_TRUE(with_reference.ok() && plain.ok());
+  EXPECT_TRUE(*with_reference == *plain);
+}
+
 }  // namespace
 }  // namespace scenezip
