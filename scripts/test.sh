@@ -11,7 +11,7 @@
 # time.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-stages=${SCENEZIP_TEST_STAGES:-quick}
+stages=${SCENEZIP_TEST_STAGES:-all}
 [ "${1:-}" = "--all" ] && stages=all
 [ "${1:-}" = "--quick" ] && stages=quick
 
