@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "engine/field/colour_field_sh.h"
+#include "engine/field/nerf_codec.h"
 #include "formats/formats.h"
 #include "formats/scz/ranged_streams.h"
 #include "fuzz/fuzz_support.h"
@@ -122,5 +123,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   scenezip::fuzz::write_bytes(path, file.data(), file.size());
   scenezip::Result<scenezip::Scene> scene = scenezip::load_scene(path.string());
   if (scene.ok()) scenezip::fuzz::check_scene(*scene);
+  // Radiance fields (kind 4) are not Scenes: load_scene refuses them, and their own
+  // decoder reads the same repaired bytes. A decoded field must be as large as its
+  // settings say: one occupancy value per grid cell, no more occupied cells than cells.
+  scenezip::Result<scenezip::field::DecodedNerf> field = scenezip::field::decode_nerf_file(file);
+  if (field.ok()) {
+    const std::size_t side = static_cast<std::size_t>(field->settings.grid_resolution);
+    if (field->grid.size() != side * side * side || field->occupied_cells > field->grid.size()) std::abort();
+  }
   return 0;
 }
