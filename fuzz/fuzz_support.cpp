@@ -2,9 +2,11 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <string_view>
 
 namespace scenezip::fuzz {
 
@@ -44,6 +46,44 @@ void write_bytes(const fs::path& path, const std::uint8_t* data, std::size_t siz
     std::fprintf(stderr, "scenezip fuzz: cannot write %s\n", path.c_str());
     std::abort();
   }
+}
+
+namespace {
+
+bool plain_name(std::string_view name) {
+  if (name.empty() || name.size() > 64 || name.front() == '.') return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+           c == '.';
+  });
+}
+
+}  // namespace
+
+fs::path unpack_sections(const std::uint8_t* data, std::size_t size, const std::string& folder_name,
+                         const std::string& main_file) {
+  constexpr std::string_view kMarker = "\n--- ";
+  const fs::path folder = scratch_folder() / folder_name;
+  std::error_code ec;
+  fs::remove_all(folder, ec);
+  fs::create_directories(folder);
+
+  const std::string_view input(reinterpret_cast<const char*>(data), size);
+  std::size_t at = input.find(kMarker);
+  write_bytes(folder / main_file, data, std::min(at, size));
+  while (at != std::string_view::npos) {
+    const std::size_t name_at = at + kMarker.size();
+    const std::size_t name_end = input.find('\n', name_at);
+    if (name_end == std::string_view::npos) break;
+    const std::size_t next = input.find(kMarker, name_end + 1);
+    const std::size_t end = std::min(next, size);
+    const std::string_view name = input.substr(name_at, name_end - name_at);
+    if (plain_name(name) && name != main_file) {
+      write_bytes(folder / std::string(name), data + name_end + 1, end - (name_end + 1));
+    }
+    at = next;
+  }
+  return folder / main_file;
 }
 
 void check_scene(const Scene& scene) {

@@ -18,6 +18,14 @@ const std::filesystem::path& scratch_folder();
 
 void write_bytes(const std::filesystem::path& path, const std::uint8_t* data, std::size_t size);
 
+// Inputs of readers that take a folder (a JSON beside the files it names): the input is
+// the main file's text, then each further file as a section that starts with a line
+// "\n--- NAME\n", so one input mutates the JSON and its files together. Empties
+// scratch_folder()/`folder`, writes the files there and returns the main file's path.
+// Names are limited to a plain file name so nothing is written outside that folder.
+std::filesystem::path unpack_sections(const std::uint8_t* data, std::size_t size, const std::string& folder,
+                                      const std::string& main_file);
+
 // Aborts (a finding) when an accepted scene is inconsistent: array sizes that disagree
 // with the count, mesh indices past the vertices, sub-meshes past the indices, material
 // or texture references that point nowhere. Later stages index by these without checks.

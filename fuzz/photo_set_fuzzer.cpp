@@ -1,7 +1,6 @@
-// Photo sets: transforms.json, then each image as a section that starts with a line
-// "\n--- NAME\n" (the SOG folder target's layout), so one input mutates the JSON and the
-// photos together. Names are limited to a plain file name so nothing is written outside
-// the scratch folder. Every set read_photo_set accepts has each frame's photo loaded
+// Photo sets: transforms.json, then each image as a section "\n--- NAME\n"
+// (fuzz::unpack_sections, as the SOG folder target), so one input mutates the JSON and the
+// photos together. Every set read_photo_set accepts has each frame's photo loaded
 // (undistorted, alpha kept, at a downscale of 1 to 3 picked by the input's length), and a photo that
 // loads must be the frame's size with values in [0, 1].
 #include <algorithm>
@@ -10,7 +9,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <string_view>
+#include <filesystem>
 
 #include "formats/photo_set.h"
 #include "fuzz/fuzz_support.h"
@@ -18,16 +17,6 @@
 namespace {
 
 namespace fs = std::filesystem;
-
-constexpr std::string_view kMarker = "\n--- ";
-
-bool plain_name(std::string_view name) {
-  if (name.empty() || name.size() > 64 || name.front() == '.') return false;
-  return std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
-           c == '.';
-  });
-}
 
 [[noreturn]] void fail(const char* what) {
   std::fprintf(stderr, "scenezip fuzz: load_photo gave an inconsistent photo: %s\n", what);
@@ -37,29 +26,10 @@ bool plain_name(std::string_view name) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const fs::path folder = scenezip::fuzz::scratch_folder() / "photos";
-  std::error_code ec;
-  fs::remove_all(folder, ec);
-  fs::create_directories(folder);
-
-  const std::string_view input(reinterpret_cast<const char*>(data), size);
-  std::size_t at = input.find(kMarker);
-  scenezip::fuzz::write_bytes(folder / "transforms.json", data, std::min(at, size));
-  while (at != std::string_view::npos) {
-    const std::size_t name_at = at + kMarker.size();
-    const std::size_t name_end = input.find('\n', name_at);
-    if (name_end == std::string_view::npos) break;
-    const std::size_t next = input.find(kMarker, name_end + 1);
-    const std::size_t end = std::min(next, size);
-    const std::string_view name = input.substr(name_at, name_end - name_at);
-    if (plain_name(name) && name != "transforms.json") {
-      scenezip::fuzz::write_bytes(folder / std::string(name), data + name_end + 1, end - (name_end + 1));
-    }
-    at = next;
-  }
+  const fs::path transforms = scenezip::fuzz::unpack_sections(data, size, "photos", "transforms.json");
 
   const int downscale = 1 + static_cast<int>(size % 3);
-  auto set = scenezip::read_photo_set((folder / "transforms.json").string(), {.downscale = downscale});
+  auto set = scenezip::read_photo_set(transforms.string(), {.downscale = downscale});
   if (!set.ok()) return 0;
   // A few frames: the JSON can name one image thousands of times.
   for (std::size_t i = 0; i < std::min<std::size_t>(set->frames.size(), 4); ++i) {
