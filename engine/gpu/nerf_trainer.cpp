@@ -124,6 +124,23 @@ Result<std::unique_ptr<NerfTrainer>> NerfTrainer::create(Context& context, const
   return t;
 }
 
+namespace {
+
+// How rays march and composite, as the training and the rendering shaders both read it.
+template <typename Push>
+void set_march_settings(const field::NerfSettings& settings, Push* push) {
+  push->max_samples = static_cast<std::uint32_t>(settings.max_samples);
+  push->min_step = settings.min_step;
+  push->max_step = settings.max_step;
+  push->cone = settings.cone;
+  push->density_threshold = settings.density_threshold;
+  push->background_r = settings.background[0];
+  push->background_g = settings.background[1];
+  push->background_b = settings.background[2];
+}
+
+}  // namespace
+
 io::NerfPush NerfTrainer::base_push() const {
   io::NerfPush push{};
   push.max_rays = options_.max_rays;
@@ -136,15 +153,8 @@ io::NerfPush NerfTrainer::base_push() const {
   push.delta_offset = field_->output_delta_offset();
   push.cells_per_update = capacity_;
   push.grid_interval = options_.grid_interval;
-  push.max_samples = static_cast<std::uint32_t>(settings_.max_samples);
-  push.min_step = settings_.min_step;
-  push.max_step = settings_.max_step;
-  push.cone = settings_.cone;
-  push.density_threshold = settings_.density_threshold;
+  set_march_settings(settings_, &push);
   push.decay = options_.grid_decay;
-  push.background_r = settings_.background[0];
-  push.background_g = settings_.background[1];
-  push.background_b = settings_.background[2];
   return push;
 }
 
@@ -366,14 +376,7 @@ Result<Image> NerfRenderer::render(const Camera& camera) {
   push.direction_degree = config_.direction_degree;
   push.hidden_width = static_cast<std::uint32_t>(config_.hidden_width);
   push.hidden_layers = static_cast<std::uint32_t>(config_.hidden_layers);
-  push.max_samples = static_cast<std::uint32_t>(settings_.max_samples);
-  push.min_step = settings_.min_step;
-  push.max_step = settings_.max_step;
-  push.cone = settings_.cone;
-  push.density_threshold = settings_.density_threshold;
-  push.background_r = settings_.background[0];
-  push.background_g = settings_.background[1];
-  push.background_b = settings_.background[2];
+  set_march_settings(settings_, &push);
   const BufferBindings bindings = {{io::kNerfRenderBindingLevels, bound_levels_},
                                    {io::kNerfRenderBindingParams, bound_params_},
                                    {io::kNerfRenderBindingGrid, bound_grid_},
