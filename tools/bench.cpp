@@ -152,8 +152,8 @@ Status run_geometry_bench(const BenchOptions& o, const Scene& scene, int fixed_i
   return Status::Ok();
 }
 
-// Radiance fields: the ray marcher's GPU time per frame (gpu::NerfRenderer::last_ms,
-// one timestamp pair around its one dispatch), frames on field_orbit_camera's ring.
+// Radiance fields: the ray marcher's time per frame (gpu::NerfRenderer::last_ms, its one
+// dispatch from submit to fence, not GPU timestamps), frames on field_orbit_camera's ring.
 Status run_field_bench(const BenchOptions& o, const field::DecodedNerf& f, int fixed_index, int fixed_count) {
   if (o.copies != 1) return invalid_input("--copies applies to Gaussian scenes only");
   std::optional<Image> compare_to;
@@ -308,7 +308,7 @@ void add_bench(CLI::App& app, Runner& run) {
   CLI::App* cmd = app.add_subcommand(
       "bench", "Measure GPU time per stage (preprocess, sort, raster, total) with timestamp queries, as the median "
                "over frames on an orbit, and the FPS that median gives. Radiance fields: the ray marcher's time per "
-               "frame (total), on the field's orbit (+z up).");
+               "frame from submit to fence (total; a wall clock, not timestamps), on the field's orbit (+z up).");
   cmd->add_option("scene", o->scene, "Scene: Gaussians (preprocess/sort/raster), a mesh or point cloud "
                                      "(transform/raster/resolve) or a radiance-field .scz (total)")->required();
   cmd->add_option("--width", o->width, "Image width (default 1920)");

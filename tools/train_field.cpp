@@ -188,7 +188,7 @@ void add_train_field(CLI::App& app, Runner& run) {
       "with cameras on the GPU, report its test PSNR, and store it compressed as a .scz radiance-field file "
       "(8-bit features, float16 weights, occupancy bits, zstd). DATASET is a NeRF-synthetic folder "
       "(transforms_train.json, camera_angle_x, RGBA on white) or an Instant-NGP transforms.json (fl_x fl_y cx cy, "
-      "aabb_scale; lens distortion is not modelled). Every --test-every-th image (from the first) is held out as the "
+      "aabb_scale; photos with lens distortion k1 k2 p1 p2 are resampled to the pinhole camera first). Every --test-every-th image (from the first) is held out as the "
       "test split. Training stops at --steps or --seconds (of training, tests excluded), whichever comes first.");
   cmd->add_option("dataset", o->dataset, "Folder with transforms_train.json or transforms.json, or the JSON file")
       ->required();

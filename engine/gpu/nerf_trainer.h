@@ -107,7 +107,8 @@ class NerfRenderer {
                                                       const field::NerfSettings& settings);
   ~NerfRenderer();
   Result<Image> render(const Camera& camera);
-  // GPU time of the last render in milliseconds (timestamps), 0 when unavailable.
+  // Milliseconds of the last render's dispatch, from submit to the fence (a wall clock, not
+  // GPU timestamps: an upper bound on the GPU time; the image download is not counted).
   double last_ms() const { return last_ms_; }
 
  private:
