@@ -4,8 +4,13 @@
 # Fails when any target finds a crash, a sanitizer report, a leak, a timeout (an input
 # taking over 10 s) or an allocation over the caps below.
 #
-#   scripts/fuzz.sh [--seconds N] [--parallel P] [--runs R] [--targets "a b"] [--build-only]
-#                   [--bin DIR]
+#   scripts/fuzz.sh [--seconds N] [--parallel P] [--workers W] [--runs R] [--targets "a b"]
+#                   [--build-only] [--bin DIR]
+#
+# --workers W runs W processes per target on one shared corpus (each its own random seed;
+# --runs is then split between them), so that a machine with many cores can give the slow
+# targets all of them: `--parallel 1 --workers 120 --runs 10000000` takes the targets one
+# after the other, each on 120 cores. The summary adds up their executions.
 #
 # --bin runs the fuzz_* programs in DIR (a copy of build-asan/fuzz/) instead of building:
 # a long run then survives rebuilds of build-asan/.
@@ -21,14 +26,17 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=20
 parallel=2
+workers=1
+seconds_given=0
 runs=
 targets=
 build_only=0
 bin=
 while [ $# -gt 0 ]; do
   case "$1" in
-    --seconds) seconds=$2; shift 2 ;;
+    --seconds) seconds=$2; seconds_given=1; shift 2 ;;
     --parallel) parallel=$2; shift 2 ;;
+    --workers) workers=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
     --targets) targets=$2; shift 2 ;;
     --build-only) build_only=1; shift ;;
@@ -67,25 +75,44 @@ export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$root/scripts/lsan.supp:print_s
 
 run_target() {
   local name=$1
-  local corpus="$runs_dir/corpus/$name" findings="$runs_dir/findings/$name/" log="$runs_dir/logs/$name.log"
+  local corpus="$runs_dir/corpus/$name" findings="$runs_dir/findings/$name/"
   mkdir -p "$corpus" "$findings" "$runs_dir/logs"
-  local limit=(-max_total_time="$seconds")
-  [ -n "$runs" ] && limit=(-runs="$runs")
-  # -close_fd_mask=1: Open3D prints its warnings on stdout; libFuzzer reports on stderr.
-  timeout --signal=KILL $((seconds + 300)) "$bin/fuzz_$name" "${limit[@]}" \
-    -rss_limit_mb=2048 -malloc_limit_mb=1024 -timeout=10 -close_fd_mask=1 -print_final_stats=1 \
-    -artifact_prefix="$findings" "$corpus" "$seeds/$name" >"$log" 2>&1
+  rm -f "$runs_dir/logs/$name".*log
+  # A run counted in executions (--runs, split between the workers) has no time limit of
+  # its own unless --seconds is given too; a hung target is killed 5 minutes past its time.
+  local limit=() wall_limit=$((7 * 24 * 3600))
+  [ -n "$runs" ] && limit+=(-runs=$(((runs + workers - 1) / workers)))
+  if [ -z "$runs" ] || [ "$seconds_given" = 1 ]; then
+    limit+=(-max_total_time="$seconds")
+    wall_limit=$((seconds + 300))
+  fi
+  local worker pids=() failed=0
+  for ((worker = 0; worker < workers; ++worker)); do
+    local log="$runs_dir/logs/$name.log"
+    [ "$workers" -gt 1 ] && log="$runs_dir/logs/$name.$worker.log"
+    # -close_fd_mask=1: Open3D prints its warnings on stdout; libFuzzer reports on stderr.
+    # libFuzzer draws a random seed per process, so W workers take W different paths.
+    timeout --signal=KILL "$wall_limit" "$bin/fuzz_$name" "${limit[@]}" \
+      -rss_limit_mb=2048 -malloc_limit_mb=1024 -timeout=10 -close_fd_mask=1 -print_final_stats=1 \
+      -artifact_prefix="$findings" "$corpus" "$seeds/$name" >"$log" 2>&1 &
+    pids+=($!)
+  done
+  for worker in "${pids[@]}"; do wait "$worker" || failed=$?; done
+  return "$failed"
 }
 
+# Adds up the executions of every worker's log; coverage is the best any worker reached
+# (they share one corpus, so each soon holds what the others found).
 summary() {
-  local name=$1 rc=$2 log="$runs_dir/logs/$1.log"
+  local name=$1 rc=$2
+  local logs=("$runs_dir/logs/$name".*log)
   local execs cov ft
   # A target that never started has no numbers: print '?' rather than stop the table.
-  execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" 2>/dev/null | awk '{print $2}' | tail -n 1 || true)
-  cov=$(grep -o 'cov: [0-9]*' "$log" 2>/dev/null | tail -n 1 | awk '{print $2}' || true)
-  ft=$(grep -o 'ft: [0-9]*' "$log" 2>/dev/null | tail -n 1 | awk '{print $2}' || true)
+  execs=$(cat "${logs[@]}" 2>/dev/null | grep -o 'stat::number_of_executed_units: [0-9]*' | awk '{s += $2; n++} END {if (n) print s}' || true)
+  cov=$(for log in "${logs[@]}"; do grep -o 'cov: [0-9]*' "$log" 2>/dev/null | tail -n 1; done | awk '$2 > m {m = $2} END {if (m) print m}' || true)
+  ft=$(for log in "${logs[@]}"; do grep -o 'ft: [0-9]*' "$log" 2>/dev/null | tail -n 1; done | awk '$2 > m {m = $2} END {if (m) print m}' || true)
   printf '%-16s %12s %7s %7s  %s\n' "$name" "${execs:-?}" "${cov:-?}" "${ft:-?}" \
-    "$([ "$rc" = 0 ] && echo ok || echo "FAILED (rc $rc, see $log)")"
+    "$([ "$rc" = 0 ] && echo ok || echo "FAILED (rc $rc, see $runs_dir/logs/$name.*log)")"
 }
 
 declare -A pids=()
@@ -109,8 +136,10 @@ for name in $targets; do summary "$name" "${status[$name]}"; done
 if [ "$failed" != 0 ]; then
   for name in $targets; do
     [ "${status[$name]}" = 0 ] && continue
-    echo "--- $name (last lines of $runs_dir/logs/$name.log)"
-    tail -n 40 "$runs_dir/logs/$name.log" || true
+    for log in "$runs_dir/logs/$name".*log; do
+      echo "--- $name (last lines of $log)"
+      tail -n 40 "$log" || true
+    done
   done
   exit 1
 fi
