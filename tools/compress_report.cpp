@@ -32,8 +32,7 @@ double per_primitive(std::uint64_t bytes, std::size_t count) {
 void add_gaussian_details(const codec::GaussianEncodeReport& r, nlohmann::ordered_json& j) {
   const codec::PruneReport& p = r.prune;
   j["pruned"] = {
-      {"non_finite", p.non_finite}, {"transparent", p.transparent}, {"tiny", p.tiny}, {"unimportant", p.unimportant},
-      {"merged", p.merged}};
+      {"non_finite", p.non_finite}, {"transparent", p.transparent}, {"tiny", p.tiny}, {"unimportant", p.unimportant}};
   j["importance_kept"] = p.importance_kept;
   j["sh_degree_in"] = p.sh_degree_in;
   j["sh_degree_out"] = p.sh_degree_out;

@@ -9,7 +9,6 @@
 #include "formats/scz/gaussian_layout.h"
 #include "engine/codec/importance_prune.h"
 #include "engine/codec/kmeans.h"
-#include "engine/codec/merge.h"
 #include "formats/scz/morton_positions.h"
 #include "formats/scz/ranged_streams.h"
 #include "engine/codec/pca.h"
@@ -393,16 +392,6 @@ Result<Bytes> encode_gaussians(const GaussianCloud& input, const GaussianCodecSe
     if (settings.importance_keep < 1.0f || settings.importance_prune_fraction > 0.0f) {
       pruned = prune_by_importance(pruned, &importance, settings, &r.prune);
     }
-  }
-  if (settings.merge_fraction > 0.0f) {
-    begin("merging");
-    MergeReport merge;
-    const MergeSettings merging{settings.merge_fraction, settings.merge_colour_weight, settings.merge_max_distance2,
-                                settings.merge_prune_weight, settings.merge_weighting == "importance"};
-    pruned = merge_gaussians(pruned, &importance, merging, &merge);
-    r.prune.merged = merge.merged;
-    r.prune.unimportant += merge.pruned;
-    r.prune.count_out = pruned.count;
   }
 
   begin("Morton ordering");

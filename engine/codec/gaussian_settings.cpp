@@ -200,13 +200,6 @@ nlohmann::ordered_json settings_json(const GaussianCodecSettings& s) {
                 {"max_sh_degree", s.max_sh_degree}};
   // Written only when on, so settings of files without presence bits stay as they were.
   if (s.sh_gaussian_min_rms != 0.0f) j["prune"]["sh_gaussian_min_rms"] = s.sh_gaussian_min_rms;
-  if (s.merge_fraction != 0.0f) {  // likewise: files that merge nothing keep their settings text
-    j["prune"]["merge_fraction"] = s.merge_fraction;
-    j["prune"]["merge_colour_weight"] = s.merge_colour_weight;
-    j["prune"]["merge_max_distance2"] = s.merge_max_distance2;
-    j["prune"]["merge_prune_weight"] = s.merge_prune_weight;
-    j["prune"]["merge_weighting"] = s.merge_weighting;
-  }
   if (!importance_is_default(s)) {
     j["importance"] = {{"keep", s.importance_keep},
                        {"prune_fraction", s.importance_prune_fraction},
@@ -255,11 +248,6 @@ Result<GaussianCodecSettings> settings_from_json(const nlohmann::json& j) {
     s.sh_band_min_rms = prune.at("sh_band_min_rms").get<float>();
     s.max_sh_degree = prune.at("max_sh_degree").get<int>();
     s.sh_gaussian_min_rms = prune.value("sh_gaussian_min_rms", 0.0f);  // absent: off, as before version 3
-    s.merge_fraction = prune.value("merge_fraction", 0.0f);              // absent: off
-    s.merge_colour_weight = prune.value("merge_colour_weight", s.merge_colour_weight);
-    s.merge_max_distance2 = prune.value("merge_max_distance2", s.merge_max_distance2);
-    s.merge_prune_weight = prune.value("merge_prune_weight", s.merge_prune_weight);
-    s.merge_weighting = prune.value("merge_weighting", s.merge_weighting);
     if (j.contains("importance")) {  // absent: off, as files written before it
       const auto& imp = j.at("importance");
       s.importance_keep = imp.value("keep", s.importance_keep);
@@ -306,19 +294,6 @@ Status check_settings(const GaussianCodecSettings& s) {
   if (s.max_sh_degree < 0 || s.max_sh_degree > 3) return invalid_input("max_sh_degree must be in 0..3");
   if (!(s.sh_gaussian_min_rms >= 0.0f && s.sh_gaussian_min_rms <= 1.0f)) {
     return invalid_input("sh_gaussian_min_rms must be in [0, 1]");
-  }
-  if (!(s.merge_fraction >= 0.0f && s.merge_fraction <= 0.9f)) return invalid_input("merge_fraction must be in [0, 0.9]");
-  if (!(s.merge_colour_weight >= 0.0f && s.merge_colour_weight <= 1e6f)) {
-    return invalid_input("merge_colour_weight must be in [0, 1e6]");
-  }
-  if (!(s.merge_max_distance2 >= 0.0f && s.merge_max_distance2 <= 1e6f)) {
-    return invalid_input("merge_max_distance2 must be in [0, 1e6]");
-  }
-  if (!(s.merge_prune_weight >= 0.0f && s.merge_prune_weight <= 1e6f)) {
-    return invalid_input("merge_prune_weight must be in [0, 1e6]");
-  }
-  if (s.merge_weighting != "importance" && s.merge_weighting != "mass") {
-    return invalid_input("merge_weighting must be importance or mass");
   }
   if (!(s.importance_keep > 0.0f && s.importance_keep <= 1.0f)) return invalid_input("importance keep must be in (0, 1]");
   if (!(s.importance_prune_fraction >= 0.0f && s.importance_prune_fraction < 1.0f)) {

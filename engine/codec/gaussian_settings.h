@@ -46,14 +46,6 @@ struct GaussianCodecSettings {
   // default), keeps none: a presence bit instead of its SH indices, and zero bands. 0:
   // every Gaussian keeps its bands.
   float sh_gaussian_min_rms = 0.0f;
-  // Merging instead of pruning (codec/merge.h): pairs of near neighbours with similar
-  // colour become one moment-matched Gaussian until this share of the Gaussians is gone
-  // (0: off). Measured in docs/BENCHMARKS.md ("Merging Gaussians").
-  float merge_fraction = 0.0f;
-  float merge_colour_weight = 100.0f;  // squared colour difference against footprint growth
-  float merge_max_distance2 = 0.0f;    // see MergeSettings
-  float merge_prune_weight = 0.0f;
-  std::string merge_weighting = "importance";  // or "mass"
 
   // Pruning by importance from rendered views (codec/importance_prune.h): each
   // Gaussian's blending weight summed over the pixels of orbit views; the least

@@ -23,7 +23,6 @@ struct PruneReport {
   std::size_t transparent = 0;   // opacity below min_opacity
   std::size_t tiny = 0;          // largest scale below min_scale_fraction of the scene extent
   std::size_t unimportant = 0;   // least important from rendered views (importance_prune.h)
-  std::size_t merged = 0;        // merged into a neighbour (merge.h)
   double importance_kept = 1.0;  // share of the total importance the kept Gaussians hold
   std::size_t count_out = 0;
   int sh_degree_in = 0;
