@@ -13,9 +13,10 @@ layout(std430, binding = kScanBindingDigitTotals) writeonly buffer DigitTotals {
 
 layout(push_constant) uniform Push { RadixPush push; };
 
-shared uint scan[kRadixWorkgroupSize];
+#include "workgroup_scan.glsl"
 
 void main() {
+  const bool in_order = subgroups_in_invocation_order();
   const uint blocks = counters[push.blocks_slot];
   const uint digit = gl_WorkGroupID.x;
   const uint tid = gl_LocalInvocationID.x;
@@ -23,17 +24,10 @@ void main() {
   for (uint start = 0; start < blocks; start += kRadixWorkgroupSize) {
     const uint idx = start + tid;
     const uint value = idx < blocks ? histogram[digit * blocks + idx] : 0;
-    scan[tid] = value;
-    barrier();
-    for (uint step = 1; step < kRadixWorkgroupSize; step <<= 1) {
-      const uint add = tid >= step ? scan[tid - step] : 0;
-      barrier();
-      scan[tid] += add;
-      barrier();
-    }
-    if (idx < blocks) histogram[digit * blocks + idx] = running + scan[tid] - value;
-    running += scan[kRadixWorkgroupSize - 1];
-    barrier();
+    uvec2 total;
+    const uint before = workgroup_exclusive_scan(in_order, uvec2(value, 0u), total).x;
+    if (idx < blocks) histogram[digit * blocks + idx] = running + before;
+    running += total.x;
   }
   if (tid == 0) digit_totals[digit] = running;
 }

@@ -4,12 +4,15 @@
 // kRadixSegmentWidth invocations, one key per invocation a step: a key's rank among the
 // equal digits of its step comes from subgroup ballots where the segment is one
 // subgroup, else from reading the step's digits in shared memory (any subgroup size),
-// and per-segment digit counters carry it across steps. The ranked block is then laid
-// out by digit in shared memory and written in runs, neighbouring invocations to
+// and per-segment digit counters carry it across steps. Where segments are subgroups,
+// each one ranks its keys alone, with no workgroup barrier between steps: the pass was
+// bound by the latency of its chain of barriers, not by memory. The ranked block is then
+// laid out by digit in shared memory and written in runs, neighbouring invocations to
 // neighbouring addresses.
 #extension GL_GOOGLE_include_directive : require
 #extension GL_KHR_shader_subgroup_ballot : require
 #extension GL_KHR_shader_subgroup_vote : require
+#extension GL_KHR_shader_subgroup_shuffle : require
 #include "shaderio.h"
 
 layout(local_size_x = kRadixWorkgroupSize) in;
@@ -25,32 +28,12 @@ layout(std430, binding = kScatterBindingValuesOut) writeonly buffer ValuesOut { 
 layout(push_constant) uniform Push { RadixPush push; };
 
 const uint kNoDigit = kRadixBins;  // keys past the end
-shared uint block_keys[kRadixBlockSize];    // the block in digit order
+shared uint block_keys[kRadixBlockSize];    // the block in digit order; before that, each step's digits
 shared uint block_values[kRadixBlockSize];
 shared uint segment_counts[kRadixSegments * kRadixBins];  // per segment and digit
-shared uint step_digits[kRadixWorkgroupSize];
 shared uint digit_base[kRadixBins];   // where the block's first key of each digit goes
 shared uint digit_start[kRadixBins];  // first slot of each digit in block_keys
-shared uint scan_a[kRadixWorkgroupSize];
-shared uint scan_b[kRadixWorkgroupSize];
-
-// Exclusive prefix sums of two values over the workgroup, in invocation order.
-void workgroup_exclusive_scan2(uint a, uint b, out uint before_a, out uint before_b) {
-  const uint tid = gl_LocalInvocationIndex;
-  scan_a[tid] = a;
-  scan_b[tid] = b;
-  barrier();
-  for (uint step = 1; step < kRadixWorkgroupSize; step <<= 1) {
-    const uint add_a = tid >= step ? scan_a[tid - step] : 0;
-    const uint add_b = tid >= step ? scan_b[tid - step] : 0;
-    barrier();
-    scan_a[tid] += add_a;
-    scan_b[tid] += add_b;
-    barrier();
-  }
-  before_a = scan_a[tid] - a;
-  before_b = scan_b[tid] - b;
-}
+#include "workgroup_scan.glsl"
 
 void main() {
   const uint n = counters[push.count_slot];
@@ -78,17 +61,13 @@ void main() {
 
   // Where the segment is exactly one subgroup, in lane order (32-wide subgroups numbered
   // along the invocations, as on most GPUs), ballots rank the keys; elsewhere the step's
-  // digits in shared memory do.
-  const bool segment_is_subgroup =
-      subgroupAll(gl_SubgroupSize == kRadixSegmentWidth && gl_SubgroupInvocationID == lane &&
-                  gl_SubgroupID == segment);
-  for (uint k = 0; k < kRadixItemsPerThread; ++k) {
-    const bool valid = segment_first + k * kRadixSegmentWidth + lane < n;
-    const uint digit = valid ? (keys[k] >> push.shift) & 0xFFu : kNoDigit;
-    step_digits[tid] = digit;
-    barrier();  // the step's digits are in; the last step's counter updates are done
-    uint before = 0, same = 0;
-    if (segment_is_subgroup) {
+  // digits in shared memory do. The same answer in every invocation.
+  const bool in_order = subgroups_in_invocation_order();  // its barriers also order the zeroing above
+  const bool segment_is_subgroup = in_order && gl_SubgroupSize == kRadixSegmentWidth;
+  if (segment_is_subgroup) {
+    for (uint k = 0; k < kRadixItemsPerThread; ++k) {
+      const bool valid = segment_first + k * kRadixSegmentWidth + lane < n;
+      const uint digit = valid ? (keys[k] >> push.shift) & 0xFFu : kNoDigit;
       // The lanes of equal digit (nine bits: kNoDigit too) from nine ballots.
       uvec4 peers = subgroupBallot(true);
       for (uint b = 0; b < 9; ++b) {
@@ -96,14 +75,29 @@ void main() {
         const uvec4 ballot = subgroupBallot(set);
         peers &= set ? ballot : ~ballot;
       }
-      before = subgroupBallotExclusiveBitCount(peers);
-      same = subgroupBallotBitCount(peers);
-    } else {
-      for (uint l = 0; l < kRadixSegmentWidth; ++l) {
-        const bool equal = step_digits[segment * kRadixSegmentWidth + l] == digit;
-        same += equal ? 1u : 0u;
-        before += equal && l < lane ? 1u : 0u;
+      const uint before = subgroupBallotExclusiveBitCount(peers);
+      // The first lane of each digit bumps the segment's counter; the others learn the
+      // count before the bump from it.
+      uint prior = 0;
+      if (valid && before == 0) {
+        const uint slot = segment * kRadixBins + digit;
+        prior = segment_counts[slot];
+        segment_counts[slot] = prior + subgroupBallotBitCount(peers);
       }
+      ranks[k] = subgroupShuffle(prior, subgroupBallotFindLSB(peers)) + before;  // used if valid
+      subgroupBarrier();  // this step's counters are written before the next step reads them
+    }
+  }
+  for (uint k = 0; k < kRadixItemsPerThread && !segment_is_subgroup; ++k) {
+    const bool valid = segment_first + k * kRadixSegmentWidth + lane < n;
+    const uint digit = valid ? (keys[k] >> push.shift) & 0xFFu : kNoDigit;
+    block_keys[tid] = digit;
+    barrier();  // the step's digits are in; the last step's counter updates are done
+    uint before = 0, same = 0;
+    for (uint l = 0; l < kRadixSegmentWidth; ++l) {
+      const bool equal = block_keys[segment * kRadixSegmentWidth + l] == digit;
+      same += equal ? 1u : 0u;
+      before += equal && l < lane ? 1u : 0u;
     }
     ranks[k] = segment_counts[segment * kRadixBins + min(digit, kRadixBins - 1)] + before;  // used if valid
     barrier();  // every rank has read the counters and the digits before they change
@@ -119,10 +113,10 @@ void main() {
     segment_counts[s * kRadixBins + tid] = block_count;
     block_count += c;
   }
-  uint start, global_start;
-  workgroup_exclusive_scan2(block_count, digit_total, start, global_start);
-  digit_start[tid] = start;
-  digit_base[tid] = global_start + block_offset;
+  uvec2 total;
+  const uvec2 start = workgroup_exclusive_scan(in_order, uvec2(block_count, digit_total), total);
+  digit_start[tid] = start.x;
+  digit_base[tid] = start.y + block_offset;
   barrier();
 
   for (uint k = 0; k < kRadixItemsPerThread; ++k) {

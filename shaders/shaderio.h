@@ -280,6 +280,9 @@ SCZ_CONST kRasterWorkgroupSize = 256;    // kTileSize * kTileSize, one pixel per
 SCZ_CONST kTileKeyTileMask = 0xFFFFFFu;
 SCZ_CONST kTileKeyBlocksShift = 24;
 SCZ_CONST kSplatWorkgroupSize = 256;     // preprocess and per-instance kernels
+// Tiles of a splat's rectangle up to which one thread walks it alone (the preprocess's
+// count, the emit); the subgroup walks larger ones together, a tile per invocation.
+SCZ_CONST kSplatOwnTiles = 8;
 SCZ_CONST kRadixBins = 256;              // 8-bit digits
 SCZ_CONST kRadixWorkgroupSize = 256;
 SCZ_CONST kRadixItemsPerThread = 8;      // a block of 2,048 keys per workgroup

@@ -12,19 +12,28 @@
 //   void on_blend(uint slot, float alpha, float T)  the slot's splat blends into this pixel
 //   void on_batch_end(uint slot, uint batch_size)  after every pixel blended the batch
 //                                                  (behind a barrier)
-//   uint fetch_blocks(uint instance, Splat2D s, uvec2 tile)  the tile's 8x4 blocks
-//       (blocks_reached) that instance `instance` of splat `s` may blend into
+//   uint fetch_blocks(uint instance, uvec2 tile)  the tile's 8x4 blocks
+//       (blocks_reached) that instance `instance` may blend into
 //
 // Invocation i of the workgroup shades pixel tile_pixel(i): consecutive runs of 32
-// invocations (a subgroup on most GPUs) cover one 8x4 block, and each batch entry
-// carries the blocks its splat reaches, so a block skips a splat with one uniform test.
+// invocations (a subgroup on most GPUs) cover one 8x4 block. Each batch entry carries
+// the blocks its splat reaches; from those, every block lists, in order, the entries
+// that reach it, and walks only its list, four entries a step. (Walking the whole batch
+// and skipping entries by a test on their block masks left the four-entry steps mostly
+// empty: most splats reach one or two of the tile's eight blocks.)
+//
+// The including shader enables GL_KHR_shader_subgroup_ballot.
 
 const uint kBatch = kRasterWorkgroupSize;
+const uint kBatchWords = kBatch / 32;  // 32-entry words of a block's entry mask
 const float kLog2e = 1.4426950408889634;
 shared vec4 batch_mean_opacity[kBatch];  // mean x, mean y, opacity, power cutoff (log2 units)
 shared vec4 batch_conic[kBatch];         // (-conic_a / 2, -conic_b, -conic_c / 2) * log2(e), depth
 shared vec4 batch_color[kBatch];         // rgb
-shared uint batch_blocks[kBatch];        // bit k: the splat reaches block k (blocks_reached)
+// Bit e of word (block * kBatchWords + w): entry 32 w + e reaches the block (blocks_reached).
+shared uint batch_block_bits[kRasterBlocksPerTile * kBatchWords];
+// Per block, the batch entries that reach it in batch order, four to a uvec4.
+shared uvec4 block_entries[kRasterBlocksPerTile * kBatch / 4];
 shared uint done_count;
 
 // Offset within its tile of the pixel that invocation `index` shades.
@@ -35,7 +44,8 @@ uvec2 tile_pixel(uint index) {
                (block / blocks_x) * kRasterBlockHeight + lane / kRasterBlockWidth);
 }
 
-// Entries blended per step of the loop (see blend_tile): 4 measured faster than 2 or 8.
+// Entries blended per step of the loop (see blend_tile), one uvec4 of a block's list: 4
+// measured faster than 2 or 8 when the loop walked the whole batch.
 const uint kBlendUnroll = 4;
 
 // The entry of the next batch that this invocation fetches, loaded into registers while
@@ -46,7 +56,7 @@ Splat2D next_splat;
 void load_entry(uint fetch, uvec2 tile) {
   next_gaussian = values[fetch];
   next_splat = splats[next_gaussian];
-  next_blocks = fetch_blocks(fetch, next_splat, tile);
+  next_blocks = fetch_blocks(fetch, tile);
 }
 
 void store_entry(uint slot) {
@@ -57,8 +67,77 @@ void store_entry(uint slot) {
   batch_mean_opacity[slot] = vec4(s.mean_x, s.mean_y, s.opacity, cutoff);
   batch_conic[slot] = vec4(vec3(-0.5 * s.conic_a, -s.conic_b, -0.5 * s.conic_c) * kLog2e, s.depth);
   batch_color[slot] = vec4(s.r, s.g, s.b, 0.0);
-  batch_blocks[slot] = next_blocks;
   on_fetch(slot, next_gaussian);
+}
+
+// Sets the bits of batch_block_bits for entry gl_LocalInvocationIndex, which reaches the
+// blocks of `blocks` (zero past the batch's end). `words_are_subgroups`: the 32 entries of
+// each word are one subgroup in lane order, so ballots write whole words; elsewhere
+// shared atomics set the bits (on words zeroed before).
+void mark_blocks(uint blocks, bool words_are_subgroups) {
+  const uint tid = gl_LocalInvocationIndex;
+  if (words_are_subgroups) {
+    uint word = 0;
+    for (uint b = 0; b < kRasterBlocksPerTile; ++b) {
+      const uint ballot = subgroupBallot(((blocks >> b) & 1u) != 0u).x;
+      if (gl_SubgroupInvocationID == b) word = ballot;
+    }
+    if (gl_SubgroupInvocationID < kRasterBlocksPerTile) {
+      batch_block_bits[gl_SubgroupInvocationID * kBatchWords + tid / 32] = word;
+    }
+    return;
+  }
+  while (blocks != 0u) {
+    const uint b = findLSB(blocks);
+    blocks &= blocks - 1u;
+    atomicOr(batch_block_bits[b * kBatchWords + tid / 32], 1u << (tid % 32));
+  }
+}
+
+// Writes this invocation's block's list of entries (each of the block's 32 invocations
+// places the entries of its bit in every word); returns how many of them come before
+// entry `end`.
+uint list_block_entries(uint end) {
+  const uint block = gl_LocalInvocationIndex / kRasterBlockPixels, lane = gl_LocalInvocationIndex % 32;
+  uint count = 0, before_end = 0;
+  for (uint w = 0; w < kBatchWords; ++w) {
+    const uint word = batch_block_bits[block * kBatchWords + w];
+    if (((word >> lane) & 1u) != 0u) {
+      const uint at = block * kBatch + count + bitCount(word & ((1u << lane) - 1u));
+      block_entries[at / 4][at % 4] = w * 32 + lane;
+    }
+    count += bitCount(word);
+    const uint below = end <= w * 32 ? 0u : end - w * 32;
+    before_end += bitCount(below >= 32 ? word : word & ((1u << below) - 1u));
+  }
+  return before_end;
+}
+
+// Blends the first `count` of the batch entries `entries` into the pixel at `pixf`: their
+// alphas do not depend on each other, so their reads and exponentials overlap; only the
+// compositing runs in order.
+void blend_step(uvec4 entries, uint count, vec2 pixf, inout float T, inout bool done) {
+  float alpha[kBlendUnroll];
+  for (uint u = 0; u < kBlendUnroll; ++u) {
+    const uint e = u < count ? entries[u] : 0u;
+    const vec4 co = batch_conic[e];
+    const vec4 mo = batch_mean_opacity[e];
+    const vec2 d = mo.xy - pixf;
+    const float power = co.x * d.x * d.x + co.z * d.y * d.y + co.y * d.x * d.y;
+    // exp2 for every entry, the rejected ones' results dropped: cheaper than branching.
+    const float a = min(0.99, mo.z * exp2(min(power, 0.0)));
+    alpha[u] = u < count && power <= 0.0 && power >= mo.w && a >= 1.0 / 255.0 ? a : 0.0;
+  }
+  for (uint u = 0; u < kBlendUnroll; ++u) {
+    if (alpha[u] == 0.0) continue;
+    const float next_T = T * (1.0 - alpha[u]);
+    if (next_T < 0.0001) {
+      done = true;
+      return;
+    }
+    on_blend(entries[u], alpha[u], T);
+    T = next_T;
+  }
 }
 
 // Blends the tile's splats `range` at pixel centre `pixf` (`inside` false for pixels past
@@ -66,16 +145,20 @@ void store_entry(uint slot) {
 // `opaque_depth` or beyond are hidden. Returns the transmittance left.
 float blend_tile(uvec2 tile, uvec2 range, bool inside, vec2 pixf, float opaque_depth) {
   const uint tid = gl_LocalInvocationIndex;
-  const uint block_bit = 1u << (tid / kRasterBlockPixels);
+  const uint list_base = (tid / kRasterBlockPixels) * (kBatch / 4);
+  const bool words_are_subgroups =
+      subgroupAll(gl_SubgroupSize == 32 && gl_SubgroupInvocationID == tid % 32 && subgroupAllEqual(tid / 32));
   bool done = !inside;
   float T = 1.0;
   if (range.x + tid < range.y) load_entry(range.x + tid, tile);
   for (uint start = range.x; start < range.y; start += kBatch) {
     if (tid == 0) done_count = 0;
+    if (tid < kRasterBlocksPerTile * kBatchWords) batch_block_bits[tid] = 0;
     barrier();
     if (done) atomicAdd(done_count, 1u);
     const uint fetch = start + tid;
     if (fetch < range.y) store_entry(tid);
+    mark_blocks(fetch < range.y ? next_blocks : 0u, words_are_subgroups);
     barrier();
     if (done_count == kBatch) break;  // every pixel of the tile is saturated
     // The next batch's loads are issued now and waited for only at its store, after
@@ -93,51 +176,10 @@ float blend_tile(uvec2 tile, uvec2 range, bool inside, vec2 pixf, float opaque_d
         else lo = mid + 1;
       }
     }
-    uint j = 0;
-    // kBlendUnroll entries at a time: their alphas do not depend on each other, so their
-    // reads and exponentials overlap; only the compositing below runs in order.
-    for (; j + kBlendUnroll <= end && !done; j += kBlendUnroll) {
-      uint reach = 0u;
-      for (uint u = 0; u < kBlendUnroll; ++u) reach |= batch_blocks[j + u];
-      if ((reach & block_bit) == 0u) continue;
-      float alpha[kBlendUnroll];
-      for (uint u = 0; u < kBlendUnroll; ++u) {
-        const vec4 co = batch_conic[j + u];
-        const vec4 mo = batch_mean_opacity[j + u];
-        const vec2 d = mo.xy - pixf;
-        const float power = co.x * d.x * d.x + co.z * d.y * d.y + co.y * d.x * d.y;
-        // exp2 for every entry, the rejected ones' results dropped: cheaper than branching.
-        const float a = min(0.99, mo.z * exp2(min(power, 0.0)));
-        const bool blends = (batch_blocks[j + u] & block_bit) != 0u && power <= 0.0 && power >= mo.w && a >= 1.0 / 255.0;
-        alpha[u] = blends ? a : 0.0;
-      }
-      for (uint u = 0; u < kBlendUnroll; ++u) {
-        if (alpha[u] == 0.0) continue;
-        const float next_T = T * (1.0 - alpha[u]);
-        if (next_T < 0.0001) {
-          done = true;
-          break;
-        }
-        on_blend(j + u, alpha[u], T);
-        T = next_T;
-      }
-    }
-    for (; j < end && !done; ++j) {  // the last entries of the batch, one at a time
-      if ((batch_blocks[j] & block_bit) == 0u) continue;
-      const vec4 co = batch_conic[j];
-      const vec4 mo = batch_mean_opacity[j];
-      const vec2 d = mo.xy - pixf;
-      const float power = co.x * d.x * d.x + co.z * d.y * d.y + co.y * d.x * d.y;
-      if (power > 0.0 || power < mo.w) continue;
-      const float alpha = min(0.99, mo.z * exp2(power));
-      if (alpha < 1.0 / 255.0) continue;
-      const float next_T = T * (1.0 - alpha);
-      if (next_T < 0.0001) {
-        done = true;
-        break;
-      }
-      on_blend(j, alpha, T);
-      T = next_T;
+    const uint listed = list_block_entries(end);
+    barrier();  // the lists are written (a block's invocations may span subgroups)
+    for (uint j = 0; j < listed && !done; j += kBlendUnroll) {
+      blend_step(block_entries[list_base + j / 4], min(kBlendUnroll, listed - j), pixf, T, done);
     }
     if (end < batch_size) done = true;  // the surface hides the rest
     barrier();

@@ -13,7 +13,7 @@ layout(std430, binding = kEmitCountBindingTileCounts) readonly buffer TileCounts
 layout(std430, binding = kEmitCountBindingItemOffsets) writeonly buffer ItemOffsets { uint item_offsets[]; };
 layout(std430, binding = kEmitCountBindingBlockSums) writeonly buffer BlockSums { uint block_sums[]; };
 
-#include "splat_scan.glsl"
+#include "workgroup_scan.glsl"
 
 void main() {
   const uint n = counters[kCounterVisibleCount];
@@ -27,11 +27,11 @@ void main() {
     counts[k] = first + k < n ? tile_counts[sorted[first + k]] : 0;
     sum += counts[k];
   }
-  const uint inclusive = workgroup_inclusive_scan(sum);
-  uint offset = inclusive - sum;
+  uvec2 total;
+  uint offset = workgroup_exclusive_scan(subgroups_in_invocation_order(), uvec2(sum, 0u), total).x;
   for (uint k = 0; k < kRadixItemsPerThread && first + k < n; ++k) {
     item_offsets[first + k] = offset;
     offset += counts[k];
   }
-  if (gl_LocalInvocationID.x == kRadixWorkgroupSize - 1) block_sums[block] = inclusive;
+  if (gl_LocalInvocationID.x == 0) block_sums[block] = total.x;
 }

@@ -4,6 +4,8 @@
 // Integer atomics because float atomics are an optional feature; the pixels of a tile
 // first sum into shared memory, so each (tile, Gaussian) pair costs one global add.
 #extension GL_GOOGLE_include_directive : require
+#extension GL_KHR_shader_subgroup_ballot : require
+#extension GL_KHR_shader_subgroup_vote : require
 #include "shaderio.h"
 
 layout(local_size_x = kRasterWorkgroupSize) in;
@@ -29,7 +31,7 @@ void on_blend(uint slot, float alpha, float T) {
 }
 
 // Every block: this pass is not timed, and the result is the same either way.
-uint fetch_blocks(uint instance, Splat2D s, uvec2 tile) { return (1u << kRasterBlocksPerTile) - 1u; }
+uint fetch_blocks(uint instance, uvec2 tile) { return (1u << kRasterBlocksPerTile) - 1u; }
 
 void on_batch_end(uint slot, uint batch_size) {
   if (slot >= batch_size) return;

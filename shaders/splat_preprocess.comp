@@ -5,6 +5,7 @@
 #extension GL_GOOGLE_include_directive : require
 #extension GL_KHR_shader_subgroup_arithmetic : require
 #extension GL_KHR_shader_subgroup_ballot : require
+#extension GL_KHR_shader_subgroup_shuffle : require
 #include "shaderio.h"
 #include "splat_math.glsl"
 #include "splat_tile_test.glsl"
@@ -23,16 +24,16 @@ layout(std430, binding = kPreprocessBindingDepthKeys) writeonly buffer DepthKeys
 layout(std430, binding = kPreprocessBindingDepthValues) writeonly buffer DepthValues { uint depth_values[]; };
 layout(std430, binding = kPreprocessBindingTileCounts) writeonly buffer TileCounts { uint tile_counts[]; };
 
-// Projects Gaussian i; returns the number of tiles it touches (0 when culled).
-// The colour is computed after the footprint so culled Gaussians skip the SH work.
-uint project(uint i, out Splat2D o) {
+// Projects Gaussian i into o up to its tile rectangle (its position in `p`); false when
+// culled. The colour comes later (shade), so culled Gaussians skip the SH work.
+bool project(uint i, out Splat2D o, out vec3 p) {
   const mat4 view = mat4(params.view[0], params.view[1], params.view[2], params.view[3],
                          params.view[4], params.view[5], params.view[6], params.view[7],
                          params.view[8], params.view[9], params.view[10], params.view[11],
                          params.view[12], params.view[13], params.view[14], params.view[15]);
-  const vec3 p = vec3(positions[3 * i], positions[3 * i + 1], positions[3 * i + 2]);
+  p = vec3(positions[3 * i], positions[3 * i + 1], positions[3 * i + 2]);
   const vec3 t = (view * vec4(p, 1.0)).xyz;
-  if (t.z <= params.znear) return 0;
+  if (t.z <= params.znear) return false;
 
   vec4 q = rotations[i];
   const float qlen = length(q);
@@ -51,7 +52,7 @@ uint project(uint i, out Splat2D o) {
   const mat3 cov = T * sigma * transpose(T);
   const float a = cov[0][0] + 0.3, b = cov[1][0], c = cov[1][1] + 0.3;
   const float det = a * c - b * b;
-  if (det == 0.0) return 0;
+  if (det == 0.0) return false;
   const float inv_det = 1.0 / det;
 
   const float mid = 0.5 * (a + c);
@@ -60,7 +61,7 @@ uint project(uint i, out Splat2D o) {
   // The reference's 3-sigma radius, shrunk where opacity alone keeps alpha under 1/255
   // (alpha <= opacity * exp(-d^2 / (2 lambda_max))): the same pixels blend, fewer tiles.
   const float opacity = 1.0 / (1.0 + exp(-logits[i]));
-  if (opacity < 1.0 / 255.0) return 0;
+  if (opacity < 1.0 / 255.0) return false;
   const float lambda_max = max(lambda1, lambda2);
   const float radius = min(ceil(3.0 * sqrt(lambda_max)), ceil(sqrt(2.0 * log(255.0 * opacity) * lambda_max)));
   const vec2 mean = vec2(params.fx * t.x / t.z + params.cx, params.fy * t.y / t.z + params.cy);
@@ -70,7 +71,7 @@ uint project(uint i, out Splat2D o) {
   const ivec2 grid = ivec2(params.tiles_x, params.tiles_y);
   const ivec2 rmin = clamp(ivec2((pimg - radius) / float(kTileSize)), ivec2(0), grid);
   const ivec2 rmax = clamp(ivec2((pimg + radius + float(kTileSize - 1)) / float(kTileSize)), ivec2(0), grid);
-  if (rmax.x <= rmin.x || rmax.y <= rmin.y) return 0;
+  if (rmax.x <= rmin.x || rmax.y <= rmin.y) return false;
 
   o.mean_x = mean.x;
   o.mean_y = mean.y;
@@ -81,10 +82,11 @@ uint project(uint i, out Splat2D o) {
   o.conic_c = a * inv_det;
   o.rect_min = uint(rmin.x) | (uint(rmin.y) << 16);
   o.rect_max = uint(rmax.x) | (uint(rmax.y) << 16);
-  // Tiles of the rectangle where some pixel can take alpha >= 1/255; none culls it.
-  const uint tiles = tiles_of(o, params.width, params.height);
-  if (tiles == 0) return 0;
+  return true;
+}
 
+// The colour of Gaussian i at position p, seen from the camera.
+void shade(uint i, vec3 p, inout Splat2D o) {
   const vec3 dir = normalize(p - vec3(params.camera_pos[0], params.camera_pos[1], params.camera_pos[2]));
   float basis[16];
   sh_basis(dir, params.sh_degree, basis);
@@ -100,13 +102,51 @@ uint project(uint i, out Splat2D o) {
   o.r = rgb.r;
   o.g = rgb.g;
   o.b = rgb.b;
-  return tiles;
+}
+
+// Tiles of splat s's rectangle where some pixel can take alpha >= 1/255, counted by the
+// whole subgroup (every invocation passes the same s), a tile per invocation.
+uint subgroup_tiles_of(Splat2D s) {
+  const uvec2 lo = uvec2(s.rect_min & 0xFFFFu, s.rect_min >> 16);
+  const uvec2 size = uvec2(s.rect_max & 0xFFFFu, s.rect_max >> 16) - lo;
+  uint count = 0;
+  for (uint first = 0; first < size.x * size.y; first += gl_SubgroupSize) {
+    const uint t = first + gl_SubgroupInvocationID;
+    const bool touched = t < size.x * size.y &&
+                         tile_touched(s, lo.x + t % size.x, lo.y + t / size.x, params.width, params.height);
+    count += subgroupBallotBitCount(subgroupBallot(touched));
+  }
+  return count;
 }
 
 void main() {
   const uint i = gl_GlobalInvocationID.x + gl_GlobalInvocationID.y * params.groups_x * kSplatWorkgroupSize;
   Splat2D o;
-  const uint tiles = i < params.count ? project(i, o) : 0;
+  vec3 p;
+  const bool projected = i < params.count && project(i, o, p);
+  const uvec2 size = projected ? uvec2(o.rect_max & 0xFFFFu, o.rect_max >> 16) - uvec2(o.rect_min & 0xFFFFu, o.rect_min >> 16)
+                               : uvec2(0u);
+  // Tiles of the rectangle where some pixel can take alpha >= 1/255; none culls it.
+  // Large rectangles are counted by the subgroup together (kSplatOwnTiles).
+  const bool shared_walk = size.x * size.y > kSplatOwnTiles;
+  uint tiles = projected && !shared_walk ? tiles_of(o, params.width, params.height) : 0u;
+  uvec4 walks = subgroupBallot(shared_walk);
+  while (subgroupBallotBitCount(walks) > 0u) {
+    const uint owner = subgroupBallotFindLSB(walks);
+    walks[owner / 32] &= ~(1u << (owner % 32));
+    Splat2D ws;
+    ws.mean_x = subgroupShuffle(o.mean_x, owner);
+    ws.mean_y = subgroupShuffle(o.mean_y, owner);
+    ws.opacity = subgroupShuffle(o.opacity, owner);
+    ws.conic_a = subgroupShuffle(o.conic_a, owner);
+    ws.conic_b = subgroupShuffle(o.conic_b, owner);
+    ws.conic_c = subgroupShuffle(o.conic_c, owner);
+    ws.rect_min = subgroupShuffle(o.rect_min, owner);
+    ws.rect_max = subgroupShuffle(o.rect_max, owner);
+    const uint count = subgroup_tiles_of(ws);
+    if (gl_SubgroupInvocationID == owner) tiles = count;
+  }
+  if (tiles > 0) shade(i, p, o);
   const uint visible = tiles > 0 ? 1 : 0;
 
   // One atomic per subgroup instead of one per Gaussian: a single counter hit by every

@@ -2,6 +2,8 @@
 // Colours each pixel of a 16x16 tile from the splats covering it (splat_blend.glsl's
 // front-to-back loop), over the background or an opaque frame drawn first.
 #extension GL_GOOGLE_include_directive : require
+#extension GL_KHR_shader_subgroup_ballot : require
+#extension GL_KHR_shader_subgroup_vote : require
 #include "shaderio.h"
 
 layout(local_size_x = kRasterWorkgroupSize) in;
@@ -22,7 +24,7 @@ vec3 C = vec3(0.0);
 void on_fetch(uint slot, uint gaussian) {}
 void on_batch_end(uint slot, uint batch_size) {}
 // splat_emit.comp put the blocks in the key.
-uint fetch_blocks(uint instance, Splat2D s, uvec2 tile) { return keys_tile[instance] >> kTileKeyBlocksShift; }
+uint fetch_blocks(uint instance, uvec2 tile) { return keys_tile[instance] >> kTileKeyBlocksShift; }
 void on_blend(uint slot, float alpha, float T);  // defined below: it reads the batch
 
 #include "splat_blend.glsl"
