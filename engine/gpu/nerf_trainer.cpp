@@ -431,12 +431,7 @@ Status NerfRenderer::dispatch_timed(const BufferBindings& bindings, const io::Ne
   context_.tile_groups(groups, &gx, &gy);
   vkCmdDispatch(cmd, gx, gy, 1);
   if (timestamps_) vkCmdWriteTimestamp(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, timestamps_, 1);
-  // The image's writes visible to the host read that follows the wait.
-  VkMemoryBarrier barrier{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
-  barrier.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
-  barrier.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
-  vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &barrier, 0,
-                       nullptr, 0, nullptr);
+  Context::host_read_barrier(cmd);
   vkEndCommandBuffer(cmd);
   const auto start = std::chrono::steady_clock::now();
   Status status = context_.submit_and_wait(cmd);
