@@ -2,7 +2,8 @@
 // Draws this step's rays and their samples (rules in shaderio.h): ray i of step s
 // hashes h0 = pcg(pcg(seed) ^ (s * max_rays + i)), h1 = pcg(h0), h2 = pcg(h1): image
 // h0 mod images, pixel h1 mod (width * height) through its centre, the first sample
-// unit_float(h2) of a step past the box. The ray counts its samples, claims them with
+// unit_float(h2) of a step past the box; cells count as occupied above the threshold
+// nerf_grid_mean last set. The ray counts its samples, claims them with
 // one atomic add and marches again to write them. The C++ twin is field::nerf_march.
 #extension GL_GOOGLE_include_directive : require
 #include "shaderio.h"
@@ -39,7 +40,8 @@ void main() {
   const vec3 c = vec3((float(pixel % push.width) + 0.5 - k.z) / k.x, (float(pixel / push.width) + 0.5 - k.w) / k.y, 1.0);
   const vec3 d = normalize(vec3(dot(r0.xyz, c), dot(r1.xyz, c), dot(r2.xyz, c)));
   const vec3 o = vec3(r0.w, r1.w, r2.w);
-  const NerfMarchRules rules = nerf_rules();
+  NerfMarchRules rules = nerf_rules();
+  rules.threshold = uintBitsToFloat(control[kNerfControlThreshold]);
   float t_near, t_far;
   uint count = 0;
   vec3 p;

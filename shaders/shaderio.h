@@ -154,16 +154,20 @@ struct FieldPush {
 // (image and pixel from the PCG hash of seed, step and ray), clips them to the unit
 // cube, steps through cells the occupancy grid marks, and claims samples with an atomic
 // counter (a ray that no longer fits is dropped); the field's forward pass; nerf_composite
-// composites front to back over the background, and writes each sample's gradient into
-// the field's output deltas; nerf_rays adapts the ray count to fill the batch; the
-// field's backward pass and Adam. Every grid_interval-th step first re-estimates a slice
-// of the grid and decays every cell (nerf_grid_sample, the field's forward pass,
-// nerf_grid_update).
+// composites front to back over the ray's background (a random colour per ray, from the
+// hash, unless random_background is 0) against the photograph's premultiplied colour
+// over that same background, and writes each sample's gradient into the field's output
+// deltas; nerf_rays adapts the ray count to fill the batch; the field's backward pass and
+// Adam. Every grid_interval-th step first re-estimates a slice of the grid and decays
+// every cell (nerf_grid_sample, the field's forward pass, nerf_grid_update), then
+// nerf_grid_mean sets the threshold the march uses: min(density_threshold, the grid's
+// mean), Instant-NGP's rule, so a young field whose density is low everywhere still
+// has cells to sample.
 SCZ_CONST kNerfWorkgroupSize = 256;
 SCZ_CONST kNerfOutputs = 4;              // raw density, then raw r g b
 SCZ_CONST kNerfMaxSamplesPerRay = 1024;
 SCZ_CONST kNerfBindingCameras = 0;       // vec4[4 * images]: rows of camera-to-unit-cube (w: origin), then fx fy cx cy
-SCZ_CONST kNerfBindingPixels = 1;        // uint[images * width * height]: RGBA8 (alpha unused)
+SCZ_CONST kNerfBindingPixels = 1;        // uint[images * width * height]: RGBA8, colour premultiplied by alpha
 SCZ_CONST kNerfBindingGrid = 2;          // float[G^3]: density estimate per cell, x fastest
 SCZ_CONST kNerfBindingRays = 3;          // uvec4[max rays]: first sample, samples, image, pixel
 SCZ_CONST kNerfBindingRayLoss = 4;       // float[max rays]: squared error summed over r g b
@@ -179,6 +183,7 @@ SCZ_CONST kNerfBindingCount = 12;
 SCZ_CONST kNerfControlSamples = 0;       // samples claimed this step
 SCZ_CONST kNerfControlRequested = 1;     // samples rays asked for, dropped ones included
 SCZ_CONST kNerfControlRays = 2;          // rays nerf_march draws this step
+SCZ_CONST kNerfControlThreshold = 3;     // float bits: the density threshold the march uses
 SCZ_CONST kNerfControlSlots = 4;
 
 struct NerfPush {
@@ -202,6 +207,7 @@ struct NerfPush {
   float background_r;
   float background_g;
   float background_b;
+  uint random_background;  // 1: each ray composites over its own random colour
 };
 
 // nerf_render.comp: one invocation per pixel marches the ray, evaluates the field in the

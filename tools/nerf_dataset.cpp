@@ -13,12 +13,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::uint32_t pack(const float* rgb) {
-  std::uint32_t v = 0xFF000000u;
-  for (int c = 0; c < 3; ++c) {
-    const float x = std::clamp(rgb[c], 0.0f, 1.0f);
-    v |= static_cast<std::uint32_t>(std::lround(x * 255.0f)) << (8 * c);
-  }
+std::uint32_t to_byte(float x) { return static_cast<std::uint32_t>(std::lround(std::clamp(x, 0.0f, 1.0f) * 255.0f)); }
+
+// Premultiplied colour (the photo on black) and alpha, as gpu::NerfImages holds them.
+std::uint32_t pack(const float* rgb, float alpha) {
+  std::uint32_t v = to_byte(alpha) << 24;
+  for (int c = 0; c < 3; ++c) v |= to_byte(rgb[c]) << (8 * c);
   return v;
 }
 
@@ -52,10 +52,22 @@ Result<NerfDataset> load_nerf_dataset(const std::string& path, int downscale, in
                            "x" + std::to_string(set.frames[0].height) + ": training needs one image size");
     }
   }
+  const std::vector<std::size_t> test = photo_split(frames, PhotoSplit::kTest, test_every);
+  const std::vector<std::size_t> train = photo_split(frames, PhotoSplit::kTrain, test_every);
+  if (train.empty()) return invalid_input(d.transforms + ": no training images after the test split");
+  std::vector<bool> is_test(frames, false);
+  for (std::size_t i : test) is_test[i] = true;
   std::vector<Photo> photos(frames);
   std::vector<Status> errors(frames, Status::Ok());
   parallel_chunks(frames, 0, [&](std::size_t i) {
-    Result<Photo> photo = load_photo(set, i);
+    // Test photos on white, as renders are scored; training photos keep alpha (colour on
+    // black is the premultiplied colour) for the trainer's random backgrounds.
+    PhotoLoadOptions options;
+    if (!is_test[i]) {
+      options.background = {0, 0, 0};
+      options.keep_alpha = true;
+    }
+    Result<Photo> photo = load_photo(set, i, options);
     if (!photo.ok()) {
       errors[i] = photo.status();
       return;
@@ -65,9 +77,6 @@ Result<NerfDataset> load_nerf_dataset(const std::string& path, int downscale, in
   for (const Status& s : errors) {
     if (!s.ok()) return s;
   }
-  const std::vector<std::size_t> test = photo_split(frames, PhotoSplit::kTest, test_every);
-  const std::vector<std::size_t> train = photo_split(frames, PhotoSplit::kTrain, test_every);
-  if (train.empty()) return invalid_input(d.transforms + ": no training images after the test split");
   for (std::size_t i : test) {
     Image image(photos[i].width, photos[i].height);
     image.rgb = std::move(photos[i].rgb);
@@ -80,7 +89,8 @@ Result<NerfDataset> load_nerf_dataset(const std::string& path, int downscale, in
   for (std::size_t i : train) {
     d.train_cameras.push_back(photo_camera(set.frames[i]));
     const std::vector<float>& rgb = photos[i].rgb;
-    for (std::size_t p = 0; p < rgb.size() / 3; ++p) d.train.pixels.push_back(pack(&rgb[3 * p]));
+    const std::vector<float>& alpha = photos[i].alpha;
+    for (std::size_t p = 0; p < alpha.size(); ++p) d.train.pixels.push_back(pack(&rgb[3 * p], alpha[p]));
     photos[i] = Photo{};
   }
   return d;

@@ -1,7 +1,8 @@
 // Photographs with cameras for `train-field`, read through formats/photo_set: a NeRF-synthetic folder
 // (transforms_train.json) or an Instant-NGP transforms.json, every image downscaled by
-// an integer factor (box filter), transparent pixels on white, split into train and
-// test (every test_every-th frame, from frame 0, is held out).
+// an integer factor (box filter), split into train and test (every test_every-th frame,
+// from frame 0, is held out): test photos on white, training photos premultiplied with
+// their alpha (the trainer composites them over each ray's background).
 #pragma once
 
 #include <string>

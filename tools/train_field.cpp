@@ -30,6 +30,10 @@ struct TrainFieldOptions {
   int progress_every = 0;
   int test_images_progress = 2;
   std::string config;
+  bool fixed_background = false;
+  float density_threshold = -1;  // < 0: the settings' default
+  int feature_bits = 8;
+  bool compare_bits = false;
   bool json = false;
 };
 
@@ -61,17 +65,27 @@ Result<field::FieldConfig> nerf_config(float aabb_scale, const std::string& user
   return config;
 }
 
+double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
+}
+
+// Mean PSNR over the first `limit` test images; the median render time per image (GPU
+// timestamps, and the wall clock from submit to fence) where asked.
 Result<double> test_psnr(gpu::NerfRenderer& renderer, const NerfDataset& data, std::size_t limit,
-                         double* render_ms = nullptr) {
+                         double* render_ms = nullptr, double* render_wall_ms = nullptr) {
   double sum = 0;
-  double ms = 0;
+  std::vector<double> ms, wall_ms;
   const std::size_t n = std::min(limit, data.test_images.size());
   for (std::size_t i = 0; i < n; ++i) {
     SCZ_ASSIGN_OR_RETURN(const Image image, renderer.render(data.test_cameras[i]));
-    ms += renderer.last_ms();
+    ms.push_back(renderer.last_ms());
+    wall_ms.push_back(renderer.last_wall_ms());
     sum += psnr(image, data.test_images[i]);
   }
-  if (render_ms) *render_ms = n ? ms / n : 0;
+  if (render_ms) *render_ms = median(ms);
+  if (render_wall_ms) *render_wall_ms = median(wall_ms);
   return n ? sum / n : 0.0;
 }
 
@@ -86,7 +100,8 @@ Status run_train_field(const TrainFieldOptions& o) {
     SCZ_ASSIGN_OR_RETURN(data, load_nerf_dataset(o.dataset, o.downscale, o.test_every));
   }
   SCZ_ASSIGN_OR_RETURN(const field::FieldConfig config, nerf_config(data.aabb_scale, user_json, o.seed));
-  const field::NerfSettings settings = field::nerf_settings_for_scale(data.aabb_scale);
+  field::NerfSettings settings = field::nerf_settings_for_scale(data.aabb_scale);
+  if (o.density_threshold >= 0) settings.density_threshold = o.density_threshold;
   set_training_rows(&data, settings);
   SCZ_ASSIGN_OR_RETURN(field::FieldModel model, field::FieldModel::create(config));
   SCZ_ASSIGN_OR_RETURN(auto context, gpu::Context::create());
@@ -95,6 +110,7 @@ Status run_train_field(const TrainFieldOptions& o) {
                data.transforms.c_str(), context->device_name().c_str(), model.parameter_count());
   gpu::NerfTrainOptions train_options;
   train_options.seed = o.seed;
+  train_options.random_background = !o.fixed_background;
   SCZ_ASSIGN_OR_RETURN(auto trainer, gpu::NerfTrainer::create(*context, model, settings, data.train, train_options));
   SCZ_ASSIGN_OR_RETURN(auto renderer, gpu::NerfRenderer::create(*context, *trainer, model, settings));
 
@@ -129,31 +145,45 @@ Status run_train_field(const TrainFieldOptions& o) {
     std::fprintf(stderr, "step %6d  loss %.5f  (%.2f dB)  rays %6u  %.1f s trained, %.1f s left%s\n", done, loss,
                  loss > 0 ? -10.0 * std::log10(loss) : 100.0, rays, trained_seconds, left, test.c_str());
   }
-  double render_ms = 0;
+  double render_ms = 0, render_wall_ms = 0;
   double final_psnr = 0;
   {
     Progress progress("rendering " + std::to_string(data.test_images.size()) + " test images");
-    SCZ_ASSIGN_OR_RETURN(final_psnr, test_psnr(*renderer, data, data.test_images.size(), &render_ms));
+    SCZ_ASSIGN_OR_RETURN(final_psnr,
+                         test_psnr(*renderer, data, data.test_images.size(), &render_ms, &render_wall_ms));
   }
   std::fprintf(stderr, "trained %d steps in %.1f s: test PSNR %.2f dB over %zu images\n", trainer->steps_done(),
                trained_seconds, final_psnr, data.test_images.size());
 
   SCZ_RETURN_IF_ERROR(trainer->download(&model));
   SCZ_ASSIGN_OR_RETURN(const std::vector<float> grid, trainer->download_grid());
+  // The file keeps the cells the march used last: those over the trainer's threshold.
+  SCZ_ASSIGN_OR_RETURN(settings.density_threshold, trainer->density_threshold());
+  // A stored field, decoded and rendered again: what the file costs in PSNR.
+  auto store = [&](int bits, field::NerfStoreReport* report, double* stored_psnr) -> Result<Bytes> {
+    SCZ_ASSIGN_OR_RETURN(Bytes file, field::encode_nerf_file(model, settings, grid, report, {.feature_bits = bits}));
+    SCZ_ASSIGN_OR_RETURN(const field::DecodedNerf decoded, field::decode_nerf_file(file));
+    SCZ_ASSIGN_OR_RETURN(auto stored_renderer,
+                         gpu::NerfRenderer::create(*context, decoded.model, decoded.settings, decoded.grid));
+    Progress progress("rendering the field stored with " + std::to_string(bits) + "-bit features");
+    SCZ_ASSIGN_OR_RETURN(*stored_psnr, test_psnr(*stored_renderer, data, data.test_images.size()));
+    return file;
+  };
   field::NerfStoreReport store_report;
-  SCZ_ASSIGN_OR_RETURN(const Bytes file, field::encode_nerf_file(model, settings, grid, &store_report));
-  // The stored field, decoded and rendered again: what the file costs in PSNR.
-  SCZ_ASSIGN_OR_RETURN(const field::DecodedNerf decoded, field::decode_nerf_file(file));
-  SCZ_ASSIGN_OR_RETURN(auto stored_renderer,
-                       gpu::NerfRenderer::create(*context, decoded.model, decoded.settings, decoded.grid));
   double stored_psnr = 0;
-  {
-    Progress progress("rendering the stored field");
-    SCZ_ASSIGN_OR_RETURN(stored_psnr, test_psnr(*stored_renderer, data, data.test_images.size()));
-  }
+  SCZ_ASSIGN_OR_RETURN(const Bytes file, store(o.feature_bits, &store_report, &stored_psnr));
   SCZ_RETURN_IF_ERROR(write_file_atomic(o.out, file));
   std::fprintf(stderr, "stored %s: %zu bytes (%.2f MB; float32 parameters %.2f MB), test PSNR %.2f dB stored\n",
                o.out.c_str(), file.size(), file.size() / 1e6, store_report.float_bytes / 1e6, stored_psnr);
+  nlohmann::ordered_json by_bits = nlohmann::ordered_json::array();
+  if (o.compare_bits) {
+    for (int bits = 8; bits >= 3; --bits) {
+      double p = 0;
+      SCZ_ASSIGN_OR_RETURN(const Bytes other, store(bits, nullptr, &p));
+      std::fprintf(stderr, "  %d-bit features: %zu bytes, test PSNR %.2f dB\n", bits, other.size(), p);
+      by_bits.push_back({{"feature_bits", bits}, {"bytes", other.size()}, {"test_psnr", p}});
+    }
+  }
 
   nlohmann::ordered_json j;
   j["dataset"] = data.transforms;
@@ -166,12 +196,15 @@ Status run_train_field(const TrainFieldOptions& o) {
   j["train_seconds"] = trained_seconds;
   j["test_psnr"] = final_psnr;
   j["test_psnr_stored"] = stored_psnr;
-  j["render_ms_per_test_image"] = render_ms;
+  j["render_ms_median"] = render_ms;  // GPU timestamps around the dispatch
+  j["render_wall_ms_median"] = render_wall_ms;
   j["bytes_float32"] = store_report.float_bytes;
   j["bytes_stored"] = file.size();
   j["kept_entries"] = store_report.kept_entries;
   j["entries"] = store_report.entries;
   j["occupied_cells"] = store_report.occupied_cells;
+  j["feature_bits"] = o.feature_bits;
+  if (o.compare_bits) j["stored_by_feature_bits"] = by_bits;
   j["config"] = nlohmann::json::parse(field::field_config_json(config));
   j["nerf"] = nlohmann::json::parse(field::nerf_settings_json(settings));
   std::printf("%s\n", o.json ? j.dump().c_str() : j.dump(2).c_str());
@@ -204,6 +237,16 @@ void add_train_field(CLI::App& app, Runner& run) {
   cmd->add_option("--config", o->config,
                   "Field settings over the radiance-field defaults, JSON text or @file (e.g. "
                   "'{\"log2_table_size\": 16}'; output_dims stays 4)");
+  cmd->add_flag("--fixed-background", o->fixed_background,
+                "Composite training rays over white instead of a random colour per ray (for comparisons: a fixed "
+                "background lets the field fill empty space with density of that colour)");
+  cmd->add_option("--density-threshold", o->density_threshold,
+                  "Density (per unit of the scene box's side) over which a grid cell is marched (default: an optical "
+                  "thickness of 0.01 over the smallest step; the trainer uses the grid's mean where that is lower)");
+  cmd->add_option("--feature-bits", o->feature_bits, "Bits per stored hash feature, 1..8 (default 8)")
+      ->check(CLI::Range(1, 8));
+  cmd->add_flag("--compare-bits", o->compare_bits,
+                "Also store the field with 8 down to 3 bits per feature and report each one's size and test PSNR");
   cmd->add_flag("--json", o->json, "Print the result as one line of JSON");
   cmd->callback([o, &run] { run = [o] { return run_train_field(*o); }; });
 }

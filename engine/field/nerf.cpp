@@ -5,6 +5,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include "engine/field/field_random.h"
 #include "shaders/shaderio.h"
 
 namespace scenezip::field {
@@ -46,6 +47,7 @@ NerfSettings nerf_settings_for_scale(float aabb_scale) {
   s.min_step = 1.7320508f / 1024 / scale;
   s.max_step = scale > 1 ? 1.7320508f / s.grid_resolution : s.min_step;
   s.cone = scale > 1 ? 1.0f / 256 : 0.0f;
+  s.density_threshold = 0.01f / s.min_step;
   return s;
 }
 
@@ -204,6 +206,29 @@ namespace {
 constexpr std::size_t kOut = shaderio::kNerfOutputs;
 constexpr float kMinTransmittance = 1e-4f;
 }  // namespace
+
+std::array<float, 3> nerf_training_background(std::uint32_t seed, std::uint32_t step, std::uint32_t max_rays,
+                                              std::uint32_t ray) {
+  const std::uint32_t h0 = pcg_hash(pcg_hash(seed) ^ (step * max_rays + ray));
+  const std::uint32_t h3 = pcg_hash(pcg_hash(pcg_hash(h0)));
+  const std::uint32_t h4 = pcg_hash(h3), h5 = pcg_hash(h4);
+  return {unit_float(h3), unit_float(h4), unit_float(h5)};
+}
+
+std::array<float, 3> nerf_training_target(std::uint32_t pixel, const float background[3]) {
+  const float alpha = static_cast<float>(pixel >> 24) / 255.0f;
+  std::array<float, 3> target;
+  for (int c = 0; c < 3; ++c) {
+    target[c] = static_cast<float>(pixel >> (8 * c) & 0xFFu) / 255.0f + (1.0f - alpha) * background[c];
+  }
+  return target;
+}
+
+float nerf_march_threshold(const std::vector<float>& grid, float density_threshold) {
+  double sum = 0;
+  for (float v : grid) sum += v;
+  return grid.empty() ? density_threshold : std::min(density_threshold, static_cast<float>(sum / grid.size()));
+}
 
 Composite nerf_composite(const float* raw, const float* steps, std::size_t count, const float background[3]) {
   Composite c;

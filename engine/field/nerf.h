@@ -29,7 +29,9 @@ struct NerfSettings {
   std::array<float, 3> box_centre{0, 0, 0};
   float box_size = 3.0f;
   int grid_resolution = 128;     // occupancy cells per axis
-  float density_threshold = 0.01f;
+  // A cell is occupied where its density gives an optical thickness of 0.01 over the
+  // smallest step (Instant-NGP's threshold, 0.01 * 1024 / sqrt(3)).
+  float density_threshold = 0.01f * 1024 / 1.7320508f;
   float min_step = 1.7320508f / 1024;  // unit-cube units
   float max_step = 1.7320508f / 1024;
   float cone = 0.0f;             // step = clamp(t * cone, min_step, max_step)
@@ -85,6 +87,17 @@ Composite nerf_composite(const float* raw, const float* steps, std::size_t count
 // sample; samples past `used` get zeros).
 float nerf_composite_backward(const float* raw, const float* steps, std::size_t count, const float background[3],
                               const float target[3], float scale, float* d_raw);
+
+// Training's twins (nerf_composite.comp): the background ray `ray` of step `step`
+// composites over, a random colour continuing nerf_march's hash chain (h3, h4, h5 after
+// h0, h1, h2); and the target, a premultiplied RGBA8 pixel (r in the low byte, as
+// gpu::NerfImages holds it) over that background, as the GPU unpacks it.
+std::array<float, 3> nerf_training_background(std::uint32_t seed, std::uint32_t step, std::uint32_t max_rays,
+                                              std::uint32_t ray);
+std::array<float, 3> nerf_training_target(std::uint32_t pixel, const float background[3]);
+// The threshold the training march uses after a grid update (nerf_grid_mean.comp):
+// min(density_threshold, the grid's mean).
+float nerf_march_threshold(const std::vector<float>& grid, float density_threshold);
 
 // Occupancy grid of a trained field: every cell's density at its centre (the file keeps
 // only which cells pass the threshold; see nerf_grid_from_bits).

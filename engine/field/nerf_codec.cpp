@@ -57,8 +57,10 @@ std::vector<std::uint8_t> occupancy_bits(const std::vector<float>& grid, float t
 }  // namespace
 
 Result<scz::RadianceFieldStreams> store_nerf(const FieldModel& model, const NerfSettings& settings,
-                                             const std::vector<float>& grid) {
+                                             const std::vector<float>& grid, const NerfStoreOptions& options) {
   SCZ_RETURN_IF_ERROR(settings.validate());
+  if (options.feature_bits < 1 || options.feature_bits > 8) return invalid_input("feature bits must be in 1..8");
+  const float top = static_cast<float>((1 << options.feature_bits) - 1);
   const std::size_t g = static_cast<std::size_t>(settings.grid_resolution);
   if (grid.size() != g * g * g) return invalid_input("occupancy grid of the wrong size");
   const HashGridLayout& layout = model.layout();
@@ -83,7 +85,7 @@ Result<scz::RadianceFieldStreams> store_nerf(const FieldModel& model, const Nerf
         any = true;
       }
     }
-    const float step = hi > lo ? (hi - lo) / 255.0f : 0.0f;
+    const float step = hi > lo ? (hi - lo) / top : 0.0f;
     s.level_min.push_back(lo);
     s.level_step.push_back(step);
     for (std::uint32_t e = level.offset; e < level.offset + level.size; ++e) {
@@ -91,7 +93,7 @@ Result<scz::RadianceFieldStreams> store_nerf(const FieldModel& model, const Nerf
       s.kept[e / 8] |= static_cast<std::uint8_t>(1u << (e % 8));
       for (std::size_t k = 0; k < f; ++k) {
         const float q = step > 0 ? std::round((model.params[e * f + k] - lo) / step) : 0.0f;
-        s.quantized.push_back(static_cast<std::uint8_t>(std::clamp(q, 0.0f, 255.0f)));
+        s.quantized.push_back(static_cast<std::uint8_t>(std::clamp(q, 0.0f, top)));
       }
     }
   }
@@ -151,8 +153,8 @@ Result<DecodedNerf> load_nerf(const scz::RadianceFieldStreams& s) {
 }
 
 Result<Bytes> encode_nerf_file(const FieldModel& model, const NerfSettings& settings, const std::vector<float>& grid,
-                               NerfStoreReport* report) {
-  SCZ_ASSIGN_OR_RETURN(const scz::RadianceFieldStreams s, store_nerf(model, settings, grid));
+                               NerfStoreReport* report, const NerfStoreOptions& options) {
+  SCZ_ASSIGN_OR_RETURN(const scz::RadianceFieldStreams s, store_nerf(model, settings, grid, options));
   const std::uint32_t occupied = scz::count_bits(s.occupancy, grid.size());
   SCZ_ASSIGN_OR_RETURN(std::vector<scz::StreamToWrite> streams, scz::serialize_radiance_field(s));
   SCZ_ASSIGN_OR_RETURN(Bytes file, scz::write_container(scz::kRadianceFieldKind, occupied, s.settings_json,

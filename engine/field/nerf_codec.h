@@ -1,7 +1,7 @@
 // A trained radiance field as a `.scz` file (scene kind 4, formats/scz/
 // radiance_field_layout.h, docs/FORMAT.md "Radiance fields"): hash entries that no
-// occupied cell's points can reach are dropped, features quantized to 8 bits with a
-// range per level, MLP weights stored as float16, the occupancy grid as bits, each
+// occupied cell's points can reach are dropped, features quantized to 8 bits (or fewer)
+// with a range per level, MLP weights stored as float16, the occupancy grid as bits, each
 // stream zstd-compressed.
 #pragma once
 
@@ -31,12 +31,19 @@ struct DecodedNerf {
 std::vector<bool> reachable_entries(const HashGridLayout& layout, const std::vector<std::uint8_t>& occupancy,
                                     int grid_resolution);
 
+// How features are stored: each level's [min, max] in 2^feature_bits - 1 steps (the
+// decoder reads any step count, so fewer bits need no format change; zstd's entropy
+// coder turns the smaller alphabet into fewer bytes).
+struct NerfStoreOptions {
+  int feature_bits = 8;  // 1..8
+};
+
 Result<scz::RadianceFieldStreams> store_nerf(const FieldModel& model, const NerfSettings& settings,
-                                             const std::vector<float>& grid);
+                                             const std::vector<float>& grid, const NerfStoreOptions& options = {});
 Result<DecodedNerf> load_nerf(const scz::RadianceFieldStreams& streams);
 
 Result<Bytes> encode_nerf_file(const FieldModel& model, const NerfSettings& settings, const std::vector<float>& grid,
-                               NerfStoreReport* report = nullptr);
+                               NerfStoreReport* report = nullptr, const NerfStoreOptions& options = {});
 Result<DecodedNerf> decode_nerf_file(std::span<const std::uint8_t> file);
 
 }  // namespace scenezip::field

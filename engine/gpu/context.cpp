@@ -530,6 +530,14 @@ void Context::destroy_query_pool(VkQueryPool pool) {
   if (pool) vkDestroyQueryPool(device_, pool, nullptr);
 }
 
+void Context::host_read_barrier(VkCommandBuffer cmd) {
+  VkMemoryBarrier barrier{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+  barrier.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
+  barrier.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
+  vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &barrier, 0,
+                       nullptr, 0, nullptr);
+}
+
 void Context::compute_barrier(VkCommandBuffer cmd) {
   VkMemoryBarrier barrier{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
   barrier.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
@@ -623,12 +631,7 @@ Status Context::dispatch(const ComputePipeline& pipeline, const BufferBindings& 
   std::uint32_t gx = 1, gy = 1;
   tile_groups(groups, &gx, &gy);
   if (groups > 0) vkCmdDispatch(cmd, gx, gy, 1);
-  // Make shader writes visible to the host reads that follow the wait.
-  VkMemoryBarrier barrier{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
-  barrier.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
-  barrier.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
-  vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &barrier, 0,
-                       nullptr, 0, nullptr);
+  host_read_barrier(cmd);
   vkEndCommandBuffer(cmd);
   Status status = submit_and_wait(cmd);
   free_commands(cmd);

@@ -164,6 +164,8 @@ class Context {
   double timestamp_period_ns() const { return timestamp_period_ns_; }
   // Makes compute writes visible to later compute reads and indirect-argument fetches.
   static void compute_barrier(VkCommandBuffer cmd);
+  // Makes compute writes visible to host reads after the submit's fence.
+  static void host_read_barrier(VkCommandBuffer cmd);
 
  private:
   Context() = default;

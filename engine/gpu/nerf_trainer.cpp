@@ -14,7 +14,7 @@ namespace scenezip::gpu {
 namespace io = shaderio;
 
 struct NerfTrainer::Pipelines {
-  ComputePipeline march, composite, rays, grid_sample, grid_update;
+  ComputePipeline march, composite, rays, grid_sample, grid_update, grid_mean;
   std::vector<std::pair<const ComputePipeline*, VkDescriptorSet>> sets;
   VkDescriptorSet set_of(const ComputePipeline& p) const {
     for (const auto& [pipeline, set] : sets) {
@@ -85,6 +85,7 @@ Result<std::unique_ptr<NerfTrainer>> NerfTrainer::create(Context& context, const
   // The first step draws few rays; the count adapts from there.
   std::vector<std::uint32_t> control(io::kNerfControlSlots, 0);
   control[io::kNerfControlRays] = std::min<std::uint32_t>(options.max_rays, std::max(1u, t->capacity_ / 256));
+  std::memcpy(&control[io::kNerfControlThreshold], &settings.density_threshold, sizeof(float));
   SCZ_RETURN_IF_ERROR(upload(&t->control_, control.data(), control.size() * sizeof(std::uint32_t)));
 
   Pipelines& p = *t->pipelines_;
@@ -108,6 +109,7 @@ Result<std::unique_ptr<NerfTrainer>> NerfTrainer::create(Context& context, const
   SCZ_RETURN_IF_ERROR(make(nerf_rays_spirv(), &p.rays));
   SCZ_RETURN_IF_ERROR(make(nerf_grid_sample_spirv(), &p.grid_sample));
   SCZ_RETURN_IF_ERROR(make(nerf_grid_update_spirv(), &p.grid_update));
+  SCZ_RETURN_IF_ERROR(make(nerf_grid_mean_spirv(), &p.grid_mean));
 
   // The two recorded steps, replayed for the whole training.
   for (int with_grid = 0; with_grid < 2; ++with_grid) {
@@ -155,6 +157,7 @@ io::NerfPush NerfTrainer::base_push() const {
   push.grid_interval = options_.grid_interval;
   set_march_settings(settings_, &push);
   push.decay = options_.grid_decay;
+  push.random_background = options_.random_background ? 1u : 0u;
   return push;
 }
 
@@ -172,6 +175,7 @@ void NerfTrainer::record_grid_update(VkCommandBuffer cmd) const {
   field_->record_forward(cmd, capacity_, false);
   const std::uint64_t g = static_cast<std::uint64_t>(settings_.grid_resolution);
   dispatch(cmd, p.grid_update, p.set_of(p.grid_update), push, g * g * g);
+  dispatch(cmd, p.grid_mean, p.set_of(p.grid_mean), push, io::kNerfWorkgroupSize);  // one workgroup
 }
 
 void NerfTrainer::record_march_composite(VkCommandBuffer cmd) const {
@@ -231,6 +235,14 @@ Result<std::uint32_t> NerfTrainer::last_rays() {
   std::vector<std::uint32_t> control(io::kNerfControlSlots);
   SCZ_RETURN_IF_ERROR(context_.download(*control_, control.data(), control.size() * sizeof(std::uint32_t)));
   return control[io::kNerfControlRays];
+}
+
+Result<float> NerfTrainer::density_threshold() const {
+  std::vector<std::uint32_t> control(io::kNerfControlSlots);
+  SCZ_RETURN_IF_ERROR(context_.download(*control_, control.data(), control.size() * sizeof(std::uint32_t)));
+  float threshold;
+  std::memcpy(&threshold, &control[io::kNerfControlThreshold], sizeof(float));
+  return threshold;
 }
 
 Status NerfTrainer::download(field::FieldModel* model) const { return field_->download_params(&model->params); }
@@ -303,7 +315,9 @@ Status check_renderable(const field::FieldModel& model, const field::NerfSetting
 }
 }  // namespace
 
-NerfRenderer::~NerfRenderer() = default;
+NerfRenderer::~NerfRenderer() {
+  if (timestamps_) context_.destroy_query_pool(timestamps_);
+}
 
 Result<std::unique_ptr<NerfRenderer>> NerfRenderer::create(Context& context, const field::FieldModel& model,
                                                            const field::NerfSettings& settings,
@@ -334,6 +348,7 @@ Result<std::unique_ptr<NerfRenderer>> NerfRenderer::create(Context& context, Ner
   std::unique_ptr<NerfRenderer> r(new NerfRenderer(context));
   r->config_ = model.config();
   r->settings_ = settings;
+  r->live_ = &trainer;
   SCZ_RETURN_IF_ERROR(r->init(trainer.field().levels(), trainer.field().params(), trainer.grid(), Variant::kAuto));
   return r;
 }
@@ -361,6 +376,9 @@ Result<Image> NerfRenderer::render(const Camera& camera) {
     image_ = std::make_unique<Buffer>(std::move(buffer));
     image_pixels_ = pixels;
   }
+  if (live_) {
+    SCZ_ASSIGN_OR_RETURN(settings_.density_threshold, live_->density_threshold());
+  }
   const std::array<float, 16> rows = field::nerf_camera_rows(camera, settings_);
   io::NerfRenderPush push{};
   std::memcpy(push.rows, rows.data(), 12 * sizeof(float));
@@ -383,10 +401,50 @@ Result<Image> NerfRenderer::render(const Camera& camera) {
                                    {io::kNerfRenderBindingImage, image_.get()}};
   const std::uint32_t groups = static_cast<std::uint32_t>((pixels + io::kNerfRenderWorkgroupSize - 1) /
                                                           io::kNerfRenderWorkgroupSize);
-  const auto start = std::chrono::steady_clock::now();
-  SCZ_RETURN_IF_ERROR(context_.dispatch(*pipeline_, bindings, &push, groups));
-  last_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  SCZ_RETURN_IF_ERROR(dispatch_timed(bindings, push, groups));
   return context_.download_image(*image_, camera.width, camera.height);
+}
+
+Status NerfRenderer::dispatch_timed(const BufferBindings& bindings, const io::NerfRenderPush& push,
+                                    std::uint32_t groups) {
+  if (!timestamps_ && context_.timestamp_period_ns() > 0) {
+    SCZ_ASSIGN_OR_RETURN(timestamps_, context_.create_timestamp_pool(2));
+  }
+  SCZ_ASSIGN_OR_RETURN(VkDescriptorSet set, context_.create_descriptor_set(*pipeline_, bindings));
+  auto allocated = context_.allocate_commands();
+  if (!allocated.ok()) {
+    context_.free_descriptor_set(set);
+    return allocated.status();
+  }
+  VkCommandBuffer cmd = *allocated;
+  VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+  begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
+  vkBeginCommandBuffer(cmd, &begin);
+  if (timestamps_) {
+    vkCmdResetQueryPool(cmd, timestamps_, 0, 2);
+    vkCmdWriteTimestamp(cmd, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, timestamps_, 0);
+  }
+  vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline_->handle());
+  vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline_->layout(), 0, 1, &set, 0, nullptr);
+  vkCmdPushConstants(cmd, pipeline_->layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(push), &push);
+  std::uint32_t gx = 1, gy = 1;
+  context_.tile_groups(groups, &gx, &gy);
+  vkCmdDispatch(cmd, gx, gy, 1);
+  if (timestamps_) vkCmdWriteTimestamp(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, timestamps_, 1);
+  Context::host_read_barrier(cmd);
+  vkEndCommandBuffer(cmd);
+  const auto start = std::chrono::steady_clock::now();
+  Status status = context_.submit_and_wait(cmd);
+  last_wall_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  context_.free_commands(cmd);
+  context_.free_descriptor_set(set);
+  SCZ_RETURN_IF_ERROR(status);
+  last_ms_ = last_wall_ms_;
+  if (timestamps_) {
+    SCZ_ASSIGN_OR_RETURN(const std::vector<double> at, context_.read_timestamps_ms(timestamps_, 2));
+    last_ms_ = at[1];
+  }
+  return Status::Ok();
 }
 
 Result<Image> render_field(Context& context, const field::FieldModel& model, const field::NerfSettings& settings,

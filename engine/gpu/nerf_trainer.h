@@ -20,7 +20,8 @@
 namespace scenezip::gpu {
 
 // Photographs as training needs them: one size, cameras as nerf_camera_rows, pixels
-// RGBA8 packed (r in the low byte), images one after another, rows from the top.
+// RGBA8 packed (r in the low byte), colour premultiplied by alpha (a photograph without
+// alpha: 255), images one after another, rows from the top.
 struct NerfImages {
   int width = 0, height = 0;
   std::vector<std::array<float, 16>> cameras;
@@ -32,6 +33,10 @@ struct NerfTrainOptions {
   std::uint32_t max_rays = 1 << 16;  // per step; the actual count adapts to fill the batch
   std::uint32_t grid_interval = 16;  // steps between grid updates
   float grid_decay = 0.95f;
+  // Each ray composites over its own random colour (and its premultiplied pixel over the
+  // same), as Instant-NGP trains: empty space must become transparent. False: the
+  // settings' background.
+  bool random_background = true;
 };
 
 class NerfTrainer {
@@ -49,6 +54,9 @@ class NerfTrainer {
   // Mean squared error per channel of the last step's rays, and how many rays it drew.
   Result<double> last_loss();
   Result<std::uint32_t> last_rays();
+  // The density threshold the march uses now: min(the settings', the grid's mean at the
+  // last update). A field stored or rendered as trained takes this one.
+  Result<float> density_threshold() const;
 
   Status download(field::FieldModel* model) const;
   Result<std::vector<float>> download_grid() const;
@@ -107,23 +115,29 @@ class NerfRenderer {
                                                       const field::NerfSettings& settings);
   ~NerfRenderer();
   Result<Image> render(const Camera& camera);
-  // Milliseconds of the last render's dispatch, from submit to the fence (a wall clock, not
-  // GPU timestamps: an upper bound on the GPU time; the image download is not counted).
+  // Milliseconds of the last render's dispatch on the GPU, from timestamps around it
+  // (where the queue has none: last_wall_ms()).
   double last_ms() const { return last_ms_; }
+  // The same dispatch from submit to the fence on the CPU's clock (the image download
+  // is not counted in either).
+  double last_wall_ms() const { return last_wall_ms_; }
 
  private:
   NerfRenderer(Context& context) : context_(context) {}
   Status init(const Buffer& levels, const Buffer& params, const Buffer& grid, Variant variant);
+  Status dispatch_timed(const BufferBindings& bindings, const shaderio::NerfRenderPush& push, std::uint32_t groups);
   Context& context_;
   field::FieldConfig config_;
   field::NerfSettings settings_;
+  const NerfTrainer* live_ = nullptr;  // rendering a trainer's field: its threshold at each render
   std::unique_ptr<Buffer> levels_, params_, grid_, image_;
   const Buffer* bound_levels_ = nullptr;
   const Buffer* bound_params_ = nullptr;
   const Buffer* bound_grid_ = nullptr;
   std::unique_ptr<ComputePipeline> pipeline_;
   int image_pixels_ = 0;
-  double last_ms_ = 0;
+  VkQueryPool timestamps_ = VK_NULL_HANDLE;
+  double last_ms_ = 0, last_wall_ms_ = 0;
 };
 
 // Renders a field once (creating a renderer): the function other tools call.

@@ -113,6 +113,9 @@ const std::uint32_t k_nerf_grid_sample[] =
 const std::uint32_t k_nerf_grid_update[] =
 #include "shaders/nerf_grid_update.comp.spv.inc"
 ;
+const std::uint32_t k_nerf_grid_mean[] =
+#include "shaders/nerf_grid_mean.comp.spv.inc"
+;
 const std::uint32_t k_nerf_render[] =
 #include "shaders/nerf_render.comp.spv.inc"
 ;
@@ -155,6 +158,7 @@ Spirv nerf_composite_spirv() { return spirv_of(k_nerf_composite); }
 Spirv nerf_rays_spirv() { return spirv_of(k_nerf_rays); }
 Spirv nerf_grid_sample_spirv() { return spirv_of(k_nerf_grid_sample); }
 Spirv nerf_grid_update_spirv() { return spirv_of(k_nerf_grid_update); }
+Spirv nerf_grid_mean_spirv() { return spirv_of(k_nerf_grid_mean); }
 Spirv nerf_render_spirv() { return spirv_of(k_nerf_render); }
 Spirv nerf_render_llvmpipe_spirv() { return spirv_of(k_nerf_render_llvmpipe); }
 

@@ -46,6 +46,7 @@ Spirv nerf_composite_spirv();
 Spirv nerf_rays_spirv();
 Spirv nerf_grid_sample_spirv();
 Spirv nerf_grid_update_spirv();
+Spirv nerf_grid_mean_spirv();
 Spirv nerf_render_spirv();
 Spirv nerf_render_llvmpipe_spirv();
 

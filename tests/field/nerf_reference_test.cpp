@@ -70,7 +70,7 @@ TEST(NerfReference, MarchStepsThroughOccupiedCellsOnly) {
   const float o[3] = {-0.5f, 0.51f, 0.52f}, d[3] = {1, 0, 0};
   EXPECT_EQ(field::nerf_march(s, grid, o, d, 0.0f).count(), 0u);
   // One occupied cell on the ray: samples only inside it, one step apart.
-  grid[3 + 8 * (4 + 8 * 4)] = 1.0f;
+  grid[3 + 8 * (4 + 8 * 4)] = 2 * s.density_threshold;
   const field::RaySamples r = field::nerf_march(s, grid, o, d, 0.5f);
   ASSERT_GT(r.count(), 10u);
   for (std::size_t i = 0; i < r.count(); ++i) {
@@ -79,7 +79,7 @@ TEST(NerfReference, MarchStepsThroughOccupiedCellsOnly) {
     if (i > 0) EXPECT_NEAR(r.positions[3 * i] - r.positions[3 * i - 3], s.min_step, 1e-5f);
   }
   // The whole cube occupied: a ray along an axis takes the cube's side in steps.
-  std::fill(grid.begin(), grid.end(), 1.0f);
+  std::fill(grid.begin(), grid.end(), 2 * s.density_threshold);
   const field::RaySamples all = field::nerf_march(s, grid, o, d, 0.0f);
   EXPECT_NEAR(static_cast<double>(all.count()), std::ceil(1.0 / s.min_step), 1.0);
   // A ray that misses the cube has no samples.
@@ -140,7 +140,7 @@ TinyField tiny_field() {
   t.grid.assign(8 * 8 * 8, 0.0f);
   for (int z = 2; z < 6; ++z)
     for (int y = 3; y < 5; ++y)
-      for (int x = 1; x < 7; ++x) t.grid[x + 8 * (y + 8 * z)] = 0.5f;
+      for (int x = 1; x < 7; ++x) t.grid[x + 8 * (y + 8 * z)] = 2 * t.settings.density_threshold;
   return t;
 }
 

@@ -24,6 +24,7 @@ TEST(TrainFieldCli, BadArgumentsExitTwoWithoutOutput) {
   const std::string lego = test::data_path("nerf/lego");
   for (const std::string args : {lego + " " + out, lego + " " + out + " --steps 10 --downscale 0",
                                  lego + " " + out + " --steps 10 --test-every 1",
+                                 lego + " " + out + " --steps 10 --feature-bits 9",
                                  lego + " " + out + " --steps 10 --config '{\"levels\": 0}'",
                                  lego + " " + out + " --steps 10 --config '{\"output_dims\": 3}'",
                                  dir.file("nowhere") + " " + out + " --steps 10"}) {
