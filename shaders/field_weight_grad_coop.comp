@@ -30,9 +30,11 @@ void main() {
   const uint last = min(push.batch, first + kFieldWeightGradChunk);
 
   float largest = 0.0;
-  for (uint e = lane; e < (last - first) * kFieldCoopTile; e += gl_SubgroupSize) {
-    const uint b = first + e / kFieldCoopTile, n = n0 + e % kFieldCoopTile;
-    if (n < n_dims) largest = max(largest, abs(deltas[push.out_offset + b * n_dims + n]));
+  for (uint b0 = first; b0 < last; b0 += kFieldCoopTile) {
+    [[unroll]] for (uint i = 0; i < kItemsPerLane; ++i) {
+      const uint e = lane + i * kLanes, b = b0 + e / kFieldCoopTile, n = n0 + e % kFieldCoopTile;
+      if (b < last && n < n_dims) largest = max(largest, abs(deltas[push.out_offset + b * n_dims + n]));
+    }
   }
   largest = subgroupMax(largest);
   const float exponent = largest > 0.0 ? clamp(ceil(log2(largest)), -120.0, 120.0) : 0.0;
@@ -40,8 +42,8 @@ void main() {
 
   FloatTile sum = FloatTile(0.0);
   for (uint b0 = first; b0 < last; b0 += kFieldCoopTile) {
-    for (uint e = lane; e < kTileItems; e += gl_SubgroupSize) {
-      const uint b = b0 + e / kFieldCoopTile, j = e % kFieldCoopTile;
+    [[unroll]] for (uint i = 0; i < kItemsPerLane; ++i) {
+      const uint e = lane + i * kLanes, b = b0 + e / kFieldCoopTile, j = e % kFieldCoopTile;
       const bool row = b < last;
       const float d = row && n0 + j < n_dims ? deltas[push.out_offset + b * n_dims + n0 + j] : 0.0;
       const float x = row && k0 + j < k_dims ? activations[push.in_offset + b * k_dims + k0 + j] : 0.0;
@@ -59,8 +61,8 @@ void main() {
   coopMatStoreNV(sum, sum_tile, 0, kFieldCoopTile, false);
   subgroup_sync();
   const uint weights = k_dims * n_dims;
-  for (uint e = lane; e < kTileItems; e += gl_SubgroupSize) {
-    const uint n = n0 + e / kFieldCoopTile, k = k0 + e % kFieldCoopTile;
+  [[unroll]] for (uint i = 0; i < kItemsPerLane; ++i) {
+    const uint e = lane + i * kLanes, n = n0 + e / kFieldCoopTile, k = k0 + e % kFieldCoopTile;
     if (n < n_dims && k < k_dims) partials[c * weights + n * k_dims + k] = sum_tile[e] * unscale;
   }
 }

@@ -152,7 +152,10 @@ field::FieldEvaluator gpu_field_evaluator(Context& context) {
     if (cache->model != &model || cache->params != model.params) {
       cache->trainer.reset();
       constexpr std::uint32_t kBatch = 1u << 16;
-      SCZ_ASSIGN_OR_RETURN(cache->trainer, FieldTrainer::create(context, model, kBatch));
+      // Float32 (the plain MLP): decoding gives the colours the C++ reference gives on
+      // every device; it evaluates once per Gaussian, so the matrix units would save little.
+      SCZ_ASSIGN_OR_RETURN(cache->trainer, FieldTrainer::create(context, model, kBatch, FieldTrainer::Atomics::kAuto,
+                                                                FieldTrainer::Mlp::kPlain));
       cache->model = &model;
       cache->params = model.params;
     }
