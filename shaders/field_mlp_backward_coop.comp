@@ -21,23 +21,19 @@ void main() {
     if (row0 >= push.batch) break;
     uint current = 0;
     const uint last = layer_count() - 1;
-    const uint out_dims = layer_out(last), out_base = activation_offset(last + 1);
-    float d[kFieldCoopTile][kColumnsPerLane];
+    const uint out_dims = layer_out(last), out_pad = padded(out_dims), out_base = activation_offset(last + 1);
     float largest = 0.0;
-    [[unroll]] for (uint r = 0; r < kFieldCoopTile; ++r) {
-      [[unroll]] for (uint i = 0; i < kColumnsPerLane; ++i) {
-        const uint n = lane + i * kLanes, row = row0 + r;
-        d[r][i] = row < push.batch && n < out_dims ? deltas[out_base + row * out_dims + n] : 0.0;
-        largest = max(largest, abs(d[r][i]));
-      }
+    for (uint e = lane; e < kFieldCoopTile * out_pad; e += gl_SubgroupSize) {
+      const uint r = e / out_pad, n = e % out_pad, row = row0 + r;
+      if (row < push.batch && n < out_dims) largest = max(largest, abs(deltas[out_base + row * out_dims + n]));
     }
     largest = subgroupMax(largest);
     const float exponent = largest > 0.0 ? clamp(ceil(log2(largest)), -120.0, 120.0) : 0.0;
     const float scale = exp2(-exponent), unscale = exp2(exponent);
-    [[unroll]] for (uint r = 0; r < kFieldCoopTile; ++r) {
-      [[unroll]] for (uint i = 0; i < kColumnsPerLane; ++i) {
-        slabs[sg][current][r * kFieldCoopMaxWidth + lane + i * kLanes] = float16_t(d[r][i] * scale);
-      }
+    for (uint e = lane; e < kFieldCoopTile * out_pad; e += gl_SubgroupSize) {
+      const uint r = e / out_pad, n = e % out_pad, row = row0 + r;
+      const float d = row < push.batch && n < out_dims ? deltas[out_base + row * out_dims + n] : 0.0;
+      slabs[sg][current][r * kFieldCoopMaxWidth + n] = float16_t(d * scale);
     }
     subgroup_sync();
     for (uint l = last + 1; l-- > 0;) {
@@ -45,12 +41,6 @@ void main() {
       const uint wanted = l == 0 ? push.grad_dims : k_dims;
       const uint w_base = shared_weight_offset(l), in_base = activation_offset(l);
       for (uint k0 = 0; k0 < wanted; k0 += kFieldCoopTile) {
-        // The ReLU mask's inputs, loaded before the products so their latency overlaps them.
-        bool open[kItemsPerLane];
-        [[unroll]] for (uint i = 0; i < kItemsPerLane; ++i) {
-          const uint e = lane + i * kLanes, k = k0 + e % kFieldCoopTile, row = row0 + e / kFieldCoopTile;
-          open[i] = row < push.batch && k < k_dims && (l == 0 || activations[in_base + row * k_dims + k] > 0.0);
-        }
         FloatTile sum = FloatTile(0.0);
         for (uint n0 = 0; n0 < n_pad; n0 += kFieldCoopTile) {
           HalfTile d, w;
@@ -60,11 +50,13 @@ void main() {
         }
         coopMatStoreNV(sum, tile_out[sg], 0, kFieldCoopTile, false);
         subgroup_sync();
-        [[unroll]] for (uint i = 0; i < kItemsPerLane; ++i) {
-          const uint e = lane + i * kLanes, r = e / kFieldCoopTile, k = k0 + e % kFieldCoopTile, row = row0 + r;
-          const float g = open[i] ? tile_out[sg][e] : 0.0;
+        for (uint e = lane; e < kTileItems; e += gl_SubgroupSize) {
+          const uint r = e / kFieldCoopTile, k = k0 + e % kFieldCoopTile, row = row0 + r;
+          const bool inside = row < push.batch && k < k_dims;
+          float g = inside ? tile_out[sg][e] : 0.0;
+          if (l > 0 && inside && !(activations[in_base + row * k_dims + k] > 0.0)) g = 0.0;
           slabs[sg][1 - current][r * kFieldCoopMaxWidth + k] = float16_t(g);
-          if (open[i] && k < wanted) deltas[in_base + row * k_dims + k] = g * unscale;
+          if (inside && k < wanted) deltas[in_base + row * k_dims + k] = g * unscale;
         }
         subgroup_sync();
       }

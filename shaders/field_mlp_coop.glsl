@@ -8,7 +8,6 @@
 #extension GL_EXT_shader_explicit_arithmetic_types_float16 : require
 #extension GL_KHR_shader_subgroup_basic : require
 #extension GL_KHR_shader_subgroup_arithmetic : require
-#extension GL_EXT_control_flow_attributes : require
 #extension GL_GOOGLE_include_directive : require
 #include "shaderio.h"
 
@@ -18,12 +17,6 @@ layout(push_constant) uniform Push { FieldPush push; };
 #define FloatTile fcoopmatNV<32, gl_ScopeSubgroup, kFieldCoopTile, kFieldCoopTile>
 
 const uint kTileItems = kFieldCoopTile * kFieldCoopTile;
-// Loops over a tile's items or a row's columns run a fixed count per lane, unrolled, so
-// that a lane's global loads are in flight together: a loop strided by gl_SubgroupSize
-// (unknown to the compiler) waited for each load in turn and took most of the time.
-const uint kLanes = kFieldCoopSubgroupSize;
-const uint kItemsPerLane = kTileItems / kLanes;
-const uint kColumnsPerLane = kFieldCoopMaxWidth / kLanes;
 
 uint group_index() { return gl_WorkGroupID.x + gl_WorkGroupID.y * push.groups_x; }
 uint padded(uint n) { return (n + kFieldCoopTile - 1) / kFieldCoopTile * kFieldCoopTile; }

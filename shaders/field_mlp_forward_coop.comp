@@ -16,13 +16,11 @@ void main() {
     const uint row0 = group_index() * kFieldCoopRows + t * kFieldCoopTile;
     if (row0 >= push.batch) break;
     uint current = 0;
-    const uint in_dims = layer_in(0), in_base = activation_offset(0);
-    [[unroll]] for (uint r = 0; r < kFieldCoopTile; ++r) {
-      [[unroll]] for (uint i = 0; i < kColumnsPerLane; ++i) {
-        const uint k = lane + i * kLanes, row = row0 + r;
-        const float x = row < push.batch && k < in_dims ? activations[in_base + row * in_dims + k] : 0.0;
-        slabs[sg][current][r * kFieldCoopMaxWidth + k] = float16_t(x);
-      }
+    const uint in_dims = layer_in(0), in_pad = padded(in_dims), in_base = activation_offset(0);
+    for (uint e = lane; e < kFieldCoopTile * in_pad; e += gl_SubgroupSize) {
+      const uint r = e / in_pad, k = e % in_pad, row = row0 + r;
+      const float x = row < push.batch && k < in_dims ? activations[in_base + row * in_dims + k] : 0.0;
+      slabs[sg][current][r * kFieldCoopMaxWidth + k] = float16_t(x);
     }
     subgroup_sync();
     for (uint l = 0; l < layer_count(); ++l) {
@@ -40,8 +38,8 @@ void main() {
         }
         coopMatStoreNV(sum, tile_out[sg], 0, kFieldCoopTile, false);
         subgroup_sync();
-        [[unroll]] for (uint i = 0; i < kItemsPerLane; ++i) {
-          const uint e = lane + i * kLanes, r = e / kFieldCoopTile, n = n0 + e % kFieldCoopTile, row = row0 + r;
+        for (uint e = lane; e < kTileItems; e += gl_SubgroupSize) {
+          const uint r = e / kFieldCoopTile, n = n0 + e % kFieldCoopTile, row = row0 + r;
           const float y = relu ? max(tile_out[sg][e], 0.0) : tile_out[sg][e];
           slabs[sg][1 - current][r * kFieldCoopMaxWidth + n] = float16_t(y);
           if (row < push.batch && n < n_dims) activations[out_base + row * n_dims + n] = y;

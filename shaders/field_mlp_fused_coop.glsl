@@ -12,20 +12,13 @@ shared float16_t weights_half[kFieldCoopMaxWeights];
 shared float16_t slabs[kSubgroups][2][kFieldCoopTile * kFieldCoopMaxWidth];
 shared float tile_out[kSubgroups][kTileItems];
 
-// Weights a thread loads at once while staging (see kItemsPerLane).
-const uint kStageUnroll = 8;
-
 void stage_weights() {
   for (uint l = 0; l < layer_count(); ++l) {
     const uint k_dims = layer_in(l), n_dims = layer_out(l), k_pad = padded(k_dims);
     const uint base = shared_weight_offset(l), source = weight_offset(l);
-    const uint count = k_pad * padded(n_dims);
-    for (uint first = 0; first < count; first += kStageUnroll * kFieldCoopWorkgroupSize) {
-      [[unroll]] for (uint i = 0; i < kStageUnroll; ++i) {
-        const uint e = first + i * kFieldCoopWorkgroupSize + gl_LocalInvocationID.x;
-        const uint n = e / k_pad, k = e % k_pad;
-        if (e < count) weights_half[base + e] = float16_t(n < n_dims && k < k_dims ? params[source + n * k_dims + k] : 0.0);
-      }
+    for (uint e = gl_LocalInvocationID.x; e < k_pad * padded(n_dims); e += kFieldCoopWorkgroupSize) {
+      const uint n = e / k_pad, k = e % k_pad;
+      weights_half[base + e] = float16_t(n < n_dims && k < k_dims ? params[source + n * k_dims + k] : 0.0);
     }
   }
   memoryBarrierShared();

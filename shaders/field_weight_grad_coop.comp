@@ -30,11 +30,9 @@ void main() {
   const uint last = min(push.batch, first + kFieldWeightGradChunk);
 
   float largest = 0.0;
-  for (uint b0 = first; b0 < last; b0 += kFieldCoopTile) {
-    [[unroll]] for (uint i = 0; i < kItemsPerLane; ++i) {
-      const uint e = lane + i * kLanes, b = b0 + e / kFieldCoopTile, n = n0 + e % kFieldCoopTile;
-      if (b < last && n < n_dims) largest = max(largest, abs(deltas[push.out_offset + b * n_dims + n]));
-    }
+  for (uint e = lane; e < (last - first) * kFieldCoopTile; e += gl_SubgroupSize) {
+    const uint b = first + e / kFieldCoopTile, n = n0 + e % kFieldCoopTile;
+    if (n < n_dims) largest = max(largest, abs(deltas[push.out_offset + b * n_dims + n]));
   }
   largest = subgroupMax(largest);
   const float exponent = largest > 0.0 ? clamp(ceil(log2(largest)), -120.0, 120.0) : 0.0;
@@ -42,8 +40,8 @@ void main() {
 
   FloatTile sum = FloatTile(0.0);
   for (uint b0 = first; b0 < last; b0 += kFieldCoopTile) {
-    [[unroll]] for (uint i = 0; i < kItemsPerLane; ++i) {
-      const uint e = lane + i * kLanes, b = b0 + e / kFieldCoopTile, j = e % kFieldCoopTile;
+    for (uint e = lane; e < kTileItems; e += gl_SubgroupSize) {
+      const uint b = b0 + e / kFieldCoopTile, j = e % kFieldCoopTile;
       const bool row = b < last;
       const float d = row && n0 + j < n_dims ? deltas[push.out_offset + b * n_dims + n0 + j] : 0.0;
       const float x = row && k0 + j < k_dims ? activations[push.in_offset + b * k_dims + k0 + j] : 0.0;
@@ -61,8 +59,8 @@ void main() {
   coopMatStoreNV(sum, sum_tile, 0, kFieldCoopTile, false);
   subgroup_sync();
   const uint weights = k_dims * n_dims;
-  [[unroll]] for (uint i = 0; i < kItemsPerLane; ++i) {
-    const uint e = lane + i * kLanes, n = n0 + e / kFieldCoopTile, k = k0 + e % kFieldCoopTile;
+  for (uint e = lane; e < kTileItems; e += gl_SubgroupSize) {
+    const uint n = n0 + e / kFieldCoopTile, k = k0 + e % kFieldCoopTile;
     if (n < n_dims && k < k_dims) partials[c * weights + n * k_dims + k] = sum_tile[e] * unscale;
   }
 }

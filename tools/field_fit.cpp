@@ -57,6 +57,7 @@ nlohmann::ordered_json comparison_json(const gpu::MlpPathComparison& c) {
   j["hash_grad_max_abs"] = c.hash_grad_max;
   j["loss_plain"] = c.loss_plain;
   j["loss_matrix"] = c.loss_matrix;
+  j["non_finite"] = c.non_finite;
   return j;
 }
 

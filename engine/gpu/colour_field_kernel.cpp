@@ -93,6 +93,7 @@ Result<MlpPathComparison> compare_mlp_paths(Context& context, const field::Colou
     FieldTrainer& t = fitter->trainer();
     const std::uint32_t batch = t.batch_capacity();
     SCZ_RETURN_IF_ERROR(t.run_once([&](VkCommandBuffer cmd) {
+      t.record_poison(cmd, 0x7FC00000u);  // quiet NaN
       fitter->record_sample(cmd);
       Context::compute_barrier(cmd);
       t.record_forward(cmd, batch, true);
@@ -106,13 +107,17 @@ Result<MlpPathComparison> compare_mlp_paths(Context& context, const field::Colou
   };
   SCZ_ASSIGN_OR_RETURN(const Run plain, run(FieldTrainer::Mlp::kPlain));
   SCZ_ASSIGN_OR_RETURN(const Run matrix, run(FieldTrainer::Mlp::kCooperativeMatrix));
-  auto compare = [](const float* a, const float* b, std::size_t n, double* diff, double* largest) {
+  MlpPathComparison c;
+  auto compare = [&c](const float* a, const float* b, std::size_t n, double* diff, double* largest) {
     for (std::size_t i = 0; i < n; ++i) {
+      if (!std::isfinite(a[i]) || !std::isfinite(b[i])) {
+        ++c.non_finite;
+        continue;
+      }
       *diff = std::max(*diff, static_cast<double>(std::abs(a[i] - b[i])));
       *largest = std::max(*largest, static_cast<double>(std::abs(a[i])));
     }
   };
-  MlpPathComparison c;
   c.batch = static_cast<std::uint32_t>(plain.losses.size());
   const std::size_t hash = model.hash_parameter_count();
   compare(plain.outputs.data(), matrix.outputs.data(), plain.outputs.size(), &c.output_diff, &c.output_max);

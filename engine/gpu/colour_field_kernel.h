@@ -48,7 +48,7 @@ Result<field::ColourFitReport> fit_colour_field_gpu(Context& context, const fiel
                                                     field::ColourTarget target, field::FieldModel* model);
 
 // The matrix-unit MLP against the plain one on one batch of `model` (sampled as step 0
-// of a fit): the largest absolute differences of the outputs, the MLP weights' and the
+// of a fit, from activation and delta buffers filled with NaN): the largest absolute differences of the outputs, the MLP weights' and the
 // hash table's gradients, each beside the largest absolute value of the plain path's
 // (so a difference reads as relative). Unsupported where the device has no matrix units.
 struct MlpPathComparison {
@@ -57,6 +57,9 @@ struct MlpPathComparison {
   double weight_grad_diff = 0, weight_grad_max = 0;
   double hash_grad_diff = 0, hash_grad_max = 0;
   double loss_plain = 0, loss_matrix = 0;  // mean squared error of the batch
+  // Outputs and gradients of either path that are not finite: the step starts from
+  // buffers filled with NaN, so a kernel reading a value no kernel wrote counts here.
+  std::size_t non_finite = 0;
 };
 Result<MlpPathComparison> compare_mlp_paths(Context& context, const field::ColourFieldData& data,
                                             field::ColourTarget target, const field::FieldModel& model);

@@ -308,6 +308,13 @@ void FieldTrainer::record_update(VkCommandBuffer cmd) const {
   dispatch(cmd, p.step, push, 1);
 }
 
+void FieldTrainer::record_poison(VkCommandBuffer cmd, std::uint32_t bits) const {
+  for (std::uint32_t binding : {io::kFieldBindingActivations, io::kFieldBindingDeltas, io::kFieldBindingPartials}) {
+    vkCmdFillBuffer(cmd, buffers_[binding]->handle(), 0, VK_WHOLE_SIZE, bits);
+  }
+  Context::compute_barrier(cmd);
+}
+
 void FieldTrainer::record_step(VkCommandBuffer cmd, std::uint32_t batch) const {
   record_forward(cmd, batch, true);
   record_backward(cmd, batch);

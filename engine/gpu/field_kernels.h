@@ -72,6 +72,10 @@ class FieldTrainer {
   void record_backward(VkCommandBuffer cmd, std::uint32_t batch) const;
   void record_update(VkCommandBuffer cmd) const;
   void record_step(VkCommandBuffer cmd, std::uint32_t batch) const;
+  // Fills the activations, deltas and partial sums with `bits` in every word (a NaN in
+  // checks): a kernel that reads what no kernel of the step wrote then shows, where
+  // fresh zeroed buffers would hide it.
+  void record_poison(VkCommandBuffer cmd, std::uint32_t bits) const;
 
   // `steps` training steps: one command buffer holding `before` (may be empty) then a
   // step, recorded once and submitted `steps` times in groups with one wait per group.

@@ -254,14 +254,30 @@ TEST(FieldKernels, MatrixUnitPathOnlyWhereTheDeviceHasIt) {
   EXPECT_EQ((*automatic)->cooperative_matrix(), context->cooperative_matrix());
   auto matrix = FieldTrainer::create(*context, model, 64, FieldTrainer::Atomics::kAuto, FieldTrainer::Mlp::kCooperativeMatrix);
   EXPECT_EQ(matrix.ok(), context->cooperative_matrix());
-  if (!matrix.ok()) EXPECT_EQ(matrix.status().code(), ErrorCode::kUnsupported);
+  if (!matrix.ok()) {
+    EXPECT_EQ(matrix.status().code(), ErrorCode::kUnsupported);
+  }
 
   auto plain = FieldTrainer::create(*context, model, 64, FieldTrainer::Atomics::kAuto, FieldTrainer::Mlp::kPlain);
   ASSERT_TRUE(plain.ok());
   EXPECT_FALSE((*plain)->cooperative_matrix());
+  const Batch b = random_batch(64, 3, 2);
+  ASSERT_TRUE((*plain)->upload_batch(b.positions.data(), b.directions.data(), b.targets.data(), 64).ok());
+  // A step from NaN-filled scratch buffers (what --compare-paths starts from) reads only
+  // what it wrote: every output and gradient stays finite.
+  ASSERT_TRUE((*plain)
+                  ->run_once([&](VkCommandBuffer cmd) {
+                    (*plain)->record_poison(cmd, 0x7FC00000u);
+                    (*plain)->record_forward(cmd, 64, true);
+                    (*plain)->record_backward(cmd, 64);
+                  })
+                  .ok());
+  std::vector<float> outputs, gradients;
+  ASSERT_TRUE((*plain)->download_outputs(&outputs, 64).ok());
+  ASSERT_TRUE((*plain)->download_gradients(&gradients).ok());
+  for (float v : outputs) ASSERT_TRUE(std::isfinite(v));
+  for (float v : gradients) ASSERT_TRUE(std::isfinite(v));
   if (context->timestamp_period_ns() > 0) {
-    const Batch b = random_batch(64, 3, 2);
-    ASSERT_TRUE((*plain)->upload_batch(b.positions.data(), b.directions.data(), b.targets.data(), 64).ok());
     auto profile = (*plain)->profile_steps({}, 64, 3);
     ASSERT_TRUE(profile.ok()) << profile.status().message();
     std::vector<std::string> names;
