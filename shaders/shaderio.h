@@ -101,6 +101,17 @@ SCZ_CONST kFieldWorkgroupSize = 256;     // every field kernel: one invocation p
 SCZ_CONST kFieldMaxFeatures = 8;         // floats per hash entry
 SCZ_CONST kFieldMaxWidth = 256;          // widest MLP layer (input included)
 SCZ_CONST kFieldWeightGradChunk = 256;   // samples per partial weight-gradient sum
+// The matrix-unit MLP (field_mlp_*_coop.comp, field_weight_grad_coop.comp), used where the
+// device has VK_NV_cooperative_matrix with 16x16x16 half-precision tiles: each subgroup
+// of kFieldCoopSubgroupSize lanes carries tiles of kFieldCoopTile rows through every
+// layer, activations in shared memory as float16 (widths padded to the tile, at most
+// kFieldCoopMaxWidth), weights staged as float16 in shared memory, float32 sums.
+SCZ_CONST kFieldCoopTile = 16;             // rows, columns and depth of one matrix tile
+SCZ_CONST kFieldCoopSubgroupSize = 32;     // lanes the kernels are written for
+SCZ_CONST kFieldCoopWorkgroupSize = 128;   // fused forward / backward: 4 subgroups
+SCZ_CONST kFieldCoopRows = 128;            // samples per fused workgroup
+SCZ_CONST kFieldCoopMaxWidth = 64;         // widest padded layer (input included)
+SCZ_CONST kFieldCoopMaxWeights = 12288;    // padded float16 weights of all layers in shared memory
 
 SCZ_CONST kFieldBindingLevels = 0;       // uvec4[L]: resolution, offset, size, dense
 SCZ_CONST kFieldBindingParams = 1;       // float[]: hash table, then each layer's weights [out][in]
@@ -145,7 +156,10 @@ struct FieldPush {
   float beta2;
   float epsilon;
   uint grad_dims;      // backward: input columns that need gradients
-  uint pad0, pad1;
+  uint hidden_width;   // fused MLP kernels: the layers' shapes
+  uint hidden_layers;
+  uint capacity;       // rows per layer in activations / deltas
+  uint pad0, pad1, pad2;
 };
 
 // --- nerf_*.comp: neural radiance fields on the hash-grid field (engine/gpu/nerf_trainer) --

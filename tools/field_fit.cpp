@@ -23,6 +23,9 @@ struct FieldFitOptions {
   std::string device = "gpu";
   int viewpoints = 64;
   int timed_steps = 0;
+  int profiled_steps = 0;
+  std::string mlp = "auto";
+  bool compare_paths = false;
   int psnr_samples = 200000;
   bool json = false;
 };
@@ -43,6 +46,21 @@ Result<std::string> config_text(const std::string& option) {
   return text.str();
 }
 
+nlohmann::ordered_json comparison_json(const gpu::MlpPathComparison& c) {
+  nlohmann::ordered_json j;
+  j["batch"] = c.batch;
+  j["output_max_abs_diff"] = c.output_diff;
+  j["output_max_abs"] = c.output_max;
+  j["weight_grad_max_abs_diff"] = c.weight_grad_diff;
+  j["weight_grad_max_abs"] = c.weight_grad_max;
+  j["hash_grad_max_abs_diff"] = c.hash_grad_diff;
+  j["hash_grad_max_abs"] = c.hash_grad_max;
+  j["loss_plain"] = c.loss_plain;
+  j["loss_matrix"] = c.loss_matrix;
+  j["non_finite"] = c.non_finite;
+  return j;
+}
+
 Status run_field_fit(const FieldFitOptions& o) {
   field::ColourTarget target;
   if (o.target == "full") {
@@ -55,6 +73,15 @@ Status run_field_fit(const FieldFitOptions& o) {
   if (o.device != "gpu" && o.device != "cpu") return invalid_input("--device must be gpu or cpu");
   if (o.viewpoints < 0 || o.viewpoints > 4096) return invalid_input("--viewpoints must be in 0..4096");
   if (o.timed_steps < 0 || o.timed_steps > 100000) return invalid_input("--time-steps must be in 0..100000");
+  if (o.profiled_steps < 0 || o.profiled_steps > 1000) return invalid_input("--profile-steps must be in 0..1000");
+  gpu::FieldTrainer::Mlp mlp = gpu::FieldTrainer::Mlp::kAuto;
+  if (o.mlp == "plain") {
+    mlp = gpu::FieldTrainer::Mlp::kPlain;
+  } else if (o.mlp == "matrix") {
+    mlp = gpu::FieldTrainer::Mlp::kCooperativeMatrix;
+  } else if (o.mlp != "auto") {
+    return invalid_input("--mlp must be auto, plain or matrix");
+  }
   if (o.psnr_samples < 1 || o.psnr_samples > 100000000) return invalid_input("--psnr-samples must be in 1..1e8");
   SCZ_ASSIGN_OR_RETURN(const std::string text, config_text(o.config));
   Result<field::FieldConfig> parsed = field::parse_field_config(text);
@@ -81,8 +108,16 @@ Status run_field_fit(const FieldFitOptions& o) {
   if (o.device == "gpu") {
     SCZ_ASSIGN_OR_RETURN(auto context, gpu::Context::create());
     j["device"] = context->device_name();
-    SCZ_ASSIGN_OR_RETURN(auto fitter, gpu::ColourFieldFitter::create(*context, *data, target, model));
+    if (o.compare_paths) {
+      // Before the fit (the initial parameters) and after it (below): the hash features
+      // start near zero, where float16 behaves unlike on a trained field.
+      SCZ_ASSIGN_OR_RETURN(const gpu::MlpPathComparison c, gpu::compare_mlp_paths(*context, *data, target, model));
+      j["compare_paths_initial"] = comparison_json(c);
+    }
+    SCZ_ASSIGN_OR_RETURN(auto fitter, gpu::ColourFieldFitter::create(*context, *data, target, model,
+                                                                      gpu::FieldTrainer::Atomics::kAuto, mlp));
     j["float_atomics"] = fitter->trainer().float_atomics();
+    j["mlp"] = fitter->trainer().cooperative_matrix() ? "matrix (VK_NV_cooperative_matrix, float16)" : "plain (float32)";
     {
       Progress progress("fitting " + std::to_string(config.steps) + " steps on " + context->device_name());
       const auto start = std::chrono::steady_clock::now();
@@ -97,6 +132,17 @@ Status run_field_fit(const FieldFitOptions& o) {
       j["step_ms_median"] = step_ms;
       j["timed_steps"] = o.timed_steps;
       j["samples_per_second"] = step_ms > 0 ? config.batch_size / (step_ms * 1e-3) : 0.0;
+    }
+    if (o.profiled_steps > 0) {
+      SCZ_ASSIGN_OR_RETURN(const auto kernels, fitter->profile_steps(o.profiled_steps));
+      nlohmann::ordered_json profile;
+      for (const auto& [name, ms] : kernels) profile[name] = ms;
+      j["kernel_ms_median"] = profile;
+      j["profiled_steps"] = o.profiled_steps;
+    }
+    if (o.compare_paths) {
+      SCZ_ASSIGN_OR_RETURN(const gpu::MlpPathComparison c, gpu::compare_mlp_paths(*context, *data, target, model));
+      j["compare_paths_trained"] = comparison_json(c);
     }
   } else {
     j["device"] = "cpu reference";
@@ -137,6 +183,13 @@ void add_field_fit(CLI::App& app, Runner& run) {
   cmd->add_option("--device", o->device, "gpu (Vulkan) or cpu (the C++ reference) (default gpu)");
   cmd->add_option("--viewpoints", o->viewpoints, "Orbit viewpoints directions come from; 0: uniform (default 64)");
   cmd->add_option("--time-steps", o->timed_steps, "After the fit, time this many steps with GPU timestamps");
+  cmd->add_option("--profile-steps", o->profiled_steps,
+                  "After the fit, time every kernel of this many steps with GPU timestamps (median per kernel)");
+  cmd->add_option("--mlp", o->mlp, "auto: the matrix units (float16) where the device has them, else plain "
+                                   "float32; plain; matrix (error where unsupported) (default auto)");
+  cmd->add_flag("--compare-paths", o->compare_paths,
+                "Run one batch through the matrix-unit and the plain MLP, before and after the fit, and print the "
+                "largest differences of outputs and gradients");
   cmd->add_option("--psnr-samples", o->psnr_samples, "(Gaussian, direction) samples of the PSNR (default 200000)");
   cmd->add_flag("--json", o->json, "Print one line of JSON");
   cmd->callback([o, &run] { run = [o] { return run_field_fit(*o); }; });

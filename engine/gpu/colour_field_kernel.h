@@ -17,7 +17,8 @@ class ColourFieldFitter {
   // this object.
   static Result<std::unique_ptr<ColourFieldFitter>> create(Context& context, const field::ColourFieldData& data,
                                                            field::ColourTarget target, const field::FieldModel& model,
-                                                           FieldTrainer::Atomics atomics = FieldTrainer::Atomics::kAuto);
+                                                           FieldTrainer::Atomics atomics = FieldTrainer::Atomics::kAuto,
+                                                           FieldTrainer::Mlp mlp = FieldTrainer::Mlp::kAuto);
   ~ColourFieldFitter();
 
   FieldTrainer& trainer() { return *trainer_; }
@@ -26,6 +27,7 @@ class ColourFieldFitter {
   // config.steps steps (or `steps` when >= 0); the mean batch loss of the last step.
   Result<double> fit(int steps = -1);
   Result<std::vector<double>> timed_steps(int steps);
+  Result<std::vector<std::pair<std::string, double>>> profile_steps(int steps);
   // The trained parameters into `model` (same config as at creation).
   Status download(field::FieldModel* model) const;
 
@@ -44,6 +46,23 @@ class ColourFieldFitter {
 // steps).
 Result<field::ColourFitReport> fit_colour_field_gpu(Context& context, const field::ColourFieldData& data,
                                                     field::ColourTarget target, field::FieldModel* model);
+
+// The matrix-unit MLP against the plain one on one batch of `model` (sampled as step 0
+// of a fit, from activation and delta buffers filled with NaN): the largest absolute differences of the outputs, the MLP weights' and the
+// hash table's gradients, each beside the largest absolute value of the plain path's
+// (so a difference reads as relative). Unsupported where the device has no matrix units.
+struct MlpPathComparison {
+  std::uint32_t batch = 0;
+  double output_diff = 0, output_max = 0;
+  double weight_grad_diff = 0, weight_grad_max = 0;
+  double hash_grad_diff = 0, hash_grad_max = 0;
+  double loss_plain = 0, loss_matrix = 0;  // mean squared error of the batch
+  // Outputs and gradients of either path that are not finite: the step starts from
+  // buffers filled with NaN, so a kernel reading a value no kernel wrote counts here.
+  std::size_t non_finite = 0;
+};
+Result<MlpPathComparison> compare_mlp_paths(Context& context, const field::ColourFieldData& data,
+                                            field::ColourTarget target, const field::FieldModel& model);
 
 // Evaluates fields with the FieldTrainer's forward pass (twin of field::evaluate). The
 // trainer of the last model seen is kept, so evaluating one model in many chunks

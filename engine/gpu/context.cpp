@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "shaders/shaderio.h"
+
 namespace scenezip::gpu {
 
 namespace {
@@ -57,6 +59,35 @@ bool layer_available(const char* name) {
   std::vector<VkLayerProperties> layers(count);
   vkEnumerateInstanceLayerProperties(&count, layers.data());
   return std::any_of(layers.begin(), layers.end(), [&](const auto& l) { return std::strcmp(l.layerName, name) == 0; });
+}
+
+
+// Whether the device lists the tile the field's MLP kernels use: 16x16x16, float16
+// A and B, float32 C and D, subgroup scope; and runs them as they are written, with
+// 32-lane subgroups that can take a maximum.
+bool supports_cooperative_matrix(VkInstance instance, VkPhysicalDevice physical) {
+  VkPhysicalDeviceSubgroupProperties subgroup{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES};
+  VkPhysicalDeviceProperties2 properties{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2};
+  properties.pNext = &subgroup;
+  vkGetPhysicalDeviceProperties2(physical, &properties);
+  if (subgroup.subgroupSize != shaderio::kFieldCoopSubgroupSize ||
+      !(subgroup.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT) ||
+      !(subgroup.supportedOperations & VK_SUBGROUP_FEATURE_ARITHMETIC_BIT)) {
+    return false;
+  }
+  auto get = reinterpret_cast<PFN_vkGetPhysicalDeviceCooperativeMatrixPropertiesNV>(
+      vkGetInstanceProcAddr(instance, "vkGetPhysicalDeviceCooperativeMatrixPropertiesNV"));
+  if (!get) return false;
+  std::uint32_t count = 0;
+  if (get(physical, &count, nullptr) != VK_SUCCESS) return false;
+  std::vector<VkCooperativeMatrixPropertiesNV> shapes(count, {VK_STRUCTURE_TYPE_COOPERATIVE_MATRIX_PROPERTIES_NV});
+  if (get(physical, &count, shapes.data()) != VK_SUCCESS) return false;
+  const std::uint32_t tile = shaderio::kFieldCoopTile;
+  return std::any_of(shapes.begin(), shapes.end(), [&](const VkCooperativeMatrixPropertiesNV& p) {
+    return p.MSize == tile && p.NSize == tile && p.KSize == tile && p.AType == VK_COMPONENT_TYPE_FLOAT16_NV &&
+           p.BType == VK_COMPONENT_TYPE_FLOAT16_NV && p.CType == VK_COMPONENT_TYPE_FLOAT32_NV &&
+           p.DType == VK_COMPONENT_TYPE_FLOAT32_NV && p.scope == VK_SCOPE_SUBGROUP_NV;
+  });
 }
 
 }  // namespace
@@ -269,10 +300,11 @@ Status Context::init(const ContextOptions& options) {
   vkEnumerateDeviceExtensionProperties(physical_, nullptr, &extension_count, nullptr);
   std::vector<VkExtensionProperties> device_extensions(extension_count);
   vkEnumerateDeviceExtensionProperties(physical_, nullptr, &extension_count, device_extensions.data());
-  const bool has_atomic_float =
-      std::any_of(device_extensions.begin(), device_extensions.end(), [](const VkExtensionProperties& e) {
-        return std::strcmp(e.extensionName, VK_EXT_SHADER_ATOMIC_FLOAT_EXTENSION_NAME) == 0;
-      });
+  auto has_extension = [&](const char* name) {
+    return std::any_of(device_extensions.begin(), device_extensions.end(),
+                       [&](const VkExtensionProperties& e) { return std::strcmp(e.extensionName, name) == 0; });
+  };
+  const bool has_atomic_float = has_extension(VK_EXT_SHADER_ATOMIC_FLOAT_EXTENSION_NAME);
   VkPhysicalDeviceShaderAtomicFloatFeaturesEXT atomic_float{
       VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_ATOMIC_FLOAT_FEATURES_EXT};
   std::vector<const char*> enabled_extensions;
@@ -288,6 +320,29 @@ Status Context::init(const ContextOptions& options) {
       enabled_extensions.push_back(VK_EXT_SHADER_ATOMIC_FLOAT_EXTENSION_NAME);
       device_info.pNext = &atomic_float;
       float_atomic_add_ = true;
+    }
+  }
+  // Matrix units where the device has them: the field's MLP multiplies float16 tiles on
+  // them (a plain path elsewhere, e.g. on the CPU driver).
+  VkPhysicalDeviceCooperativeMatrixFeaturesNV cooperative{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_COOPERATIVE_MATRIX_FEATURES_NV};
+  VkPhysicalDeviceVulkan12Features vulkan12{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES};
+  if (has_extension(VK_NV_COOPERATIVE_MATRIX_EXTENSION_NAME) && properties.apiVersion >= VK_API_VERSION_1_2 &&
+      supports_cooperative_matrix(instance_, physical_)) {
+    VkPhysicalDeviceFeatures2 features{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
+    features.pNext = &cooperative;
+    cooperative.pNext = &vulkan12;
+    vkGetPhysicalDeviceFeatures2(physical_, &features);
+    if (cooperative.cooperativeMatrix && vulkan12.shaderFloat16 && vulkan12.vulkanMemoryModel) {
+      cooperative = {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_COOPERATIVE_MATRIX_FEATURES_NV};
+      cooperative.cooperativeMatrix = VK_TRUE;
+      vulkan12 = {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES};
+      vulkan12.shaderFloat16 = VK_TRUE;
+      vulkan12.vulkanMemoryModel = VK_TRUE;
+      cooperative.pNext = &vulkan12;
+      vulkan12.pNext = const_cast<void*>(device_info.pNext);
+      device_info.pNext = &cooperative;
+      enabled_extensions.push_back(VK_NV_COOPERATIVE_MATRIX_EXTENSION_NAME);
+      cooperative_matrix_ = true;
     }
   }
   if (surface_) enabled_extensions.push_back(VK_KHR_SWAPCHAIN_EXTENSION_NAME);

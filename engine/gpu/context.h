@@ -116,6 +116,12 @@ class Context {
   // Whether shaders may atomicAdd floats in storage buffers (VK_EXT_shader_atomic_float's
   // shaderBufferFloat32AtomicAdd, enabled at creation when the device has it).
   bool float_atomic_add() const { return float_atomic_add_; }
+  // Whether shaders may multiply 16x16x16 float16 tiles into float32 on the matrix units
+  // (VK_NV_cooperative_matrix with that shape at subgroup scope, float16 arithmetic, the
+  // Vulkan memory model and 32-lane subgroups, all enabled at creation when present).
+  // NV rather than VK_KHR_cooperative_matrix: Debian 12's glslc compiles only the NV
+  // extension's GLSL; the tiles are the same.
+  bool cooperative_matrix() const { return cooperative_matrix_; }
 
   // Buffers larger than the device allows (maxStorageBufferRange, maxMemoryAllocationSize,
   // the memory heap less what this context holds) are refused before anything is
@@ -191,6 +197,7 @@ class Context {
   double timestamp_period_ns_ = 0;
   bool validation_ = false;
   bool float_atomic_add_ = false;
+  bool cooperative_matrix_ = false;
   std::unique_ptr<std::uint32_t> error_count_ = std::make_unique<std::uint32_t>(0);
 };
 

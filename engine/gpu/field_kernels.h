@@ -8,10 +8,19 @@
 // into a command buffer; the application records what fills the batch before it (e.g.
 // field_colour_sample.comp reading the step count), and the pair is submitted many
 // times with no CPU work between steps.
+//
+// The MLP runs one of two ways: where the device has matrix units
+// (Context::cooperative_matrix) and the layers fit, one fused dispatch per direction
+// multiplies float16 tiles into float32 sums (field_mlp_*_coop.comp, weight gradients
+// in field_weight_grad_coop.comp); elsewhere (the CPU driver in CI) a dispatch per
+// layer in float32 (field_linear*.comp, field_weight_grad.comp), which the C++
+// reference matches. SCENEZIP_FIELD_MLP=plain forces the second way (for comparisons).
 #pragma once
 
 #include <functional>
 #include <memory>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/field/field_model.h"
@@ -22,11 +31,15 @@ namespace scenezip::gpu {
 class FieldTrainer {
  public:
   enum class Atomics { kAuto, kCompareAndSwap };
+  // kAuto: the matrix units where the device and the layer widths allow (and
+  // SCENEZIP_FIELD_MLP is not "plain"); kCooperativeMatrix insists (unsupported if not).
+  enum class Mlp { kAuto, kPlain, kCooperativeMatrix };
   // Uploads `model`'s parameters; Adam moments and step start at zero. Holds `context`
   // by reference. Errors: a batch whose activations pass one storage buffer
   // (unsupported), Vulkan failures.
   static Result<std::unique_ptr<FieldTrainer>> create(Context& context, const field::FieldModel& model,
-                                                      std::uint32_t batch_capacity, Atomics atomics = Atomics::kAuto);
+                                                      std::uint32_t batch_capacity, Atomics atomics = Atomics::kAuto,
+                                                      Mlp mlp = Mlp::kAuto);
   ~FieldTrainer();
   FieldTrainer(const FieldTrainer&) = delete;
   FieldTrainer& operator=(const FieldTrainer&) = delete;
@@ -34,6 +47,7 @@ class FieldTrainer {
   const field::FieldConfig& config() const { return config_; }
   std::uint32_t batch_capacity() const { return capacity_; }
   bool float_atomics() const { return float_atomics_; }
+  bool cooperative_matrix() const { return cooperative_matrix_; }
 
   // Batch inputs the step reads (device-local): 3 floats per sample of positions and
   // directions, output_dims floats of targets. The control buffer holds the step count.
@@ -58,6 +72,10 @@ class FieldTrainer {
   void record_backward(VkCommandBuffer cmd, std::uint32_t batch) const;
   void record_update(VkCommandBuffer cmd) const;
   void record_step(VkCommandBuffer cmd, std::uint32_t batch) const;
+  // Fills the activations, deltas and partial sums with `bits` in every word (a NaN in
+  // checks): a kernel that reads what no kernel of the step wrote then shows, where
+  // fresh zeroed buffers would hide it.
+  void record_poison(VkCommandBuffer cmd, std::uint32_t bits) const;
 
   // `steps` training steps: one command buffer holding `before` (may be empty) then a
   // step, recorded once and submitted `steps` times in groups with one wait per group.
@@ -65,6 +83,12 @@ class FieldTrainer {
   // Like train, with a GPU timestamp around every step: milliseconds per step.
   Result<std::vector<double>> timed_steps(const std::function<void(VkCommandBuffer)>& before, std::uint32_t batch,
                                           int steps);
+
+  // Like timed_steps, with a timestamp after every dispatch: per kernel (a kernel run
+  // once per layer summed over the layers, "sample" for `before`), the median over the
+  // steps of its milliseconds per step, in the order of the step.
+  Result<std::vector<std::pair<std::string, double>>> profile_steps(
+      const std::function<void(VkCommandBuffer)>& before, std::uint32_t batch, int steps);
 
   // Copies a batch in (count <= capacity; directions may be null when unused).
   Status upload_batch(const float* positions, const float* directions, const float* targets, std::uint32_t count);
@@ -84,10 +108,17 @@ class FieldTrainer {
 
  private:
   struct Pipelines;
+  struct Profile;
   FieldTrainer(Context& context, const field::FieldModel& model);
-  void dispatch(VkCommandBuffer cmd, const ComputePipeline& pipeline, VkDescriptorSet set, shaderio::FieldPush push,
-                std::uint64_t items) const;
+  // Whether the matrix-unit kernels can run this model on this device.
+  bool fits_cooperative_matrix() const;
+  void dispatch(VkCommandBuffer cmd, const ComputePipeline& pipeline, shaderio::FieldPush push, std::uint64_t items,
+                std::uint32_t workgroup_size = shaderio::kFieldWorkgroupSize) const;
   shaderio::FieldPush base_push(std::uint32_t batch) const;
+  shaderio::FieldPush layer_push(std::uint32_t batch, std::size_t layer) const;
+  // The fused matrix-unit kernels' push (every layer's shape) and invocations.
+  shaderio::FieldPush mlp_push(std::uint32_t batch) const;
+  std::uint64_t coop_items(std::uint32_t batch) const;
 
   Context& context_;
   field::FieldConfig config_;
@@ -98,6 +129,8 @@ class FieldTrainer {
   std::uint32_t capacity_ = 0;
   std::uint32_t levels_ = 0;
   bool float_atomics_ = false;
+  bool cooperative_matrix_ = false;
+  Profile* profile_ = nullptr;  // set while profile_steps records
   std::vector<std::unique_ptr<Buffer>> buffers_;  // by binding
   std::unique_ptr<Pipelines> pipelines_;
 };

@@ -84,6 +84,15 @@ const std::uint32_t k_field_weight_grad[] =
 const std::uint32_t k_field_weight_reduce[] =
 #include "shaders/field_weight_reduce.comp.spv.inc"
     ;
+const std::uint32_t k_field_mlp_forward_coop[] =
+#include "shaders/field_mlp_forward_coop.comp.spv.inc"
+    ;
+const std::uint32_t k_field_mlp_backward_coop[] =
+#include "shaders/field_mlp_backward_coop.comp.spv.inc"
+    ;
+const std::uint32_t k_field_weight_grad_coop[] =
+#include "shaders/field_weight_grad_coop.comp.spv.inc"
+    ;
 const std::uint32_t k_field_adam[] =
 #include "shaders/field_adam.comp.spv.inc"
     ;
@@ -150,6 +159,9 @@ Spirv field_linear_backward_spirv() { return spirv_of(k_field_linear_backward); 
 Spirv field_loss_spirv() { return spirv_of(k_field_loss); }
 Spirv field_weight_grad_spirv() { return spirv_of(k_field_weight_grad); }
 Spirv field_weight_reduce_spirv() { return spirv_of(k_field_weight_reduce); }
+Spirv field_mlp_forward_coop_spirv() { return spirv_of(k_field_mlp_forward_coop); }
+Spirv field_mlp_backward_coop_spirv() { return spirv_of(k_field_mlp_backward_coop); }
+Spirv field_weight_grad_coop_spirv() { return spirv_of(k_field_weight_grad_coop); }
 Spirv field_adam_spirv() { return spirv_of(k_field_adam); }
 Spirv field_step_spirv() { return spirv_of(k_field_step); }
 Spirv field_colour_sample_spirv() { return spirv_of(k_field_colour_sample); }

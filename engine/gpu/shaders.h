@@ -38,6 +38,10 @@ Spirv field_linear_backward_spirv();
 Spirv field_loss_spirv();
 Spirv field_weight_grad_spirv();
 Spirv field_weight_reduce_spirv();
+// The matrix-unit MLP (VK_NV_cooperative_matrix): only for devices that have it.
+Spirv field_mlp_forward_coop_spirv();
+Spirv field_mlp_backward_coop_spirv();
+Spirv field_weight_grad_coop_spirv();
 Spirv field_adam_spirv();
 Spirv field_step_spirv();
 Spirv field_colour_sample_spirv();

@@ -241,5 +241,56 @@ TEST(FieldKernels, RejectsBatchesPastTheCapacity) {
   EXPECT_FALSE(FieldTrainer::create(*context, model, 0).ok());
 }
 
+// The matrix-unit MLP runs only where the device has VK_NV_cooperative_matrix (never on
+// the CPU driver); `scenezip field-fit --compare-paths` checks it against this plain
+// path on such a device. Here: asking for it without the units is a clear error, auto
+// falls back, and the per-kernel profile names the plain path's kernels.
+TEST(FieldKernels, MatrixUnitPathOnlyWhereTheDeviceHasIt) {
+  auto context = make_context();
+  ASSERT_TRUE(context);
+  const FieldModel model = model_with_features(small_config());
+  auto automatic = FieldTrainer::create(*context, model, 64);
+  ASSERT_TRUE(automatic.ok());
+  EXPECT_EQ((*automatic)->cooperative_matrix(), context->cooperative_matrix());
+  auto matrix = FieldTrainer::create(*context, model, 64, FieldTrainer::Atomics::kAuto, FieldTrainer::Mlp::kCooperativeMatrix);
+  EXPECT_EQ(matrix.ok(), context->cooperative_matrix());
+  if (!matrix.ok()) {
+    EXPECT_EQ(matrix.status().code(), ErrorCode::kUnsupported);
+  }
+
+  auto plain = FieldTrainer::create(*context, model, 64, FieldTrainer::Atomics::kAuto, FieldTrainer::Mlp::kPlain);
+  ASSERT_TRUE(plain.ok());
+  EXPECT_FALSE((*plain)->cooperative_matrix());
+  const Batch b = random_batch(64, 3, 2);
+  ASSERT_TRUE((*plain)->upload_batch(b.positions.data(), b.directions.data(), b.targets.data(), 64).ok());
+  // A step from NaN-filled scratch buffers (what --compare-paths starts from) reads only
+  // what it wrote: every output and gradient stays finite.
+  ASSERT_TRUE((*plain)
+                  ->run_once([&](VkCommandBuffer cmd) {
+                    (*plain)->record_poison(cmd, 0x7FC00000u);
+                    (*plain)->record_forward(cmd, 64, true);
+                    (*plain)->record_backward(cmd, 64);
+                  })
+                  .ok());
+  std::vector<float> outputs, gradients;
+  ASSERT_TRUE((*plain)->download_outputs(&outputs, 64).ok());
+  ASSERT_TRUE((*plain)->download_gradients(&gradients).ok());
+  for (float v : outputs) ASSERT_TRUE(std::isfinite(v));
+  for (float v : gradients) ASSERT_TRUE(std::isfinite(v));
+  if (context->timestamp_period_ns() > 0) {
+    auto profile = (*plain)->profile_steps({}, 64, 3);
+    ASSERT_TRUE(profile.ok()) << profile.status().message();
+    std::vector<std::string> names;
+    for (const auto& [name, ms] : *profile) {
+      names.push_back(name);
+      EXPECT_GE(ms, 0.0) << name;
+    }
+    const std::vector<std::string> expected = {"encode",  "linear",          "loss", "weight_grad", "weight_reduce",
+                                               "linear_backward", "encode_backward", "adam", "step"};
+    EXPECT_EQ(names, expected);
+  }
+  EXPECT_EQ(context->validation_errors(), 0u);
+}
+
 }  // namespace
 }  // namespace scenezip
