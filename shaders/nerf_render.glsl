@@ -16,6 +16,9 @@ layout(std430, binding = kNerfRenderBindingLevels) readonly buffer Levels { uvec
 layout(std430, binding = kNerfRenderBindingParams) readonly buffer Params { float params[]; };
 layout(std430, binding = kNerfRenderBindingGrid) readonly buffer Grid { float grid[]; };
 layout(std430, binding = kNerfRenderBindingImage) writeonly buffer ImageOut { vec4 image[]; };
+#ifdef NERF_RENDER_CONTRIBUTION
+layout(std430, binding = kNerfRenderBindingContribution) buffer Contribution { float contribution[]; };
+#endif
 
 float nerf_grid_value(uint index) { return grid[index]; }
 #include "nerf_march.glsl"
@@ -189,6 +192,19 @@ vec4 field_at(vec3 p, vec3 d, uint weights) {
 }
 #endif
 
+#ifdef NERF_RENDER_CONTRIBUTION
+// Adds a sample's compositing weight, split by trilinear weight, to the 8 corner entries
+// of its cell at every level (twin of field::nerf_contribution_reference).
+void add_contribution(vec3 p, float w) {
+  for (uint l = 0; l < push.levels; ++l) {
+    uint entry[8];
+    float weight[8];
+    cell_corners(levels[l], p, entry, weight);
+    for (uint c = 0; c < 8; ++c) atomicAdd(contribution[entry[c]], w * weight[c]);
+  }
+}
+#endif
+
 void main() {
   const uint pixel = gl_GlobalInvocationID.x + gl_GlobalInvocationID.y * gl_NumWorkGroups.x * kNerfRenderWorkgroupSize;
   if (pixel >= push.width * push.height) return;
@@ -225,6 +241,9 @@ void main() {
       const vec4 raw = field_at(p, d, weights);
       const float alpha = 1.0 - exp(-nerf_density(raw.x) * step);
       const float w = transmittance * alpha;
+#ifdef NERF_RENDER_CONTRIBUTION
+      if (w > 0.0) add_contribution(p, w);
+#endif
       colour += w * vec3(nerf_colour(raw.y), nerf_colour(raw.z), nerf_colour(raw.w));
       transmittance *= 1.0 - alpha;
       if (transmittance < kMinTransmittance) break;

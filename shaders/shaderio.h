@@ -192,7 +192,9 @@ SCZ_CONST kNerfBindingOutputs = 8;       // the field trainer's outputs (raw)
 SCZ_CONST kNerfBindingDeltas = 9;        // the field trainer's deltas (raw outputs at delta_offset)
 SCZ_CONST kNerfBindingFieldControl = 10; // the field trainer's control (Adam step)
 SCZ_CONST kNerfBindingControl = 11;      // uint[kNerfControlSlots]
-SCZ_CONST kNerfBindingCount = 12;
+SCZ_CONST kNerfBindingKeep = 12;         // uint[ceil(entries / 32)]: bit e set where hash entry e may be non-zero
+SCZ_CONST kNerfBindingFieldParams = 13;  // the field trainer's parameters (the hash table first)
+SCZ_CONST kNerfBindingCount = 14;
 
 SCZ_CONST kNerfControlSamples = 0;       // samples claimed this step
 SCZ_CONST kNerfControlRequested = 1;     // samples rays asked for, dropped ones included
@@ -222,6 +224,8 @@ struct NerfPush {
   float background_g;
   float background_b;
   uint random_background;  // 1: each ray composites over its own random colour
+  uint hash_entries;    // table entries (nerf_prune.comp)
+  uint features;        // floats per entry
 };
 
 // nerf_render.comp: one invocation per pixel marches the ray, evaluates the field in the
@@ -235,6 +239,12 @@ SCZ_CONST kNerfRenderBindingParams = 1;  // float[]: as kFieldBindingParams
 SCZ_CONST kNerfRenderBindingGrid = 2;    // float[G^3]
 SCZ_CONST kNerfRenderBindingImage = 3;   // vec4[width * height]
 SCZ_CONST kNerfRenderBindingCount = 4;
+// nerf_contribution.comp: the same march, and each sample's compositing weight
+// (transmittance x alpha) times each cell corner's trilinear weight added to that hash
+// entry's float (what the entry's features can change in the picture; pruning ranks
+// entries by it). The C++ twin is field::nerf_contribution_reference.
+SCZ_CONST kNerfRenderBindingContribution = 4;  // float[table entries]
+SCZ_CONST kNerfContributionBindingCount = 5;
 
 struct NerfRenderPush {
   float rows[12];        // camera-to-unit-cube rows (3 rotation, origin)

@@ -34,8 +34,28 @@ struct TrainFieldOptions {
   float density_threshold = -1;  // < 0: the settings' default
   int feature_bits = 8;
   bool compare_bits = false;
+  double prune_keep = 1;  // 1: no pruning
+  int prune_steps = 1000;
+  int prune_size = 200;
+  bool compare_prune = false;
   bool json = false;
 };
+
+// A camera with its picture scaled so that the longer side has at most `longest` pixels
+// (the same view, fewer rays).
+Camera camera_at_most(const Camera& camera, int longest) {
+  const int side = std::max(camera.width, camera.height);
+  if (side <= longest) return camera;
+  const double k = static_cast<double>(longest) / side;
+  Camera c = camera;
+  c.width = std::max(1, static_cast<int>(std::lround(camera.width * k)));
+  c.height = std::max(1, static_cast<int>(std::lround(camera.height * k)));
+  c.fx *= static_cast<double>(c.width) / camera.width;
+  c.fy *= static_cast<double>(c.height) / camera.height;
+  c.cx *= static_cast<double>(c.width) / camera.width;
+  c.cy *= static_cast<double>(c.height) / camera.height;
+  return c;
+}
 
 Result<std::string> config_text(const std::string& option) {
   if (option.empty()) return std::string("{}");
@@ -93,6 +113,10 @@ Status run_train_field(const TrainFieldOptions& o) {
   if (o.seconds < 0 || o.seconds > 86400) return invalid_input("--seconds must be in 0..86400");
   if (o.steps < 0 || o.steps > 10000000) return invalid_input("--steps must be in 0..1e7");
   if (o.seconds == 0 && o.steps == 0) return invalid_input("give --seconds or --steps (or both: whichever ends first)");
+  if (!(o.prune_keep > 0 && o.prune_keep <= 1)) return invalid_input("--prune-keep must be in (0, 1]");
+  if (o.prune_size < 8 || o.prune_size > 4096) return invalid_input("--prune-size must be in 8..4096");
+  if (o.prune_steps < 0 || o.prune_steps > 1000000) return invalid_input("--prune-steps must be in 0..1e6");
+  if (o.compare_prune && o.prune_keep == 1) return invalid_input("--compare-prune needs --prune-keep below 1");
   SCZ_ASSIGN_OR_RETURN(const std::string user_json, config_text(o.config));
   NerfDataset data;
   {
@@ -155,13 +179,22 @@ Status run_train_field(const TrainFieldOptions& o) {
   std::fprintf(stderr, "trained %d steps in %.1f s: test PSNR %.2f dB over %zu images\n", trainer->steps_done(),
                trained_seconds, final_psnr, data.test_images.size());
 
-  SCZ_RETURN_IF_ERROR(trainer->download(&model));
-  SCZ_ASSIGN_OR_RETURN(const std::vector<float> grid, trainer->download_grid());
-  // The file keeps the cells the march used last: those over the trainer's threshold.
-  SCZ_ASSIGN_OR_RETURN(settings.density_threshold, trainer->density_threshold());
+  field::FieldModel trained = model;
+  std::vector<float> grid;
+  // The field as the trainer holds it now; the file keeps the cells the march used
+  // last: those over the trainer's threshold.
+  auto download = [&]() -> Status {
+    SCZ_RETURN_IF_ERROR(trainer->download(&trained));
+    SCZ_ASSIGN_OR_RETURN(grid, trainer->download_grid());
+    SCZ_ASSIGN_OR_RETURN(settings.density_threshold, trainer->density_threshold());
+    return Status::Ok();
+  };
+  SCZ_RETURN_IF_ERROR(download());
   // A stored field, decoded and rendered again: what the file costs in PSNR.
-  auto store = [&](int bits, field::NerfStoreReport* report, double* stored_psnr) -> Result<Bytes> {
-    SCZ_ASSIGN_OR_RETURN(Bytes file, field::encode_nerf_file(model, settings, grid, report, {.feature_bits = bits}));
+  auto store = [&](int bits, const std::vector<bool>& keep, field::NerfStoreReport* report,
+                   double* stored_psnr) -> Result<Bytes> {
+    SCZ_ASSIGN_OR_RETURN(Bytes file, field::encode_nerf_file(trained, settings, grid, report,
+                                                             {.feature_bits = bits, .keep = keep}));
     SCZ_ASSIGN_OR_RETURN(const field::DecodedNerf decoded, field::decode_nerf_file(file));
     SCZ_ASSIGN_OR_RETURN(auto stored_renderer,
                          gpu::NerfRenderer::create(*context, decoded.model, decoded.settings, decoded.grid));
@@ -169,9 +202,63 @@ Status run_train_field(const TrainFieldOptions& o) {
     SCZ_ASSIGN_OR_RETURN(*stored_psnr, test_psnr(*stored_renderer, data, data.test_images.size()));
     return file;
   };
+
+  // Pruning in stages: each measures every entry's contribution to the training views
+  // (at --prune-size) on the field as it is, halves the share of the table kept (down to
+  // --prune-keep), and fine-tunes the rest with the dropped entries held at zero.
+  std::vector<bool> keep;
+  nlohmann::ordered_json stages = nlohmann::ordered_json::array();
+  double prune_seconds = 0;
+  double share = 1;
+  std::vector<Camera> views;
+  for (const Camera& camera : data.train_cameras) views.push_back(camera_at_most(camera, o.prune_size));
+  while (share > o.prune_keep) {
+    const double next = std::max(share / 2, o.prune_keep);
+    const auto start = std::chrono::steady_clock::now();
+    std::vector<float> contribution;
+    {
+      Progress progress("measuring each hash entry's contribution to " + std::to_string(views.size()) +
+                        " training views");
+      SCZ_ASSIGN_OR_RETURN(contribution, renderer->contribution(views));
+    }
+    if (keep.empty()) keep.assign(contribution.size(), true);
+    SCZ_ASSIGN_OR_RETURN(keep, field::nerf_prune_mask(trained, contribution, keep, next / share));
+    share = next;
+    SCZ_RETURN_IF_ERROR(trainer->keep_only(keep));
+    if (o.prune_steps > 0) {
+      Progress progress("fine-tuning the pruned field for " + std::to_string(o.prune_steps) + " steps");
+      SCZ_RETURN_IF_ERROR(trainer->train(o.prune_steps));
+    }
+    prune_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    SCZ_RETURN_IF_ERROR(download());
+    SCZ_ASSIGN_OR_RETURN(const double live_psnr, test_psnr(*renderer, data, data.test_images.size()));
+    const std::size_t kept_count = static_cast<std::size_t>(std::count(keep.begin(), keep.end(), true));
+    std::fprintf(stderr, "pruned to %.4f of the table (%zu entries) and fine-tuned %d steps: test PSNR %.2f dB, %.1f s "
+                 "of pruning so far\n", share, kept_count, o.prune_steps, live_psnr, prune_seconds);
+    nlohmann::ordered_json stage = {{"share", share},
+                                    {"kept_entries", kept_count},
+                                    {"fine_tune_steps", o.prune_steps},
+                                    {"seconds_so_far", prune_seconds},
+                                    {"test_psnr", live_psnr}};
+    if (o.compare_prune && share > o.prune_keep) {
+      nlohmann::ordered_json stored = nlohmann::ordered_json::array();
+      for (int bits : {8, 6, 5}) {
+        double p = 0;
+        field::NerfStoreReport report;
+        SCZ_ASSIGN_OR_RETURN(const Bytes other, store(bits, keep, &report, &p));
+        std::fprintf(stderr, "  %d-bit features: %u entries stored, %zu bytes, test PSNR %.2f dB\n", bits,
+                     report.kept_entries, other.size(), p);
+        stored.push_back({{"feature_bits", bits}, {"kept_entries", report.kept_entries}, {"bytes", other.size()},
+                          {"test_psnr", p}});
+      }
+      stage["stored"] = stored;
+    }
+    stages.push_back(stage);
+  }
+
   field::NerfStoreReport store_report;
   double stored_psnr = 0;
-  SCZ_ASSIGN_OR_RETURN(const Bytes file, store(o.feature_bits, &store_report, &stored_psnr));
+  SCZ_ASSIGN_OR_RETURN(const Bytes file, store(o.feature_bits, keep, &store_report, &stored_psnr));
   SCZ_RETURN_IF_ERROR(write_file_atomic(o.out, file));
   std::fprintf(stderr, "stored %s: %zu bytes (%.2f MB; float32 parameters %.2f MB), test PSNR %.2f dB stored\n",
                o.out.c_str(), file.size(), file.size() / 1e6, store_report.float_bytes / 1e6, stored_psnr);
@@ -179,7 +266,7 @@ Status run_train_field(const TrainFieldOptions& o) {
   if (o.compare_bits) {
     for (int bits = 8; bits >= 3; --bits) {
       double p = 0;
-      SCZ_ASSIGN_OR_RETURN(const Bytes other, store(bits, nullptr, &p));
+      SCZ_ASSIGN_OR_RETURN(const Bytes other, store(bits, keep, nullptr, &p));
       std::fprintf(stderr, "  %d-bit features: %zu bytes, test PSNR %.2f dB\n", bits, other.size(), p);
       by_bits.push_back({{"feature_bits", bits}, {"bytes", other.size()}, {"test_psnr", p}});
     }
@@ -204,6 +291,11 @@ Status run_train_field(const TrainFieldOptions& o) {
   j["entries"] = store_report.entries;
   j["occupied_cells"] = store_report.occupied_cells;
   j["feature_bits"] = o.feature_bits;
+  if (o.prune_keep < 1) {
+    j["prune_keep"] = o.prune_keep;
+    j["prune_seconds"] = prune_seconds;
+    j["prune_stages"] = stages;
+  }
   if (o.compare_bits) j["stored_by_feature_bits"] = by_bits;
   j["config"] = nlohmann::json::parse(field::field_config_json(config));
   j["nerf"] = nlohmann::json::parse(field::nerf_settings_json(settings));
@@ -247,6 +339,17 @@ void add_train_field(CLI::App& app, Runner& run) {
       ->check(CLI::Range(1, 8));
   cmd->add_flag("--compare-bits", o->compare_bits,
                 "Also store the field with 8 down to 3 bits per feature and report each one's size and test PSNR");
+  cmd->add_option("--prune-keep", o->prune_keep,
+                  "Prune the hash table to this share (0..1] of its entries, by measured contribution: in stages "
+                  "that each halve the share, keeping the entries whose contribution to the training views times "
+                  "feature magnitude is highest, then fine-tune the rest with the dropped ones held at zero "
+                  "(--prune-steps); dropped entries are not stored and decode as zeros (default 1: no pruning)");
+  cmd->add_option("--prune-steps", o->prune_steps, "Fine-tuning steps after each pruning stage (default 1000)");
+  cmd->add_option("--prune-size", o->prune_size,
+                  "Longer side, in pixels, of the training views the contribution is measured on (default 200)");
+  cmd->add_flag("--compare-prune", o->compare_prune,
+                "Also store the field after each pruning stage before the last, with 8, 6 and 5 bits per feature, "
+                "and report each one's size and test PSNR");
   cmd->add_flag("--json", o->json, "Print the result as one line of JSON");
   cmd->callback([o, &run] { run = [o] { return run_train_field(*o); }; });
 }

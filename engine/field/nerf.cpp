@@ -313,4 +313,36 @@ Image render_nerf_reference(const FieldModel& model, const NerfSettings& setting
   return image;
 }
 
+void nerf_contribution_reference(const FieldModel& model, const NerfSettings& settings, const std::vector<float>& grid,
+                                 const Camera& camera, std::vector<double>* contribution) {
+  const HashGridLayout& layout = model.layout();
+  contribution->resize(layout.entries, 0.0);
+  const std::array<float, 16> rows = nerf_camera_rows(camera, settings);
+  for (int y = 0; y < camera.height; ++y) {
+    for (int x = 0; x < camera.width; ++x) {
+      float o[3], d[3];
+      nerf_pixel_ray(rows, x + 0.5f, y + 0.5f, o, d);
+      const RaySamples samples = nerf_march(settings, grid, o, d, 0.0f);
+      if (samples.count() == 0) continue;
+      std::vector<float> directions;
+      for (std::size_t i = 0; i < samples.count(); ++i) directions.insert(directions.end(), d, d + 3);
+      const std::vector<float> raw = evaluate(model, {samples.positions.data(), directions.data(), samples.count()});
+      // The weights as nerf_composite forms them, stopping where it stops.
+      float t = 1.0f;
+      for (std::size_t i = 0; i < samples.count(); ++i) {
+        const float alpha = 1.0f - std::exp(-nerf_density(raw[kOut * i]) * samples.steps[i]);
+        const float w = t * alpha;
+        if (w > 0) {
+          for (const HashLevel& level : layout.levels) {
+            const CellCorners corners = cell_corners(level, &samples.positions[3 * i]);
+            for (int c = 0; c < 8; ++c) (*contribution)[corners.entry[c]] += static_cast<double>(w) * corners.weight[c];
+          }
+        }
+        t *= 1.0f - alpha;
+        if (t < kMinTransmittance) break;
+      }
+    }
+  }
+}
+
 }  // namespace scenezip::field

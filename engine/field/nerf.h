@@ -109,4 +109,12 @@ std::vector<float> nerf_grid_from_bits(const std::vector<std::uint8_t>& bits, in
 Image render_nerf_reference(const FieldModel& model, const NerfSettings& settings, const std::vector<float>& grid,
                             const Camera& camera);
 
+// Twin of nerf_contribution.comp: marches every pixel of `camera` as the renderer does and
+// adds to `contribution` (one value per table entry) each composited sample's weight
+// (transmittance x alpha) times each of its cell corners' trilinear weights, at every
+// level. As the trilinear weights of a cell sum to 1, a camera adds levels x (1 -
+// transmittance left) per pixel in all.
+void nerf_contribution_reference(const FieldModel& model, const NerfSettings& settings, const std::vector<float>& grid,
+                                 const Camera& camera, std::vector<double>* contribution);
+
 }  // namespace scenezip::field

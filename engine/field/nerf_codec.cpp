@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
 
 #include "formats/scz/writer.h"
 
@@ -56,6 +58,36 @@ std::vector<std::uint8_t> occupancy_bits(const std::vector<float>& grid, float t
 
 }  // namespace
 
+Result<std::vector<bool>> nerf_prune_mask(const FieldModel& model, std::span<const float> contribution,
+                                          const std::vector<bool>& candidates, double keep_fraction) {
+  const std::size_t entries = model.layout().entries;
+  if (contribution.size() != entries || candidates.size() != entries) {
+    return invalid_input("contribution has " + std::to_string(contribution.size()) + " values for " +
+                         std::to_string(entries) + " table entries");
+  }
+  if (!(keep_fraction > 0 && keep_fraction <= 1)) return invalid_input("keep fraction must be in (0, 1]");
+  const std::size_t f = static_cast<std::size_t>(model.layout().features);
+  std::vector<bool> kept(entries, false);
+  std::vector<std::pair<float, std::uint32_t>> scored;
+  std::size_t candidate_count = 0;
+  for (std::size_t e = 0; e < entries; ++e) {
+    if (!candidates[e]) continue;
+    ++candidate_count;
+    float magnitude = 0;
+    for (std::size_t k = 0; k < f; ++k) magnitude += std::fabs(model.params[e * f + k]);
+    const float score = contribution[e] * magnitude;
+    if (score > 0) scored.emplace_back(score, static_cast<std::uint32_t>(e));
+  }
+  const std::size_t keep = static_cast<std::size_t>(std::ceil(keep_fraction * static_cast<double>(candidate_count)));
+  if (scored.size() > keep) {
+    std::nth_element(scored.begin(), scored.begin() + static_cast<std::ptrdiff_t>(keep), scored.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
+    scored.resize(keep);
+  }
+  for (const auto& [score, e] : scored) kept[e] = true;
+  return kept;
+}
+
 Result<scz::RadianceFieldStreams> store_nerf(const FieldModel& model, const NerfSettings& settings,
                                              const std::vector<float>& grid, const NerfStoreOptions& options) {
   SCZ_RETURN_IF_ERROR(settings.validate());
@@ -70,7 +102,11 @@ Result<scz::RadianceFieldStreams> store_nerf(const FieldModel& model, const Nerf
   s.entries = layout.entries;
   s.grid_resolution = static_cast<std::uint32_t>(g);
   s.occupancy = occupancy_bits(grid, settings.density_threshold);
-  const std::vector<bool> kept = reachable_entries(layout, s.occupancy, settings.grid_resolution);
+  std::vector<bool> kept = reachable_entries(layout, s.occupancy, settings.grid_resolution);
+  if (!options.keep.empty()) {
+    if (options.keep.size() != kept.size()) return invalid_input("keep mask does not match the table's entries");
+    for (std::size_t e = 0; e < kept.size(); ++e) kept[e] = kept[e] && options.keep[e];
+  }
   s.kept.assign((layout.entries + 7) / 8, 0);
   const std::size_t f = static_cast<std::size_t>(layout.features);
   for (const HashLevel& level : layout.levels) {

@@ -36,7 +36,19 @@ std::vector<bool> reachable_entries(const HashGridLayout& layout, const std::vec
 // coder turns the smaller alphabet into fewer bytes).
 struct NerfStoreOptions {
   int feature_bits = 8;  // 1..8
+  // Entries the writer may keep (one flag per table entry; empty: all). Those outside it
+  // are dropped as unreachable ones are and decode as zeros: pruning (nerf_prune_mask).
+  std::vector<bool> keep;
 };
+
+// Pruning by measured contribution (HollowNeRF's idea, without its training-time mask).
+// `contribution` has one value per table entry, how much the entry shows in the training
+// pictures (gpu::NerfRenderer::contribution); an entry's score is that times the sum of
+// its features' magnitudes (how far zeroing it moves what the MLP reads, weighted by how
+// visible that is). Of the `candidates` (one flag per entry), entries scoring 0 are
+// dropped and of the rest the ceil(keep_fraction x candidates) scoring highest are kept.
+Result<std::vector<bool>> nerf_prune_mask(const FieldModel& model, std::span<const float> contribution,
+                                          const std::vector<bool>& candidates, double keep_fraction);
 
 Result<scz::RadianceFieldStreams> store_nerf(const FieldModel& model, const NerfSettings& settings,
                                              const std::vector<float>& grid, const NerfStoreOptions& options = {});

@@ -14,7 +14,7 @@ namespace scenezip::gpu {
 namespace io = shaderio;
 
 struct NerfTrainer::Pipelines {
-  ComputePipeline march, composite, rays, grid_sample, grid_update, grid_mean;
+  ComputePipeline march, composite, rays, grid_sample, grid_update, grid_mean, prune;
   std::vector<std::pair<const ComputePipeline*, VkDescriptorSet>> sets;
   VkDescriptorSet set_of(const ComputePipeline& p) const {
     for (const auto& [pipeline, set] : sets) {
@@ -55,6 +55,8 @@ Result<std::unique_ptr<NerfTrainer>> NerfTrainer::create(Context& context, const
   t->width_ = static_cast<std::uint32_t>(images.width);
   t->height_ = static_cast<std::uint32_t>(images.height);
   t->capacity_ = static_cast<std::uint32_t>(config.batch_size);
+  t->entries_ = model.layout().entries;
+  t->features_ = static_cast<std::uint32_t>(model.layout().features);
   SCZ_ASSIGN_OR_RETURN(t->field_, FieldTrainer::create(context, model, t->capacity_));
 
   auto upload = [&](std::unique_ptr<Buffer>* out, const void* data, std::uint64_t bytes) -> Status {
@@ -87,6 +89,8 @@ Result<std::unique_ptr<NerfTrainer>> NerfTrainer::create(Context& context, const
   control[io::kNerfControlRays] = std::min<std::uint32_t>(options.max_rays, std::max(1u, t->capacity_ / 256));
   std::memcpy(&control[io::kNerfControlThreshold], &settings.density_threshold, sizeof(float));
   SCZ_RETURN_IF_ERROR(upload(&t->control_, control.data(), control.size() * sizeof(std::uint32_t)));
+  const std::vector<std::uint32_t> keep_all((t->entries_ + 31) / 32, ~0u);
+  SCZ_RETURN_IF_ERROR(upload(&t->keep_, keep_all.data(), keep_all.size() * sizeof(std::uint32_t)));
 
   Pipelines& p = *t->pipelines_;
   FieldTrainer& f = *t->field_;
@@ -96,7 +100,8 @@ Result<std::unique_ptr<NerfTrainer>> NerfTrainer::create(Context& context, const
       {io::kNerfBindingRayLoss, t->ray_loss_.get()},  {io::kNerfBindingSteps, t->steps_.get()},
       {io::kNerfBindingPositions, &f.positions()},    {io::kNerfBindingDirections, &f.directions()},
       {io::kNerfBindingOutputs, &f.outputs()},        {io::kNerfBindingDeltas, &f.deltas()},
-      {io::kNerfBindingFieldControl, &f.control()},   {io::kNerfBindingControl, t->control_.get()}};
+      {io::kNerfBindingFieldControl, &f.control()},   {io::kNerfBindingControl, t->control_.get()},
+      {io::kNerfBindingKeep, t->keep_.get()},         {io::kNerfBindingFieldParams, &f.params()}};
   auto make = [&](Spirv spirv, ComputePipeline* out) -> Status {
     SCZ_ASSIGN_OR_RETURN(*out, context.create_compute_pipeline(spirv.words, spirv.count, io::kNerfBindingCount,
                                                                sizeof(io::NerfPush)));
@@ -111,18 +116,8 @@ Result<std::unique_ptr<NerfTrainer>> NerfTrainer::create(Context& context, const
   SCZ_RETURN_IF_ERROR(make(nerf_grid_update_spirv(), &p.grid_update));
   SCZ_RETURN_IF_ERROR(make(nerf_grid_mean_spirv(), &p.grid_mean));
 
-  // The two recorded steps, replayed for the whole training.
-  for (int with_grid = 0; with_grid < 2; ++with_grid) {
-    SCZ_ASSIGN_OR_RETURN(VkCommandBuffer cmd, context.allocate_commands());
-    (with_grid ? t->grid_step_cmd_ : t->step_cmd_) = cmd;
-    VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
-    begin.flags = VK_COMMAND_BUFFER_USAGE_SIMULTANEOUS_USE_BIT;
-    vkBeginCommandBuffer(cmd, &begin);
-    Context::compute_barrier(cmd);  // the previous step's writes before this one's reads
-    if (with_grid) t->record_grid_update(cmd);
-    t->record_step(cmd);
-    vkEndCommandBuffer(cmd);
-  }
+  SCZ_RETURN_IF_ERROR(make(nerf_prune_spirv(), &p.prune));
+  SCZ_RETURN_IF_ERROR(t->record_commands());
   return t;
 }
 
@@ -143,6 +138,25 @@ void set_march_settings(const field::NerfSettings& settings, Push* push) {
 
 }  // namespace
 
+// The two recorded steps, replayed for the whole training (recorded again when pruning
+// starts or stops).
+Status NerfTrainer::record_commands() {
+  for (int with_grid = 0; with_grid < 2; ++with_grid) {
+    VkCommandBuffer& cmd = with_grid ? grid_step_cmd_ : step_cmd_;
+    if (cmd) context_.free_commands(cmd);
+    cmd = VK_NULL_HANDLE;
+    SCZ_ASSIGN_OR_RETURN(cmd, context_.allocate_commands());
+    VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+    begin.flags = VK_COMMAND_BUFFER_USAGE_SIMULTANEOUS_USE_BIT;
+    vkBeginCommandBuffer(cmd, &begin);
+    Context::compute_barrier(cmd);  // the previous step's writes before this one's reads
+    if (with_grid) record_grid_update(cmd);
+    record_step(cmd);
+    vkEndCommandBuffer(cmd);
+  }
+  return Status::Ok();
+}
+
 io::NerfPush NerfTrainer::base_push() const {
   io::NerfPush push{};
   push.max_rays = options_.max_rays;
@@ -158,6 +172,8 @@ io::NerfPush NerfTrainer::base_push() const {
   set_march_settings(settings_, &push);
   push.decay = options_.grid_decay;
   push.random_background = options_.random_background ? 1u : 0u;
+  push.hash_entries = entries_;
+  push.features = features_;
   return push;
 }
 
@@ -196,6 +212,29 @@ void NerfTrainer::record_step(VkCommandBuffer cmd) const {
   dispatch(cmd, p.rays, p.set_of(p.rays), base_push(), 1);
   field_->record_backward(cmd, capacity_);
   field_->record_update(cmd);
+  if (pruned_) record_prune(cmd);
+}
+
+void NerfTrainer::record_prune(VkCommandBuffer cmd) const {
+  const Pipelines& p = *pipelines_;
+  dispatch(cmd, p.prune, p.set_of(p.prune), base_push(), entries_);
+}
+
+Status NerfTrainer::keep_only(const std::vector<bool>& keep) {
+  if (!keep.empty() && keep.size() != entries_) return invalid_input("keep mask does not match the table's entries");
+  std::vector<std::uint32_t> bits((entries_ + 31) / 32, keep.empty() ? ~0u : 0u);
+  for (std::size_t e = 0; e < keep.size(); ++e) {
+    if (keep[e]) bits[e / 32] |= 1u << (e % 32);
+  }
+  SCZ_ASSIGN_OR_RETURN(Buffer staging, context_.upload(bits.data(), bits.size() * sizeof(std::uint32_t)));
+  pruned_ = !keep.empty();
+  SCZ_RETURN_IF_ERROR(field_->run_once([&](VkCommandBuffer cmd) {
+    VkBufferCopy region{0, 0, bits.size() * sizeof(std::uint32_t)};
+    vkCmdCopyBuffer(cmd, staging.handle(), keep_->handle(), 1, &region);
+    Context::compute_barrier(cmd);
+    if (pruned_) record_prune(cmd);
+  }));
+  return record_commands();
 }
 
 Status NerfTrainer::train(int steps) {
@@ -358,9 +397,8 @@ Status NerfRenderer::init(const Buffer& levels, const Buffer& params, const Buff
   bound_params_ = &params;
   bound_grid_ = &grid;
   // The CPU driver stops long shader loops: it gets the variant written around that.
-  const bool for_llvmpipe =
-      variant == Variant::kForLlvmpipe || (variant == Variant::kAuto && context_.cpu_driver());
-  const Spirv spirv = for_llvmpipe ? nerf_render_llvmpipe_spirv() : nerf_render_spirv();
+  for_llvmpipe_ = variant == Variant::kForLlvmpipe || (variant == Variant::kAuto && context_.cpu_driver());
+  const Spirv spirv = for_llvmpipe_ ? nerf_render_llvmpipe_spirv() : nerf_render_spirv();
   SCZ_ASSIGN_OR_RETURN(ComputePipeline pipeline,
                        context_.create_compute_pipeline(spirv.words, spirv.count, io::kNerfRenderBindingCount,
                                                         sizeof(io::NerfRenderPush)));
@@ -368,14 +406,17 @@ Status NerfRenderer::init(const Buffer& levels, const Buffer& params, const Buff
   return Status::Ok();
 }
 
-Result<Image> NerfRenderer::render(const Camera& camera) {
-  if (camera.width <= 0 || camera.height <= 0) return invalid_input("render size must be positive");
-  const int pixels = camera.width * camera.height;
+Status NerfRenderer::ensure_image(int pixels) {
   if (!image_ || image_pixels_ != pixels) {
     SCZ_ASSIGN_OR_RETURN(Buffer buffer, context_.create_buffer(static_cast<std::uint64_t>(pixels) * 16, true));
     image_ = std::make_unique<Buffer>(std::move(buffer));
     image_pixels_ = pixels;
   }
+  return Status::Ok();
+}
+
+Result<io::NerfRenderPush> NerfRenderer::push_for(const Camera& camera) {
+  if (camera.width <= 0 || camera.height <= 0) return invalid_input("render size must be positive");
   if (live_) {
     SCZ_ASSIGN_OR_RETURN(settings_.density_threshold, live_->density_threshold());
   }
@@ -395,22 +436,53 @@ Result<Image> NerfRenderer::render(const Camera& camera) {
   push.hidden_width = static_cast<std::uint32_t>(config_.hidden_width);
   push.hidden_layers = static_cast<std::uint32_t>(config_.hidden_layers);
   set_march_settings(settings_, &push);
+  return push;
+}
+
+Result<Image> NerfRenderer::render(const Camera& camera) {
+  SCZ_ASSIGN_OR_RETURN(const io::NerfRenderPush push, push_for(camera));
+  SCZ_RETURN_IF_ERROR(ensure_image(camera.width * camera.height));
   const BufferBindings bindings = {{io::kNerfRenderBindingLevels, bound_levels_},
                                    {io::kNerfRenderBindingParams, bound_params_},
                                    {io::kNerfRenderBindingGrid, bound_grid_},
                                    {io::kNerfRenderBindingImage, image_.get()}};
-  const std::uint32_t groups = static_cast<std::uint32_t>((pixels + io::kNerfRenderWorkgroupSize - 1) /
-                                                          io::kNerfRenderWorkgroupSize);
-  SCZ_RETURN_IF_ERROR(dispatch_timed(bindings, push, groups));
+  SCZ_RETURN_IF_ERROR(dispatch_timed(*pipeline_, bindings, push));
   return context_.download_image(*image_, camera.width, camera.height);
 }
 
-Status NerfRenderer::dispatch_timed(const BufferBindings& bindings, const io::NerfRenderPush& push,
-                                    std::uint32_t groups) {
+Result<std::vector<float>> NerfRenderer::contribution(const std::vector<Camera>& cameras) {
+  if (!contribution_pipeline_) {
+    const Spirv spirv = for_llvmpipe_ ? nerf_contribution_llvmpipe_spirv() : nerf_contribution_spirv();
+    SCZ_ASSIGN_OR_RETURN(ComputePipeline pipeline,
+                         context_.create_compute_pipeline(spirv.words, spirv.count, io::kNerfContributionBindingCount,
+                                                          sizeof(io::NerfRenderPush)));
+    contribution_pipeline_ = std::make_unique<ComputePipeline>(std::move(pipeline));
+  }
+  const std::size_t entries = field::make_hash_layout(config_).entries;
+  std::vector<float> sums(entries, 0.0f);
+  SCZ_ASSIGN_OR_RETURN(Buffer buffer, context_.upload_device(sums.data(), sums.size() * sizeof(float)));
+  for (const Camera& camera : cameras) {
+    SCZ_ASSIGN_OR_RETURN(const io::NerfRenderPush push, push_for(camera));
+    SCZ_RETURN_IF_ERROR(ensure_image(camera.width * camera.height));
+    const BufferBindings bindings = {{io::kNerfRenderBindingLevels, bound_levels_},
+                                     {io::kNerfRenderBindingParams, bound_params_},
+                                     {io::kNerfRenderBindingGrid, bound_grid_},
+                                     {io::kNerfRenderBindingImage, image_.get()},
+                                     {io::kNerfRenderBindingContribution, &buffer}};
+    SCZ_RETURN_IF_ERROR(dispatch_timed(*contribution_pipeline_, bindings, push));
+  }
+  SCZ_RETURN_IF_ERROR(context_.download(buffer, sums.data(), sums.size() * sizeof(float)));
+  return sums;
+}
+
+Status NerfRenderer::dispatch_timed(const ComputePipeline& pipeline, const BufferBindings& bindings,
+                                    const io::NerfRenderPush& push) {
+  const std::uint32_t pixels = push.width * push.height;
+  const std::uint32_t groups = (pixels + io::kNerfRenderWorkgroupSize - 1) / io::kNerfRenderWorkgroupSize;
   if (!timestamps_ && context_.timestamp_period_ns() > 0) {
     SCZ_ASSIGN_OR_RETURN(timestamps_, context_.create_timestamp_pool(2));
   }
-  SCZ_ASSIGN_OR_RETURN(VkDescriptorSet set, context_.create_descriptor_set(*pipeline_, bindings));
+  SCZ_ASSIGN_OR_RETURN(VkDescriptorSet set, context_.create_descriptor_set(pipeline, bindings));
   auto allocated = context_.allocate_commands();
   if (!allocated.ok()) {
     context_.free_descriptor_set(set);
@@ -424,9 +496,9 @@ Status NerfRenderer::dispatch_timed(const BufferBindings& bindings, const io::Ne
     vkCmdResetQueryPool(cmd, timestamps_, 0, 2);
     vkCmdWriteTimestamp(cmd, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, timestamps_, 0);
   }
-  vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline_->handle());
-  vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline_->layout(), 0, 1, &set, 0, nullptr);
-  vkCmdPushConstants(cmd, pipeline_->layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(push), &push);
+  vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline.handle());
+  vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline.layout(), 0, 1, &set, 0, nullptr);
+  vkCmdPushConstants(cmd, pipeline.layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(push), &push);
   std::uint32_t gx = 1, gy = 1;
   context_.tile_groups(groups, &gx, &gy);
   vkCmdDispatch(cmd, gx, gy, 1);

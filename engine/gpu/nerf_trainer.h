@@ -58,6 +58,11 @@ class NerfTrainer {
   // last update). A field stored or rendered as trained takes this one.
   Result<float> density_threshold() const;
 
+  // Pruning: from now on, every step ends by zeroing the hash entries whose `keep` flag
+  // is false (one flag per table entry), and they are zeroed at once; training goes on
+  // fine-tuning the rest. An empty vector keeps every entry again.
+  Status keep_only(const std::vector<bool>& keep);
+
   Status download(field::FieldModel* model) const;
   Result<std::vector<float>> download_grid() const;
   Status upload_grid(const std::vector<float>& grid);
@@ -83,13 +88,16 @@ class NerfTrainer {
   void record_grid_update(VkCommandBuffer cmd) const;
   void record_march_composite(VkCommandBuffer cmd) const;
   void record_step(VkCommandBuffer cmd) const;
+  void record_prune(VkCommandBuffer cmd) const;
+  Status record_commands();
 
   Context& context_;
   field::NerfSettings settings_;
   NerfTrainOptions options_;
   std::unique_ptr<FieldTrainer> field_;
-  std::uint32_t images_ = 0, width_ = 0, height_ = 0, capacity_ = 0;
-  std::unique_ptr<Buffer> cameras_, pixels_, grid_, rays_, ray_loss_, steps_, control_;
+  std::uint32_t images_ = 0, width_ = 0, height_ = 0, capacity_ = 0, entries_ = 0, features_ = 0;
+  bool pruned_ = false;  // steps end with nerf_prune.comp
+  std::unique_ptr<Buffer> cameras_, pixels_, grid_, rays_, ray_loss_, steps_, control_, keep_;
   std::unique_ptr<Pipelines> pipelines_;
   VkCommandBuffer step_cmd_ = VK_NULL_HANDLE, grid_step_cmd_ = VK_NULL_HANDLE;
   int steps_done_ = 0;
@@ -115,6 +123,11 @@ class NerfRenderer {
                                                       const field::NerfSettings& settings);
   ~NerfRenderer();
   Result<Image> render(const Camera& camera);
+  // How much each hash entry shows in the pictures of `cameras` (nerf_contribution.comp):
+  // over every pixel's samples, the sample's compositing weight (transmittance x alpha)
+  // times the entry's trilinear weight at that sample, summed. One float per table entry;
+  // what pruning ranks entries by (field::NerfStoreOptions).
+  Result<std::vector<float>> contribution(const std::vector<Camera>& cameras);
   // Milliseconds of the last render's dispatch on the GPU, from timestamps around it
   // (where the queue has none: last_wall_ms()).
   double last_ms() const { return last_ms_; }
@@ -125,7 +138,10 @@ class NerfRenderer {
  private:
   NerfRenderer(Context& context) : context_(context) {}
   Status init(const Buffer& levels, const Buffer& params, const Buffer& grid, Variant variant);
-  Status dispatch_timed(const BufferBindings& bindings, const shaderio::NerfRenderPush& push, std::uint32_t groups);
+  Result<shaderio::NerfRenderPush> push_for(const Camera& camera);
+  Status dispatch_timed(const ComputePipeline& pipeline, const BufferBindings& bindings,
+                        const shaderio::NerfRenderPush& push);
+  Status ensure_image(int pixels);
   Context& context_;
   field::FieldConfig config_;
   field::NerfSettings settings_;
@@ -134,7 +150,8 @@ class NerfRenderer {
   const Buffer* bound_levels_ = nullptr;
   const Buffer* bound_params_ = nullptr;
   const Buffer* bound_grid_ = nullptr;
-  std::unique_ptr<ComputePipeline> pipeline_;
+  std::unique_ptr<ComputePipeline> pipeline_, contribution_pipeline_;
+  bool for_llvmpipe_ = false;
   int image_pixels_ = 0;
   VkQueryPool timestamps_ = VK_NULL_HANDLE;
   double last_ms_ = 0, last_wall_ms_ = 0;

@@ -51,7 +51,10 @@ Spirv nerf_rays_spirv();
 Spirv nerf_grid_sample_spirv();
 Spirv nerf_grid_update_spirv();
 Spirv nerf_grid_mean_spirv();
+Spirv nerf_prune_spirv();
 Spirv nerf_render_spirv();
 Spirv nerf_render_llvmpipe_spirv();
+Spirv nerf_contribution_spirv();
+Spirv nerf_contribution_llvmpipe_spirv();
 
 }  // namespace scenezip::gpu

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -186,6 +187,103 @@ TEST(NerfCodec, RoundTripKeepsTheFieldWithinQuantization) {
       }
     }
   }
+}
+
+Camera tiny_field_camera() {
+  Camera camera;
+  camera.width = camera.height = 24;
+  camera.fx = camera.fy = 30;
+  camera.cx = camera.cy = 12;
+  camera.position = {0.1, -0.2, -4};  // identity rotation: looking along +z at the box
+  return camera;
+}
+
+// The contribution reference spreads each composited weight over a cell's corners at
+// every level: a camera adds levels x (1 - transmittance left) per pixel in all, the
+// transmittance being what a white background shows through (white render - black).
+TEST(NerfReference, ContributionAddsUpToWhatThePixelsCover) {
+  const TinyField t = tiny_field();
+  const Camera camera = tiny_field_camera();
+  std::vector<double> contribution;
+  field::nerf_contribution_reference(t.model, t.settings, t.grid, camera, &contribution);
+  ASSERT_EQ(contribution.size(), t.model.layout().entries);
+  NerfSettings black = t.settings, white = t.settings;
+  black.background = {0, 0, 0};
+  white.background = {1, 1, 1};
+  const Image on_black = field::render_nerf_reference(t.model, black, t.grid, camera);
+  const Image on_white = field::render_nerf_reference(t.model, white, t.grid, camera);
+  double covered = 0;
+  for (std::size_t i = 0; i < on_black.rgb.size(); i += 3) covered += 1.0 - (on_white.rgb[i] - on_black.rgb[i]);
+  double total = 0;
+  std::size_t touched = 0;
+  for (double c : contribution) {
+    EXPECT_GE(c, 0.0);
+    total += c;
+    touched += c > 0;
+  }
+  EXPECT_GT(covered, 1.0) << "the camera sees the field";
+  EXPECT_NEAR(total, t.model.layout().levels.size() * covered, 1e-3 * total);
+  EXPECT_LT(touched, contribution.size()) << "some entries lie where no ray composites";
+}
+
+// Pruning by contribution keeps the asked share of the candidates, those scoring highest
+// (contribution x feature magnitude), drops every entry no ray touches; a file stored
+// with that mask keeps only those entries and decodes the others as zeros.
+TEST(NerfCodec, PruningKeepsTheEntriesThatShowMost) {
+  const TinyField t = tiny_field();
+  std::vector<double> measured;
+  field::nerf_contribution_reference(t.model, t.settings, t.grid, tiny_field_camera(), &measured);
+  const std::vector<float> contribution(measured.begin(), measured.end());
+  const std::size_t entries = contribution.size();
+  const std::size_t f = static_cast<std::size_t>(t.model.config().features);
+  auto score = [&](std::size_t e) {
+    float m = 0;
+    for (std::size_t k = 0; k < f; ++k) m += std::fabs(t.model.params[e * f + k]);
+    return contribution[e] * m;
+  };
+  // Candidates: every other entry, so the fraction is of them, not of the table.
+  std::vector<bool> candidates(entries);
+  for (std::size_t e = 0; e < entries; ++e) candidates[e] = e % 2 == 0;
+  const std::size_t candidate_count = (entries + 1) / 2;
+  for (double keep : {1.0, 0.5, 0.2}) {
+    auto mask = field::nerf_prune_mask(t.model, contribution, candidates, keep);
+    ASSERT_TRUE(mask.ok()) << mask.status().message();
+    std::size_t count = 0;
+    float lowest_kept = 1e30f, highest_dropped = 0;
+    for (std::size_t e = 0; e < entries; ++e) {
+      if ((*mask)[e]) {
+        ++count;
+        EXPECT_TRUE(candidates[e]);
+        EXPECT_GT(contribution[e], 0.0f);
+        lowest_kept = std::min(lowest_kept, score(e));
+      } else if (candidates[e]) {
+        highest_dropped = std::max(highest_dropped, score(e));
+      }
+    }
+    EXPECT_LE(count, static_cast<std::size_t>(std::ceil(keep * candidate_count))) << keep;
+    EXPECT_GT(count, 0u);
+    if (keep < 1) EXPECT_GE(lowest_kept, highest_dropped) << keep;
+
+    field::NerfStoreOptions options;
+    options.keep = *mask;
+    auto streams = field::store_nerf(t.model, t.settings, t.grid, options);
+    ASSERT_TRUE(streams.ok()) << streams.status().message();
+    auto file = field::encode_nerf_file(t.model, t.settings, t.grid, nullptr, options);
+    ASSERT_TRUE(file.ok());
+    auto decoded = field::decode_nerf_file(*file);
+    ASSERT_TRUE(decoded.ok()) << decoded.status().message();
+    EXPECT_LE(decoded->kept_entries, count);
+    for (std::size_t e = 0; e < entries; ++e) {
+      const bool stored = streams->kept[e / 8] >> (e % 8) & 1;
+      if (stored) EXPECT_TRUE((*mask)[e]) << e;
+      if (!stored) EXPECT_EQ(decoded->model.params[e * f], 0.0f) << e;
+    }
+  }
+  EXPECT_FALSE(field::nerf_prune_mask(t.model, std::span<const float>(contribution.data(), entries - 1), candidates, 0.5).ok());
+  EXPECT_FALSE(field::nerf_prune_mask(t.model, contribution, candidates, 0).ok());
+  field::NerfStoreOptions wrong;
+  wrong.keep.assign(entries - 1, true);
+  EXPECT_FALSE(field::store_nerf(t.model, t.settings, t.grid, wrong).ok());
 }
 
 TEST(NerfCodec, DamagedFilesGiveOneLineErrors) {

@@ -280,5 +280,98 @@ TEST(NerfRenderer, BothVariantsMatchTheReference) {
   EXPECT_EQ(context->validation_errors(), 0u);
 }
 
+// Pruning while training: after keep_only, the dropped entries are zero and stay zero
+// through further steps while the kept ones go on learning; an empty mask lets every
+// entry learn again.
+TEST(NerfTrainer, PrunedEntriesStayZeroWhileTheRestTrains) {
+  SCZ_REQUIRE_DATA(kLego);
+  auto context = make_context();
+  ASSERT_TRUE(context);
+  const Photos photos = load_lego(16, {0, 1, 2, 3});
+  const field::NerfSettings s = small_settings();
+  auto model = field::FieldModel::create(small_config(1 << 13));
+  ASSERT_TRUE(model.ok());
+  gpu::NerfTrainOptions options;
+  options.max_rays = 512;
+  options.grid_interval = 4;
+  auto trainer = gpu::NerfTrainer::create(*context, *model, s, training_images(photos, s), options);
+  ASSERT_TRUE(trainer.ok()) << trainer.status().message();
+  ASSERT_TRUE((*trainer)->train(12).ok());
+  const std::size_t entries = model->layout().entries;
+  const std::size_t f = static_cast<std::size_t>(model->layout().features);
+  std::vector<bool> keep(entries);
+  for (std::size_t e = 0; e < entries; ++e) keep[e] = e % 3 != 0;
+  EXPECT_FALSE((*trainer)->keep_only(std::vector<bool>(entries - 1, true)).ok());
+  ASSERT_TRUE((*trainer)->keep_only(keep).ok());
+  field::FieldModel before = *model, after = *model;
+  ASSERT_TRUE((*trainer)->download(&before).ok());
+  ASSERT_TRUE((*trainer)->train(12).ok());
+  ASSERT_TRUE((*trainer)->download(&after).ok());
+  std::size_t kept_changed = 0;
+  for (std::size_t e = 0; e < entries; ++e) {
+    for (std::size_t k = 0; k < f; ++k) {
+      if (!keep[e]) {
+        ASSERT_EQ(before.params[e * f + k], 0.0f) << e;
+        ASSERT_EQ(after.params[e * f + k], 0.0f) << e;
+      } else {
+        kept_changed += before.params[e * f + k] != after.params[e * f + k];
+      }
+    }
+  }
+  EXPECT_GT(kept_changed, 100u) << "the kept entries go on learning";
+  ASSERT_TRUE((*trainer)->keep_only({}).ok());
+  ASSERT_TRUE((*trainer)->train(12).ok());
+  ASSERT_TRUE((*trainer)->download(&after).ok());
+  std::size_t revived = 0;
+  for (std::size_t e = 0; e < entries; e += 3) revived += after.params[e * f] != 0.0f;
+  EXPECT_GT(revived, 0u) << "without a mask every entry learns again";
+  EXPECT_EQ(context->validation_errors(), 0u);
+}
+
+// Each hash entry's contribution (nerf_contribution.comp), both variants, against the
+// C++ twin on the golden field, from two cameras added into one buffer.
+TEST(NerfRenderer, ContributionMatchesTheReference) {
+  auto context = make_context();
+  ASSERT_TRUE(context);
+  auto bytes = read_file(std::string(SCENEZIP_SOURCE_DIR) + "/tests/golden/radiance-field-v2.scz");
+  ASSERT_TRUE(bytes.ok());
+  auto field = field::decode_nerf_file(*bytes);
+  ASSERT_TRUE(field.ok()) << field.status().message();
+  Camera a;
+  a.width = a.height = 24;
+  a.fx = a.fy = 30;
+  a.cx = a.cy = 12;
+  a.position = {0.1, -0.2, -4};
+  Camera b = a;
+  b.width = 16;
+  b.fx = 20;
+  b.cx = 8;
+  b.position = {-0.3, 0.1, -3.5};
+  std::vector<double> want;
+  field::nerf_contribution_reference(field->model, field->settings, field->grid, a, &want);
+  field::nerf_contribution_reference(field->model, field->settings, field->grid, b, &want);
+  double largest = 0, total = 0;
+  for (double v : want) largest = std::max(largest, v), total += v;
+  ASSERT_GT(total, 1.0) << "the views see the field";
+  for (auto variant : {gpu::NerfRenderer::Variant::kLoops, gpu::NerfRenderer::Variant::kForLlvmpipe}) {
+    auto renderer = gpu::NerfRenderer::create(*context, field->model, field->settings, field->grid, variant);
+    ASSERT_TRUE(renderer.ok()) << renderer.status().message();
+    auto got = (*renderer)->contribution({a, b});
+    ASSERT_TRUE(got.ok()) << got.status().message();
+    ASSERT_EQ(got->size(), want.size());
+    double got_total = 0, worst = 0;
+    std::size_t zero_mismatch = 0;
+    for (std::size_t e = 0; e < want.size(); ++e) {
+      got_total += (*got)[e];
+      worst = std::max(worst, std::fabs((*got)[e] - want[e]));
+      zero_mismatch += ((*got)[e] > 0) != (want[e] > 0);
+    }
+    EXPECT_NEAR(got_total, total, 1e-4 * total) << static_cast<int>(variant);
+    EXPECT_LT(worst, 1e-4 * largest) << static_cast<int>(variant);
+    EXPECT_EQ(zero_mismatch, 0u) << static_cast<int>(variant);
+  }
+  EXPECT_EQ(context->validation_errors(), 0u);
+}
+
 }  // namespace
 }  // namespace scenezip
