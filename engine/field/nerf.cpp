@@ -292,9 +292,13 @@ std::vector<float> nerf_grid_from_bits(const std::vector<std::uint8_t>& bits, in
   return grid;
 }
 
-Image render_nerf_reference(const FieldModel& model, const NerfSettings& settings, const std::vector<float>& grid,
-                            const Camera& camera) {
-  Image image(camera.width, camera.height);
+namespace {
+
+// Every pixel centre's ray of `camera`, marched without jitter, with the field's raw
+// outputs at its samples: what the renderer's twins share.
+template <typename PerPixel>
+void for_each_pixel_ray(const FieldModel& model, const NerfSettings& settings, const std::vector<float>& grid,
+                        const Camera& camera, PerPixel per_pixel) {
   const std::array<float, 16> rows = nerf_camera_rows(camera, settings);
   for (int y = 0; y < camera.height; ++y) {
     for (int x = 0; x < camera.width; ++x) {
@@ -306,10 +310,21 @@ Image render_nerf_reference(const FieldModel& model, const NerfSettings& setting
       const std::vector<float> raw =
           samples.count() ? evaluate(model, {samples.positions.data(), directions.data(), samples.count()})
                           : std::vector<float>();
-      const Composite c = nerf_composite(raw.data(), samples.steps.data(), samples.count(), settings.background.data());
-      for (int k = 0; k < 3; ++k) image.rgb[3 * (static_cast<std::size_t>(y) * camera.width + x) + k] = c.rgb[k];
+      per_pixel(static_cast<std::size_t>(y) * camera.width + x, samples, raw);
     }
   }
+}
+
+}  // namespace
+
+Image render_nerf_reference(const FieldModel& model, const NerfSettings& settings, const std::vector<float>& grid,
+                            const Camera& camera) {
+  Image image(camera.width, camera.height);
+  auto composite = [&](std::size_t pixel, const RaySamples& samples, const std::vector<float>& raw) {
+    const Composite c = nerf_composite(raw.data(), samples.steps.data(), samples.count(), settings.background.data());
+    for (int k = 0; k < 3; ++k) image.rgb[3 * pixel + k] = c.rgb[k];
+  };
+  for_each_pixel_ray(model, settings, grid, camera, composite);
   return image;
 }
 
@@ -317,32 +332,23 @@ void nerf_contribution_reference(const FieldModel& model, const NerfSettings& se
                                  const Camera& camera, std::vector<double>* contribution) {
   const HashGridLayout& layout = model.layout();
   contribution->resize(layout.entries, 0.0);
-  const std::array<float, 16> rows = nerf_camera_rows(camera, settings);
-  for (int y = 0; y < camera.height; ++y) {
-    for (int x = 0; x < camera.width; ++x) {
-      float o[3], d[3];
-      nerf_pixel_ray(rows, x + 0.5f, y + 0.5f, o, d);
-      const RaySamples samples = nerf_march(settings, grid, o, d, 0.0f);
-      if (samples.count() == 0) continue;
-      std::vector<float> directions;
-      for (std::size_t i = 0; i < samples.count(); ++i) directions.insert(directions.end(), d, d + 3);
-      const std::vector<float> raw = evaluate(model, {samples.positions.data(), directions.data(), samples.count()});
-      // The weights as nerf_composite forms them, stopping where it stops.
-      float t = 1.0f;
-      for (std::size_t i = 0; i < samples.count(); ++i) {
-        const float alpha = 1.0f - std::exp(-nerf_density(raw[kOut * i]) * samples.steps[i]);
-        const float w = t * alpha;
-        if (w > 0) {
-          for (const HashLevel& level : layout.levels) {
-            const CellCorners corners = cell_corners(level, &samples.positions[3 * i]);
-            for (int c = 0; c < 8; ++c) (*contribution)[corners.entry[c]] += static_cast<double>(w) * corners.weight[c];
-          }
+  auto add = [&](std::size_t, const RaySamples& samples, const std::vector<float>& raw) {
+    // The weights as nerf_composite forms them, stopping where it stops.
+    float t = 1.0f;
+    for (std::size_t i = 0; i < samples.count(); ++i) {
+      const float alpha = 1.0f - std::exp(-nerf_density(raw[kOut * i]) * samples.steps[i]);
+      const double w = t * alpha;
+      if (w > 0) {
+        for (const HashLevel& level : layout.levels) {
+          const CellCorners corners = cell_corners(level, &samples.positions[3 * i]);
+          for (int c = 0; c < 8; ++c) (*contribution)[corners.entry[c]] += w * corners.weight[c];
         }
-        t *= 1.0f - alpha;
-        if (t < kMinTransmittance) break;
       }
+      t *= 1.0f - alpha;
+      if (t < kMinTransmittance) break;
     }
-  }
+  };
+  for_each_pixel_ray(model, settings, grid, camera, add);
 }
 
 }  // namespace scenezip::field

@@ -251,14 +251,18 @@ TEST(NerfTrainer, TrainsLegoAndRendersLikeTheReference) {
   EXPECT_EQ(context->validation_errors(), 0u);
 }
 
+Result<field::DecodedNerf> golden_field() {
+  SCZ_ASSIGN_OR_RETURN(const Bytes bytes,
+                       read_file(std::string(SCENEZIP_SOURCE_DIR) + "/tests/golden/radiance-field-v2.scz"));
+  return field::decode_nerf_file(bytes);
+}
+
 // Both renderer variants against the C++ reference on the golden field (small enough
 // that the GPUs' variant, with its long loops, stays within llvmpipe's loop limit).
 TEST(NerfRenderer, BothVariantsMatchTheReference) {
   auto context = make_context();
   ASSERT_TRUE(context);
-  auto bytes = read_file(std::string(SCENEZIP_SOURCE_DIR) + "/tests/golden/radiance-field-v2.scz");
-  ASSERT_TRUE(bytes.ok());
-  auto field = field::decode_nerf_file(*bytes);
+  auto field = golden_field();
   ASSERT_TRUE(field.ok()) << field.status().message();
   Camera camera;
   camera.width = camera.height = 32;
@@ -333,9 +337,7 @@ TEST(NerfTrainer, PrunedEntriesStayZeroWhileTheRestTrains) {
 TEST(NerfRenderer, ContributionMatchesTheReference) {
   auto context = make_context();
   ASSERT_TRUE(context);
-  auto bytes = read_file(std::string(SCENEZIP_SOURCE_DIR) + "/tests/golden/radiance-field-v2.scz");
-  ASSERT_TRUE(bytes.ok());
-  auto field = field::decode_nerf_file(*bytes);
+  auto field = golden_field();
   ASSERT_TRUE(field.ok()) << field.status().message();
   Camera a;
   a.width = a.height = 24;
