@@ -35,7 +35,7 @@ struct TrainFieldOptions {
   int feature_bits = 8;
   bool compare_bits = false;
   double prune_keep = 1;  // 1: no pruning
-  int prune_steps = 1000;
+  int prune_steps = 2500;
   int prune_size = 200;
   bool compare_prune = false;
   bool json = false;
@@ -344,7 +344,10 @@ void add_train_field(CLI::App& app, Runner& run) {
                   "that each halve the share, keeping the entries whose contribution to the training views times "
                   "feature magnitude is highest, then fine-tune the rest with the dropped ones held at zero "
                   "(--prune-steps); dropped entries are not stored and decode as zeros (default 1: no pruning)");
-  cmd->add_option("--prune-steps", o->prune_steps, "Fine-tuning steps after each pruning stage (default 1000)");
+  cmd->add_option("--prune-steps", o->prune_steps,
+                  "Fine-tuning steps after each pruning stage (default 2500: on lego, 50 s of training and 2,500 "
+                  "steps per stage ended 0.36 dB above 90 s and 1,000 per stage, a sixteenth of the table kept, "
+                  "both within two minutes)");
   cmd->add_option("--prune-size", o->prune_size,
                   "Longer side, in pixels, of the training views the contribution is measured on (default 200)");
   cmd->add_flag("--compare-prune", o->compare_prune,
