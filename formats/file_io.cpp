@@ -37,6 +37,17 @@ Result<Bytes> read_file(const std::string& path) {
   return bytes;
 }
 
+Result<Bytes> read_file_head(const std::string& path, std::size_t max_bytes) {
+  SCZ_ASSIGN_OR_RETURN(std::uint64_t size, file_size(path));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return io_error(std::string("cannot open: ") + std::strerror(errno));
+  Bytes bytes(static_cast<std::size_t>(std::min<std::uint64_t>(size, max_bytes)));
+  if (!bytes.empty() && !in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()))) {
+    return io_error("read failed");
+  }
+  return bytes;
+}
+
 namespace {
 
 std::string random_tag() {

@@ -14,6 +14,9 @@ using Bytes = std::vector<std::uint8_t>;
 
 // Reads a whole file. Errors name no file: callers add it with Status::with_context.
 Result<Bytes> read_file(const std::string& path);
+// The first `max_bytes` of a file (fewer when it is shorter): enough to tell a format by
+// its magic without reading a large file whole.
+Result<Bytes> read_file_head(const std::string& path, std::size_t max_bytes);
 // Size of a file in bytes, or an error if it does not exist.
 Result<std::uint64_t> file_size(const std::string& path);
 

@@ -87,13 +87,6 @@ GaussianCloud replicate(const GaussianCloud& cloud, int copies) {
   return out;
 }
 
-double median(std::vector<double> values) {
-  if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  const std::size_t n = values.size();
-  return n % 2 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
-}
-
 // The camera of frame `f` (negative: warm-up): walks the orbit, or stays on --view.
 Camera frame_camera(const Orbit& orbit, int f, const BenchOptions& o, int fixed_index, int fixed_count) {
   return fixed_index >= 0 ? orbit_view(orbit, fixed_index, fixed_count, o.width, o.height)

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "engine/core/status.h"
 #include "formats/formats.h"
@@ -42,5 +43,11 @@ class Progress {
 
 // load_scene with a progress line on stderr.
 Result<Scene> load_with_progress(const std::string& path, FileFormat* format = nullptr);
+
+// The median of timings (the mean of the middle two for an even count; 0 for none).
+double median(std::vector<double> values);
+
+// A JSON settings option: the text itself, or "@FILE" for a file's text ("{}" when empty).
+Result<std::string> settings_text(const std::string& option);
 
 }  // namespace scenezip::cli

@@ -30,22 +30,6 @@ struct FieldFitOptions {
   bool json = false;
 };
 
-double median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
-}
-
-Result<std::string> config_text(const std::string& option) {
-  if (option.empty()) return std::string("{}");
-  if (option[0] != '@') return option;
-  std::ifstream in(option.substr(1));
-  if (!in) return io_error("cannot read field settings " + option.substr(1));
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 nlohmann::ordered_json comparison_json(const gpu::MlpPathComparison& c) {
   nlohmann::ordered_json j;
   j["batch"] = c.batch;
@@ -83,7 +67,7 @@ Status run_field_fit(const FieldFitOptions& o) {
     return invalid_input("--mlp must be auto, plain or matrix");
   }
   if (o.psnr_samples < 1 || o.psnr_samples > 100000000) return invalid_input("--psnr-samples must be in 1..1e8");
-  SCZ_ASSIGN_OR_RETURN(const std::string text, config_text(o.config));
+  SCZ_ASSIGN_OR_RETURN(const std::string text, settings_text(o.config));
   Result<field::FieldConfig> parsed = field::parse_field_config(text);
   if (!parsed.ok()) return parsed.status();
   const field::FieldConfig config = field::colour_field_config(*parsed, target);

@@ -1,6 +1,9 @@
 // `scenezip`: compress, convert, inspect and render 3D scenes.
+#include <algorithm>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <unistd.h>
 
 #include <string>
@@ -81,6 +84,23 @@ class ColourFieldDecoding {
 Result<Scene> load_with_progress(const std::string& path, FileFormat* format) {
   Progress progress("reading " + path);
   return load_scene(path, format);
+}
+
+double median(std::vector<double> values) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  const std::size_t n = values.size();
+  return n % 2 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
+}
+
+Result<std::string> settings_text(const std::string& option) {
+  if (option.empty()) return std::string("{}");
+  if (option[0] != '@') return option;
+  std::ifstream in(option.substr(1));
+  if (!in) return io_error("cannot read settings file " + option.substr(1));
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 }  // namespace scenezip::cli

@@ -95,9 +95,11 @@ Result<Camera> choose_camera(const std::string& view, const std::string& camera_
 }
 
 Result<std::optional<field::DecodedNerf>> load_radiance_field(const std::string& path) {
+  // Other scenes can be large: only an .scz file is read whole here.
+  Result<Bytes> head = read_file_head(path, 4);
+  if (!head.ok() || !scz::has_scz_magic(*head)) return std::optional<field::DecodedNerf>();  // the loader reports
   Result<Bytes> bytes = read_file(path);
-  if (!bytes.ok()) return std::optional<field::DecodedNerf>();  // the scene loader reports it
-  if (!scz::has_scz_magic(*bytes)) return std::optional<field::DecodedNerf>();
+  if (!bytes.ok()) return std::optional<field::DecodedNerf>();
   Result<scz::Container> container = scz::parse_container(*bytes);
   if (!container.ok() || container->kind != scz::kRadianceFieldKind) {
     return std::optional<field::DecodedNerf>();

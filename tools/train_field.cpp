@@ -57,16 +57,6 @@ Camera camera_at_most(const Camera& camera, int longest) {
   return c;
 }
 
-Result<std::string> config_text(const std::string& option) {
-  if (option.empty()) return std::string("{}");
-  if (option[0] != '@') return option;
-  std::ifstream in(option.substr(1));
-  if (!in) return io_error("cannot read field settings " + option.substr(1));
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // The default radiance-field config with the user's JSON keys over it.
 Result<field::FieldConfig> nerf_config(float aabb_scale, const std::string& user_json, std::uint32_t seed) {
   nlohmann::json merged = nlohmann::json::parse(field::field_config_json(field::nerf_field_config(aabb_scale)));
@@ -83,12 +73,6 @@ Result<field::FieldConfig> nerf_config(float aabb_scale, const std::string& user
     return invalid_input("--config: a radiance field has output_dims 4 and no output activation");
   }
   return config;
-}
-
-double median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
 }
 
 // Mean PSNR over the first `limit` test images; the median render time per image (GPU
@@ -117,7 +101,7 @@ Status run_train_field(const TrainFieldOptions& o) {
   if (o.prune_size < 8 || o.prune_size > 4096) return invalid_input("--prune-size must be in 8..4096");
   if (o.prune_steps < 0 || o.prune_steps > 1000000) return invalid_input("--prune-steps must be in 0..1e6");
   if (o.compare_prune && o.prune_keep == 1) return invalid_input("--compare-prune needs --prune-keep below 1");
-  SCZ_ASSIGN_OR_RETURN(const std::string user_json, config_text(o.config));
+  SCZ_ASSIGN_OR_RETURN(const std::string user_json, settings_text(o.config));
   NerfDataset data;
   {
     Progress progress("reading " + o.dataset);

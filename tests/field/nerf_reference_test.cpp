@@ -262,7 +262,9 @@ TEST(NerfCodec, PruningKeepsTheEntriesThatShowMost) {
     }
     EXPECT_LE(count, static_cast<std::size_t>(std::ceil(keep * candidate_count))) << keep;
     EXPECT_GT(count, 0u);
-    if (keep < 1) EXPECT_GE(lowest_kept, highest_dropped) << keep;
+    if (keep < 1) {
+      EXPECT_GE(lowest_kept, highest_dropped) << keep;
+    }
 
     field::NerfStoreOptions options;
     options.keep = *mask;
@@ -275,8 +277,11 @@ TEST(NerfCodec, PruningKeepsTheEntriesThatShowMost) {
     EXPECT_LE(decoded->kept_entries, count);
     for (std::size_t e = 0; e < entries; ++e) {
       const bool stored = streams->kept[e / 8] >> (e % 8) & 1;
-      if (stored) EXPECT_TRUE((*mask)[e]) << e;
-      if (!stored) EXPECT_EQ(decoded->model.params[e * f], 0.0f) << e;
+      if (stored) {
+        EXPECT_TRUE((*mask)[e]) << e;
+      } else {
+        EXPECT_EQ(decoded->model.params[e * f], 0.0f) << e;
+      }
     }
   }
   EXPECT_FALSE(field::nerf_prune_mask(t.model, std::span<const float>(contribution.data(), entries - 1), candidates, 0.5).ok());
