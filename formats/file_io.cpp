@@ -4,6 +4,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -26,16 +27,7 @@ Result<std::uint64_t> file_size(const std::string& path) {
   return static_cast<std::uint64_t>(size);
 }
 
-Result<Bytes> read_file(const std::string& path) {
-  SCZ_ASSIGN_OR_RETURN(std::uint64_t size, file_size(path));
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return io_error(std::string("cannot open: ") + std::strerror(errno));
-  Bytes bytes(size);
-  if (size > 0 && !in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(size))) {
-    return io_error("read failed");
-  }
-  return bytes;
-}
+Result<Bytes> read_file(const std::string& path) { return read_file_head(path, SIZE_MAX); }
 
 Result<Bytes> read_file_head(const std::string& path, std::size_t max_bytes) {
   SCZ_ASSIGN_OR_RETURN(std::uint64_t size, file_size(path));

@@ -3,9 +3,7 @@
 // the training step's time from timestamps, with the configuration printed back.
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "engine/field/colour_field.h"
 #include "engine/field/colour_field_codec.h"

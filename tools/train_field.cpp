@@ -5,9 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "engine/field/nerf.h"
 #include "engine/field/nerf_codec.h"
@@ -47,14 +45,8 @@ Camera camera_at_most(const Camera& camera, int longest) {
   const int side = std::max(camera.width, camera.height);
   if (side <= longest) return camera;
   const double k = static_cast<double>(longest) / side;
-  Camera c = camera;
-  c.width = std::max(1, static_cast<int>(std::lround(camera.width * k)));
-  c.height = std::max(1, static_cast<int>(std::lround(camera.height * k)));
-  c.fx *= static_cast<double>(c.width) / camera.width;
-  c.fy *= static_cast<double>(c.height) / camera.height;
-  c.cx *= static_cast<double>(c.width) / camera.width;
-  c.cy *= static_cast<double>(c.height) / camera.height;
-  return c;
+  return resized_camera(camera, std::max(1, static_cast<int>(std::lround(camera.width * k))),
+                        std::max(1, static_cast<int>(std::lround(camera.height * k))));
 }
 
 // The default radiance-field config with the user's JSON keys over it.

@@ -226,13 +226,9 @@ Status NerfTrainer::keep_only(const std::vector<bool>& keep) {
   for (std::size_t e = 0; e < keep.size(); ++e) {
     if (keep[e]) bits[e / 32] |= 1u << (e % 32);
   }
-  SCZ_ASSIGN_OR_RETURN(Buffer staging, context_.upload(bits.data(), bits.size() * sizeof(std::uint32_t)));
   pruned_ = !keep.empty();
-  SCZ_RETURN_IF_ERROR(field_->run_once([&](VkCommandBuffer cmd) {
-    VkBufferCopy region{0, 0, bits.size() * sizeof(std::uint32_t)};
-    vkCmdCopyBuffer(cmd, staging.handle(), keep_->handle(), 1, &region);
-    Context::compute_barrier(cmd);
-    if (pruned_) record_prune(cmd);
+  SCZ_RETURN_IF_ERROR(copy_into(*keep_, bits.data(), bits.size() * sizeof(std::uint32_t), [&](VkCommandBuffer cmd) {
+    if (pruned_) record_prune(cmd);  // zero the dropped entries now, not only after the next step
   }));
   return record_commands();
 }
@@ -296,11 +292,17 @@ Result<std::vector<float>> NerfTrainer::download_grid() const {
 Status NerfTrainer::upload_grid(const std::vector<float>& grid) {
   const std::size_t g = static_cast<std::size_t>(settings_.grid_resolution);
   if (grid.size() != g * g * g) return invalid_input("occupancy grid of the wrong size");
-  SCZ_ASSIGN_OR_RETURN(Buffer staging, context_.upload(grid.data(), grid.size() * sizeof(float)));
+  return copy_into(*grid_, grid.data(), grid.size() * sizeof(float), [](VkCommandBuffer) {});
+}
+
+Status NerfTrainer::copy_into(const Buffer& target, const void* data, VkDeviceSize bytes,
+                              const std::function<void(VkCommandBuffer)>& then) {
+  SCZ_ASSIGN_OR_RETURN(Buffer staging, context_.upload(data, bytes));
   return field_->run_once([&](VkCommandBuffer cmd) {
-    VkBufferCopy region{0, 0, grid.size() * sizeof(float)};
-    vkCmdCopyBuffer(cmd, staging.handle(), grid_->handle(), 1, &region);
+    VkBufferCopy region{0, 0, bytes};
+    vkCmdCopyBuffer(cmd, staging.handle(), target.handle(), 1, &region);
     Context::compute_barrier(cmd);
+    then(cmd);
   });
 }
 
@@ -398,11 +400,15 @@ Status NerfRenderer::init(const Buffer& levels, const Buffer& params, const Buff
   bound_grid_ = &grid;
   // The CPU driver stops long shader loops: it gets the variant written around that.
   for_llvmpipe_ = variant == Variant::kForLlvmpipe || (variant == Variant::kAuto && context_.cpu_driver());
-  const Spirv spirv = for_llvmpipe_ ? nerf_render_llvmpipe_spirv() : nerf_render_spirv();
-  SCZ_ASSIGN_OR_RETURN(ComputePipeline pipeline,
-                       context_.create_compute_pipeline(spirv.words, spirv.count, io::kNerfRenderBindingCount,
-                                                        sizeof(io::NerfRenderPush)));
-  pipeline_ = std::make_unique<ComputePipeline>(std::move(pipeline));
+  return make_pipeline(for_llvmpipe_ ? nerf_render_llvmpipe_spirv() : nerf_render_spirv(),
+                       io::kNerfRenderBindingCount, &pipeline_);
+}
+
+Status NerfRenderer::make_pipeline(const Spirv& spirv, std::uint32_t bindings,
+                                   std::unique_ptr<ComputePipeline>* out) {
+  SCZ_ASSIGN_OR_RETURN(ComputePipeline pipeline, context_.create_compute_pipeline(spirv.words, spirv.count, bindings,
+                                                                                  sizeof(io::NerfRenderPush)));
+  *out = std::make_unique<ComputePipeline>(std::move(pipeline));
   return Status::Ok();
 }
 
@@ -452,11 +458,8 @@ Result<Image> NerfRenderer::render(const Camera& camera) {
 
 Result<std::vector<float>> NerfRenderer::contribution(const std::vector<Camera>& cameras) {
   if (!contribution_pipeline_) {
-    const Spirv spirv = for_llvmpipe_ ? nerf_contribution_llvmpipe_spirv() : nerf_contribution_spirv();
-    SCZ_ASSIGN_OR_RETURN(ComputePipeline pipeline,
-                         context_.create_compute_pipeline(spirv.words, spirv.count, io::kNerfContributionBindingCount,
-                                                          sizeof(io::NerfRenderPush)));
-    contribution_pipeline_ = std::make_unique<ComputePipeline>(std::move(pipeline));
+    SCZ_RETURN_IF_ERROR(make_pipeline(for_llvmpipe_ ? nerf_contribution_llvmpipe_spirv() : nerf_contribution_spirv(),
+                                      io::kNerfContributionBindingCount, &contribution_pipeline_));
   }
   const std::size_t entries = field::make_hash_layout(config_).entries;
   std::vector<float> sums(entries, 0.0f);

@@ -11,11 +11,13 @@
 #pragma once
 
 #include <array>
+#include <functional>
 #include <memory>
 #include <vector>
 
 #include "engine/field/nerf.h"
 #include "engine/gpu/field_kernels.h"
+#include "engine/gpu/shaders.h"
 
 namespace scenezip::gpu {
 
@@ -90,6 +92,9 @@ class NerfTrainer {
   void record_step(VkCommandBuffer cmd) const;
   void record_prune(VkCommandBuffer cmd) const;
   Status record_commands();
+  // Copies `bytes` from the CPU into `target`, then records `then` in the same submit.
+  Status copy_into(const Buffer& target, const void* data, VkDeviceSize bytes,
+                   const std::function<void(VkCommandBuffer)>& then);
 
   Context& context_;
   field::NerfSettings settings_;
@@ -138,6 +143,7 @@ class NerfRenderer {
  private:
   NerfRenderer(Context& context) : context_(context) {}
   Status init(const Buffer& levels, const Buffer& params, const Buffer& grid, Variant variant);
+  Status make_pipeline(const Spirv& spirv, std::uint32_t bindings, std::unique_ptr<ComputePipeline>* out);
   Result<shaderio::NerfRenderPush> push_for(const Camera& camera);
   Status dispatch_timed(const ComputePipeline& pipeline, const BufferBindings& bindings,
                         const shaderio::NerfRenderPush& push);

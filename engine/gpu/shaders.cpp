@@ -5,103 +5,103 @@ namespace scenezip::gpu {
 namespace {
 const std::uint32_t k_covariance[] =
 #include "shaders/covariance.comp.spv.inc"
-;
+    ;
 const std::uint32_t k_splat_preprocess[] =
 #include "shaders/splat_preprocess.comp.spv.inc"
-;
+    ;
 const std::uint32_t k_splat_sort_args[] =
 #include "shaders/splat_sort_args.comp.spv.inc"
-;
+    ;
 const std::uint32_t k_radix_histogram[] =
 #include "shaders/radix_histogram.comp.spv.inc"
-;
+    ;
 const std::uint32_t k_radix_scan[] =
 #include "shaders/radix_scan.comp.spv.inc"
-;
+    ;
 const std::uint32_t k_radix_scatter[] =
 #include "shaders/radix_scatter.comp.spv.inc"
-;
+    ;
 const std::uint32_t k_splat_tile_ranges[] =
 #include "shaders/splat_tile_ranges.comp.spv.inc"
-;
+    ;
 const std::uint32_t k_splat_raster[] =
 #include "shaders/splat_raster.comp.spv.inc"
-;
+    ;
 const std::uint32_t k_splat_importance[] =
 #include "shaders/splat_importance.comp.spv.inc"
-;
+    ;
 const std::uint32_t k_splat_emit_count[] =
 #include "shaders/splat_emit_count.comp.spv.inc"
-;
+    ;
 const std::uint32_t k_splat_emit[] =
 #include "shaders/splat_emit.comp.spv.inc"
-;
+    ;
 const std::uint32_t k_mesh_vertex[] =
 #include "shaders/mesh_vertex.comp.spv.inc"
-;
+    ;
 const std::uint32_t k_mesh_raster[] =
 #include "shaders/mesh_raster.comp.spv.inc"
-;
+    ;
 const std::uint32_t k_mesh_resolve[] =
 #include "shaders/mesh_resolve.comp.spv.inc"
-;
+    ;
 const std::uint32_t k_point_raster[] =
 #include "shaders/point_raster.comp.spv.inc"
-;
+    ;
 const std::uint32_t k_point_resolve[] =
 #include "shaders/point_resolve.comp.spv.inc"
-;
+    ;
 const std::uint32_t k_kmeans_assign[] =
 #include "shaders/kmeans_assign.comp.spv.inc"
-;
+    ;
 const std::uint32_t k_kmeans_update[] =
 #include "shaders/kmeans_update.comp.spv.inc"
-;
+    ;
 const std::uint32_t k_kmeans_refill[] =
 #include "shaders/kmeans_refill.comp.spv.inc"
-;
+    ;
 const std::uint32_t k_field_encode[] =
 #include "shaders/field_encode.comp.spv.inc"
-;
+    ;
 const std::uint32_t k_field_encode_backward[] =
 #include "shaders/field_encode_backward.comp.spv.inc"
-;
+    ;
 const std::uint32_t k_field_encode_backward_cas[] =
 #include "shaders/field_encode_backward_cas.comp.spv.inc"
-;
+    ;
 const std::uint32_t k_field_linear[] =
 #include "shaders/field_linear.comp.spv.inc"
-;
+    ;
 const std::uint32_t k_field_linear_backward[] =
 #include "shaders/field_linear_backward.comp.spv.inc"
-;
+    ;
 const std::uint32_t k_field_loss[] =
 #include "shaders/field_loss.comp.spv.inc"
-;
+    ;
 const std::uint32_t k_field_weight_grad[] =
 #include "shaders/field_weight_grad.comp.spv.inc"
-;
+    ;
 const std::uint32_t k_field_weight_reduce[] =
 #include "shaders/field_weight_reduce.comp.spv.inc"
-;
+    ;
 const std::uint32_t k_field_mlp_forward_coop[] =
 #include "shaders/field_mlp_forward_coop.comp.spv.inc"
-;
+    ;
 const std::uint32_t k_field_mlp_backward_coop[] =
 #include "shaders/field_mlp_backward_coop.comp.spv.inc"
-;
+    ;
 const std::uint32_t k_field_weight_grad_coop[] =
 #include "shaders/field_weight_grad_coop.comp.spv.inc"
-;
+    ;
 const std::uint32_t k_field_adam[] =
 #include "shaders/field_adam.comp.spv.inc"
-;
+    ;
 const std::uint32_t k_field_step[] =
 #include "shaders/field_step.comp.spv.inc"
-;
+    ;
 const std::uint32_t k_field_colour_sample[] =
 #include "shaders/field_colour_sample.comp.spv.inc"
-;
+    ;
 template <std::size_t N>
 Spirv spirv_of(const std::uint32_t (&words)[N]) {
   return {words, N};

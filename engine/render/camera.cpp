@@ -191,18 +191,24 @@ Result<Camera> load_camera_file(const std::string& path, int index, int width, i
     cam.znear = 0.01;
   }
   const int file_w = cam.width, file_h = cam.height;
-  cam.width = width > 0 ? width : file_w;
-  cam.height = height > 0 ? height : file_h;
+  int w = width > 0 ? width : file_w;
+  int h = height > 0 ? height : file_h;
   // A size given on one side only keeps the file's aspect ratio.
-  if (width > 0 && height <= 0) cam.height = std::max(1, static_cast<int>(std::lround(static_cast<double>(file_h) * width / file_w)));
-  if (height > 0 && width <= 0) cam.width = std::max(1, static_cast<int>(std::lround(static_cast<double>(file_w) * height / file_h)));
-  // Pixel coordinates (centres at i + 0.5) scale with the image.
-  const double sx = static_cast<double>(cam.width) / file_w, sy = static_cast<double>(cam.height) / file_h;
-  cam.fx *= sx;
-  cam.fy *= sy;
-  cam.cx *= sx;
-  cam.cy *= sy;
-  return cam;
+  if (width > 0 && height <= 0) h = std::max(1, static_cast<int>(std::lround(static_cast<double>(file_h) * width / file_w)));
+  if (height > 0 && width <= 0) w = std::max(1, static_cast<int>(std::lround(static_cast<double>(file_w) * height / file_h)));
+  return resized_camera(cam, w, h);
+}
+
+Camera resized_camera(const Camera& camera, int width, int height) {
+  Camera c = camera;
+  const double sx = static_cast<double>(width) / camera.width, sy = static_cast<double>(height) / camera.height;
+  c.width = width;
+  c.height = height;
+  c.fx *= sx;
+  c.fy *= sy;
+  c.cx *= sx;
+  c.cy *= sy;
+  return c;
 }
 
 }  // namespace scenezip

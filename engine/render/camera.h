@@ -42,6 +42,10 @@ Camera orbit_camera(const Bounds& bounds, int index, int count, int width, int h
 // the photo to this camera.
 Camera photo_camera(const PhotoFrame& frame);
 
+// The same view drawn at width x height: focal lengths and principal point scale with the
+// image (pixel centres at i + 0.5 keep their place).
+Camera resized_camera(const Camera& camera, int width, int height);
+
 // A camera from an INRIA cameras.json or NeRF-synthetic / Instant-NGP transforms*.json
 // entry (through read_photo_set, whose images are opened only where the JSON lacks the
 // size); the image size is the file's unless width/height are given (then the focal
