@@ -67,26 +67,6 @@ Result<Image> read_raw_image(const std::string& path, int width, int height) {
   return image;
 }
 
-// `copies` of the scene side by side on a square grid in the x-z plane, one robust
-// extent apart, so scaling can be measured on real content.
-GaussianCloud replicate(const GaussianCloud& cloud, int copies) {
-  const Bounds b = robust_bounds(cloud.positions);
-  const float step_x = 1.1f * (b.max[0] - b.min[0]), step_z = 1.1f * (b.max[2] - b.min[2]);
-  const int side = static_cast<int>(std::ceil(std::sqrt(static_cast<double>(copies))));
-  GaussianCloud out;
-  out.resize(cloud.count * copies, cloud.sh_degree);
-  for (int c = 0; c < copies; ++c) {
-    const float dx = step_x * (c % side), dz = step_z * (c / side);
-    for (std::size_t i = 0; i < cloud.count; ++i) {
-      const std::size_t d = c * cloud.count + i;
-      out.copy_from(cloud, i, d);
-      out.positions[3 * d] += dx;
-      out.positions[3 * d + 2] += dz;
-    }
-  }
-  return out;
-}
-
 // The camera of frame `f` (negative: warm-up): walks the orbit, or stays on --view.
 Camera frame_camera(const Orbit& orbit, int f, const BenchOptions& o, int fixed_index, int fixed_count) {
   return fixed_index >= 0 ? orbit_view(orbit, fixed_index, fixed_count, o.width, o.height)
@@ -210,7 +190,7 @@ Status run_bench(const BenchOptions& o) {
   }
   Result<Scene> loaded = load_with_progress(o.scene);
   if (!loaded.ok()) return loaded.status();
-  if (o.copies < 1 || o.copies > 4096) return invalid_input("--copies must be in 1..4096");
+  if (o.copies < 1 || o.copies > kMaxCopies) return invalid_input("--copies must be in 1.." + std::to_string(kMaxCopies));
   int fixed_index = -1, fixed_count = 1;
   if (!o.view.empty()) SCZ_RETURN_IF_ERROR(parse_view(o.view, &fixed_index, &fixed_count));
   GaussianCloud* original = loaded->gaussians();
@@ -220,7 +200,10 @@ Status run_bench(const BenchOptions& o) {
     SCZ_ASSIGN_OR_RETURN(Image image, read_raw_image(o.compare_image, o.width, o.height));
     compare_to = std::move(image);
   }
-  if (o.copies > 1) *original = replicate(*original, o.copies);
+  if (o.copies > 1) {
+    SCZ_ASSIGN_OR_RETURN(GaussianCloud copies, replicate_on_grid(*original, o.copies));
+    *original = std::move(copies);
+  }
   const GaussianCloud* cloud = original;
   const Orbit orbit{robust_bounds(cloud->positions), false};
   SCZ_ASSIGN_OR_RETURN(auto context, gpu::Context::create());

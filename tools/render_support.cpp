@@ -67,6 +67,29 @@ Camera orbit_view(const Orbit& orbit, int index, int count, int width, int heigh
   return camera;
 }
 
+Result<GaussianCloud> replicate_on_grid(const GaussianCloud& cloud, int copies) {
+  if (copies < 1 || copies > kMaxCopies) return invalid_input("--copies must be in 1.." + std::to_string(kMaxCopies));
+  if (cloud.count * static_cast<std::uint64_t>(copies) > scz::kMaxPrimitives) {
+    return invalid_input("--copies " + std::to_string(copies) + " of " + std::to_string(cloud.count) +
+                         " Gaussians exceeds " + std::to_string(scz::kMaxPrimitives) + " Gaussians");
+  }
+  const Bounds b = robust_bounds(cloud.positions);
+  const float step_x = 1.1f * (b.max[0] - b.min[0]), step_z = 1.1f * (b.max[2] - b.min[2]);
+  const int side = static_cast<int>(std::ceil(std::sqrt(static_cast<double>(copies))));
+  GaussianCloud out;
+  out.resize(cloud.count * copies, cloud.sh_degree);
+  for (int c = 0; c < copies; ++c) {
+    const float dx = step_x * (c % side), dz = step_z * (c / side);
+    for (std::size_t i = 0; i < cloud.count; ++i) {
+      const std::size_t d = c * cloud.count + i;
+      out.copy_from(cloud, i, d);
+      out.positions[3 * d] += dx;
+      out.positions[3 * d + 2] += dz;
+    }
+  }
+  return out;
+}
+
 Result<Camera> choose_camera(const std::string& view, const std::string& camera_file, const Orbit& orbit, int width,
                              int height) {
   if (width < 0 || height < 0 || width > kMaxImageSide || height > kMaxImageSide) {

@@ -40,6 +40,14 @@ inline constexpr const char* kUpHelp =
 // Camera `index` of `count` on the orbit: orbit_camera's, mirrored through y when y_up.
 Camera orbit_view(const Orbit& orbit, int index, int count, int width, int height);
 
+// `copies` of the cloud side by side on a square grid in the x-z plane, 1.1 robust
+// extents apart: real content at any scale, for bench --copies and convert --copies
+// (which writes the same grid, so other renderers can be timed on it).
+// Fails, naming the option, when `copies` is outside 1..kMaxCopies or the grid would
+// hold more than kMaxPrimitives Gaussians.
+Result<GaussianCloud> replicate_on_grid(const GaussianCloud& cloud, int copies);
+inline constexpr int kMaxCopies = 4096;
+
 // The camera of --view i/n (on `orbit`) or --camera FILE:INDEX. A width or height of 0
 // was not given: a camera from a file keeps its own size, an orbit view takes
 // kDefaultWidth x kDefaultHeight.

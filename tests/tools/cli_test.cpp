@@ -92,5 +92,28 @@ TEST(Cli, ConvertSplatToPlyAndBack) {
   EXPECT_EQ(nlohmann::json::parse(info.out)["count"], 101780);
 }
 
+// The grid bench --copies measures, written out for other renderers: four copies of the
+// scene, each the original moved along x and z only, and bad counts refused cleanly.
+TEST(Cli, ConvertWritesTheBenchGridOfCopies) {
+  SCZ_REQUIRE_DATA("splats/seal.splat");
+  test::ScratchDir dir;
+  const std::string one = dir.file("one.ply"), four = dir.file("four.ply");
+  ASSERT_EQ(run_scenezip("convert " + test::data_path("splats/seal.splat") + " " + one).exit_code, 0);
+  auto r = run_scenezip("convert " + one + " " + four + " --copies 4");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("4 copies, 407120"), std::string::npos) << r.out;
+  const auto single = nlohmann::json::parse(run_scenezip("info --json " + one).out);
+  const auto grid = nlohmann::json::parse(run_scenezip("info --json " + four).out);
+  EXPECT_EQ(grid["count"], 4 * 101780);
+  // The copies sit side by side in x and z; y keeps the original's extent.
+  EXPECT_FLOAT_EQ(grid["bounds"]["min"][1].get<float>(), single["bounds"]["min"][1].get<float>());
+  EXPECT_FLOAT_EQ(grid["bounds"]["max"][1].get<float>(), single["bounds"]["max"][1].get<float>());
+  EXPECT_GT(grid["bounds"]["max"][0].get<float>(), single["bounds"]["max"][0].get<float>());
+  EXPECT_GT(grid["bounds"]["max"][2].get<float>(), single["bounds"]["max"][2].get<float>());
+
+  expect_clean_failure(run_scenezip("convert " + one + " " + dir.file("zero.ply") + " --copies 0"), "--copies");
+  expect_clean_failure(run_scenezip("convert " + one + " " + dir.file("huge.ply") + " --copies 4096"), "--copies");
+}
+
 }  // namespace
 }  // namespace scenezip
