@@ -59,14 +59,18 @@ void load_entry(uint fetch, uvec2 tile) {
   next_blocks = fetch_blocks(fetch, tile);
 }
 
-void store_entry(uint slot) {
-  const Splat2D s = next_splat;
+// Writes splat `s` into batch slot `slot`.
+void store_splat(uint slot, Splat2D s) {
   // Below `cutoff` the power gives alpha < 1/255 without evaluating exp; the small
   // margin leaves borderline pixels to the exact test.
   const float cutoff = (-log(255.0 * s.opacity) - 1e-3) * kLog2e;
   batch_mean_opacity[slot] = vec4(s.mean_x, s.mean_y, s.opacity, cutoff);
   batch_conic[slot] = vec4(vec3(-0.5 * s.conic_a, -s.conic_b, -0.5 * s.conic_c) * kLog2e, s.depth);
   batch_color[slot] = vec4(s.r, s.g, s.b, 0.0);
+}
+
+void store_entry(uint slot) {
+  store_splat(slot, next_splat);
   on_fetch(slot, next_gaussian);
 }
 
@@ -140,6 +144,22 @@ void blend_step(uvec4 entries, uint count, vec2 pixf, inout float T, inout bool 
   }
 }
 
+// Of the `count` batch entries from slot `first`, depth ascending, how many lie in front
+// of `opaque_depth`: splats come front to back, so the first one at or behind an opaque
+// surface ends the pixel, and a search finds it once instead of a test per splat.
+uint first_hidden(uint first, uint count, float opaque_depth) {
+  uint end = count;
+  if (opaque_depth < 3.0e38) {
+    uint lo = 0;
+    while (lo < end) {
+      const uint mid = (lo + end) / 2;
+      if (batch_conic[first + mid].w >= opaque_depth) end = mid;
+      else lo = mid + 1;
+    }
+  }
+  return end;
+}
+
 // Blends the tile's splats `range` at pixel centre `pixf` (`inside` false for pixels past
 // the image edge, which still take part in the workgroup's barriers); splats at depth
 // `opaque_depth` or beyond are hidden. Returns the transmittance left.
@@ -165,17 +185,7 @@ float blend_tile(uvec2 tile, uvec2 range, bool inside, vec2 pixf, float opaque_d
     // this batch has blended.
     if (fetch + kBatch < range.y) load_entry(fetch + kBatch, tile);
     const uint batch_size = min(kBatch, range.y - start);
-    // Splats come front to back: the first one at or behind the surface ends the pixel.
-    // Depths ascend through the batch, so a search finds it once instead of a test per splat.
-    uint end = batch_size;
-    if (opaque_depth < 3.0e38) {
-      uint lo = 0;
-      while (lo < end) {
-        const uint mid = (lo + end) / 2;
-        if (batch_conic[mid].w >= opaque_depth) end = mid;
-        else lo = mid + 1;
-      }
-    }
+    const uint end = first_hidden(0, batch_size, opaque_depth);
     const uint listed = list_block_entries(end);
     barrier();  // the lists are written (a block's invocations may span subgroups)
     for (uint j = 0; j < listed && !done; j += kBlendUnroll) {

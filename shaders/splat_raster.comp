@@ -31,9 +31,68 @@ void on_blend(uint slot, float alpha, float T);  // defined below: it reads the 
 
 void on_blend(uint slot, float alpha, float T) { C += batch_color[slot].rgb * alpha * T; }
 
+// Where every subgroup is 32 invocations and a workgroup holds eight of them, each
+// subgroup shades one 8x4 block on its own: it walks the tile's whole list 32 keys at a
+// time, keeps the splats whose block mask names its block, and blends them once 32 have
+// gathered in its 32 slots of the batch arrays. No workgroup barrier: a block never
+// waits for its tile's busier blocks, and stops once its own pixels are saturated
+// (blend_tile's batches wait for the longest of eight block lists at four barriers each).
+bool blocks_are_subgroups() {
+  return gl_SubgroupSize == kRasterBlockPixels && gl_NumSubgroups == kRasterBlocksPerTile;
+}
+
+// Blends the first `count` entries of this subgroup's slots (from `first`) into the pixel.
+void blend_pending(uint first, uint count, vec2 pixf, float opaque_depth, inout float T, inout bool done) {
+  subgroupMemoryBarrierShared();
+  subgroupBarrier();  // the slots are written
+  const uint end = first_hidden(first, count, opaque_depth);
+  for (uint j = 0; j < end && !done; j += kBlendUnroll) {
+    blend_step(uvec4(first + j) + uvec4(0, 1, 2, 3), min(kBlendUnroll, end - j), pixf, T, done);
+  }
+  if (end < count) done = true;  // the surface hides the rest
+  subgroupBarrier();  // every invocation has read the slots before they are written again
+}
+
+float blend_block(uvec2 range, bool inside, vec2 pixf, float opaque_depth) {
+  const uint lane = gl_SubgroupInvocationID;
+  const uint block_bit = 1u << (kTileKeyBlocksShift + gl_SubgroupID);
+  const uint first = gl_SubgroupID * kRasterBlockPixels;
+  bool done = !inside;
+  float T = 1.0;
+  uint pending = 0;  // splats stored in the slots and not blended yet
+  // The keys and Gaussians of the next 32 instances are loaded a step ahead.
+  uint key = 0, gaussian = 0;
+  if (range.x + lane < range.y) {
+    key = keys_tile[range.x + lane];
+    gaussian = values[range.x + lane];
+  }
+  for (uint start = range.x; start < range.y; start += kRasterBlockPixels) {
+    const bool hit = (key & block_bit) != 0u;
+    const uvec4 hits = subgroupBallot(hit);
+    const uint count = subgroupBallotBitCount(hits);
+    Splat2D splat;
+    if (hit) splat = splats[gaussian];
+    const uint next = start + kRasterBlockPixels + lane;
+    key = next < range.y ? keys_tile[next] : 0u;
+    gaussian = next < range.y ? values[next] : 0u;
+    // The slots are full: blend them while this step's splats load.
+    if (pending + count > kRasterBlockPixels) {
+      blend_pending(first, pending, pixf, opaque_depth, T, done);
+      pending = 0;
+      if (subgroupAll(done)) return T;
+    }
+    if (hit) store_splat(first + pending + subgroupBallotExclusiveBitCount(hits), splat);
+    pending += count;
+  }
+  blend_pending(first, pending, pixf, opaque_depth, T, done);
+  return T;
+}
+
 void main() {
   const uvec2 tile = gl_WorkGroupID.xy;
-  const uvec2 pixel = tile * kTileSize + tile_pixel(gl_LocalInvocationIndex);
+  const bool by_block = blocks_are_subgroups();
+  const uint index = by_block ? gl_SubgroupID * kRasterBlockPixels + gl_SubgroupInvocationID : gl_LocalInvocationIndex;
+  const uvec2 pixel = tile * kTileSize + tile_pixel(index);
   const bool inside = pixel.x < params.width && pixel.y < params.height;
   const vec2 pixf = vec2(pixel) + 0.5;
 
@@ -45,6 +104,7 @@ void main() {
     under = underlay_color[p].rgb;
     opaque_depth = underlay_depth[p];
   }
-  const float T = blend_tile(tile, range, inside, pixf, opaque_depth);
+  const float T = by_block ? blend_block(range, inside, pixf, opaque_depth)
+                           : blend_tile(tile, range, inside, pixf, opaque_depth);
   if (inside) image[pixel.y * params.width + pixel.x] = vec4(C + T * under, 1.0 - T);
 }
