@@ -265,14 +265,16 @@ Status run_bench(const BenchOptions& o) {
   // instances any frame needed, with headroom).
   j["gpu_bytes"] = renderer->device_bytes();
   j["instance_capacity"] = renderer->instance_capacity();
+  j["raster_kernel"] = renderer->raster_kernel();
   if (psnr_vs_image >= 0) j["psnr_vs_image"] = psnr_vs_image;
   if (o.json) {
     std::printf("%s\n", j.dump().c_str());
   } else {
     std::printf("%s on %s: %zu Gaussians at %dx%d, median over %d frames\n", o.scene.c_str(),
                 context->device_name().c_str(), cloud->count, o.width, o.height, o.frames);
-    std::printf("preprocess %.3f ms, sort %.3f ms, raster %.3f ms, total %.3f ms (%.0f FPS)\n", median(pre),
-                median(sort), median(raster), total_ms, j["fps"].get<double>());
+    std::printf("preprocess %.3f ms, sort %.3f ms, raster %.3f ms (%s kernel), total %.3f ms (%.0f FPS)\n",
+                median(pre), median(sort), median(raster), renderer->raster_kernel(), total_ms,
+                j["fps"].get<double>());
   }
   return Status::Ok();
 }

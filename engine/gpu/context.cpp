@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "engine/gpu/shaders.h"
 #include "shaders/shaderio.h"
 
 namespace scenezip::gpu {
@@ -345,6 +346,30 @@ Status Context::init(const ContextOptions& options) {
       cooperative_matrix_ = true;
     }
   }
+  // Full 32-wide subgroups where the device can promise them: the splat raster's block
+  // kernel gives each 32-invocation subgroup one block of pixels.
+  VkPhysicalDeviceSubgroupSizeControlFeaturesEXT size_control{
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_SIZE_CONTROL_FEATURES_EXT};
+  if (has_extension(VK_EXT_SUBGROUP_SIZE_CONTROL_EXTENSION_NAME)) {
+    VkPhysicalDeviceSubgroupProperties subgroup{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES};
+    VkPhysicalDeviceProperties2 subgroup_properties{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2};
+    subgroup_properties.pNext = &subgroup;
+    vkGetPhysicalDeviceProperties2(physical_, &subgroup_properties);
+    const VkSubgroupFeatureFlags needed =
+        VK_SUBGROUP_FEATURE_BASIC_BIT | VK_SUBGROUP_FEATURE_BALLOT_BIT | VK_SUBGROUP_FEATURE_VOTE_BIT;
+    VkPhysicalDeviceFeatures2 features{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
+    features.pNext = &size_control;
+    vkGetPhysicalDeviceFeatures2(physical_, &features);
+    if (subgroup.subgroupSize == 32 && (subgroup.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT) &&
+        (subgroup.supportedOperations & needed) == needed && size_control.computeFullSubgroups) {
+      size_control = {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_SIZE_CONTROL_FEATURES_EXT};
+      size_control.computeFullSubgroups = VK_TRUE;
+      size_control.pNext = const_cast<void*>(device_info.pNext);
+      device_info.pNext = &size_control;
+      enabled_extensions.push_back(VK_EXT_SUBGROUP_SIZE_CONTROL_EXTENSION_NAME);
+      full_32_wide_subgroups_ = true;
+    }
+  }
   if (surface_) enabled_extensions.push_back(VK_KHR_SWAPCHAIN_EXTENSION_NAME);
   device_info.enabledExtensionCount = static_cast<std::uint32_t>(enabled_extensions.size());
   device_info.ppEnabledExtensionNames = enabled_extensions.data();
@@ -366,7 +391,24 @@ Status Context::init(const ContextOptions& options) {
   descriptor_info.pPoolSizes = &pool_size;
   r = vkCreateDescriptorPool(device_, &descriptor_info, nullptr, &descriptor_pool_);
   if (r != VK_SUCCESS) return internal_error(vk_error("vkCreateDescriptorPool", r));
+  if (full_32_wide_subgroups_) {
+    // Drivers have promised full 32-wide subgroups and run narrower ones: check once.
+    SCZ_ASSIGN_OR_RETURN(full_32_wide_subgroups_, subgroups_run_as_promised());
+  }
   return Status::Ok();
+}
+
+Result<bool> Context::subgroups_run_as_promised() {
+  const Spirv probe = gpu::subgroup_probe_spirv();
+  SCZ_ASSIGN_OR_RETURN(ComputePipeline pipeline, create_compute_pipeline(probe.words, probe.count, 1, 0, true));
+  constexpr std::uint32_t kSlots = shaderio::kRasterWorkgroupSize + 1, kGroups = 4;
+  const std::vector<std::uint32_t> zeros(kSlots, 0);
+  SCZ_ASSIGN_OR_RETURN(Buffer slots, upload_device(zeros.data(), kSlots * sizeof(std::uint32_t)));
+  SCZ_RETURN_IF_ERROR(dispatch(pipeline, {{0, &slots}}, nullptr, kGroups));
+  std::vector<std::uint32_t> counts(kSlots);
+  SCZ_RETURN_IF_ERROR(download(slots, counts.data(), kSlots * sizeof(std::uint32_t)));
+  return std::all_of(counts.begin(), counts.end() - 1, [](std::uint32_t c) { return c == kGroups; }) &&
+         counts.back() == 0;
 }
 
 Context::~Context() {
@@ -452,7 +494,11 @@ Result<Buffer> Context::upload(const void* data, VkDeviceSize size) {
 }
 
 Result<ComputePipeline> Context::create_compute_pipeline(const std::uint32_t* spirv, std::size_t spirv_words,
-                                                         std::uint32_t binding_count, std::uint32_t push_size) {
+                                                         std::uint32_t binding_count, std::uint32_t push_size,
+                                                         bool full_subgroups) {
+  if (full_subgroups && !full_32_wide_subgroups_) {
+    return internal_error("a kernel asks for full subgroups, which " + device_name_ + " cannot promise");
+  }
   ComputePipeline pipeline;
   pipeline.device_ = device_;
   pipeline.binding_count_ = binding_count;
@@ -485,6 +531,7 @@ Result<ComputePipeline> Context::create_compute_pipeline(const std::uint32_t* sp
   VkComputePipelineCreateInfo info{VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO};
   info.stage = {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO};
   info.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
+  if (full_subgroups) info.stage.flags = VK_PIPELINE_SHADER_STAGE_CREATE_REQUIRE_FULL_SUBGROUPS_BIT_EXT;
   info.stage.module = pipeline.module_;
   info.stage.pName = "main";
   info.layout = pipeline.layout_;

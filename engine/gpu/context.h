@@ -122,6 +122,12 @@ class Context {
   // NV rather than VK_KHR_cooperative_matrix: Debian 12's glslc compiles only the NV
   // extension's GLSL; the tiles are the same.
   bool cooperative_matrix() const { return cooperative_matrix_; }
+  // Whether compute shaders run in subgroups of exactly 32 invocations with ballot and
+  // vote, and a pipeline can be made to run only full ones (create_compute_pipeline's
+  // full_subgroups; VK_EXT_subgroup_size_control's computeFullSubgroups, enabled at
+  // creation when present). Kernels written for 32-wide subgroups need both.
+  // A probe kernel checks the promise on the device at creation.
+  bool full_32_wide_subgroups() const { return full_32_wide_subgroups_; }
 
   // Buffers larger than the device allows (maxStorageBufferRange, maxMemoryAllocationSize,
   // the memory heap less what this context holds) are refused before anything is
@@ -134,8 +140,11 @@ class Context {
   std::uint64_t memory_in_use() const { return *in_use_; }
   // A host-visible buffer holding a copy of `data`.
   Result<Buffer> upload(const void* data, VkDeviceSize size);
+  // `full_subgroups`: every subgroup of a workgroup is full (needs full_32_wide_subgroups()
+  // and a workgroup size that is a multiple of 32).
   Result<ComputePipeline> create_compute_pipeline(const std::uint32_t* spirv, std::size_t spirv_words,
-                                                  std::uint32_t binding_count, std::uint32_t push_size);
+                                                  std::uint32_t binding_count, std::uint32_t push_size,
+                                                  bool full_subgroups = false);
 
   // Records one dispatch of `pipeline` over `groups` workgroups (tiled into x and y so
   // no dimension passes the device limit), submits it and waits.
@@ -198,6 +207,8 @@ class Context {
   bool validation_ = false;
   bool float_atomic_add_ = false;
   bool cooperative_matrix_ = false;
+  bool full_32_wide_subgroups_ = false;
+  Result<bool> subgroups_run_as_promised();  // runs shaders/subgroup_probe.comp
   std::unique_ptr<std::uint32_t> error_count_ = std::make_unique<std::uint32_t>(0);
 };
 

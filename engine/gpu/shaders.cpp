@@ -27,6 +27,12 @@ const std::uint32_t k_splat_tile_ranges[] =
 const std::uint32_t k_splat_raster[] =
 #include "shaders/splat_raster.comp.spv.inc"
     ;
+const std::uint32_t k_splat_raster_blocks[] =
+#include "shaders/splat_raster_blocks.comp.spv.inc"
+    ;
+const std::uint32_t k_subgroup_probe[] =
+#include "shaders/subgroup_probe.comp.spv.inc"
+    ;
 const std::uint32_t k_splat_importance[] =
 #include "shaders/splat_importance.comp.spv.inc"
     ;
@@ -149,6 +155,8 @@ Spirv radix_scan_spirv() { return spirv_of(k_radix_scan); }
 Spirv radix_scatter_spirv() { return spirv_of(k_radix_scatter); }
 Spirv splat_tile_ranges_spirv() { return spirv_of(k_splat_tile_ranges); }
 Spirv splat_raster_spirv() { return spirv_of(k_splat_raster); }
+Spirv splat_raster_blocks_spirv() { return spirv_of(k_splat_raster_blocks); }
+Spirv subgroup_probe_spirv() { return spirv_of(k_subgroup_probe); }
 Spirv splat_importance_spirv() { return spirv_of(k_splat_importance); }
 Spirv splat_emit_count_spirv() { return spirv_of(k_splat_emit_count); }
 Spirv splat_emit_spirv() { return spirv_of(k_splat_emit); }

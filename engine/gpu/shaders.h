@@ -21,6 +21,8 @@ Spirv splat_tile_ranges_spirv();
 Spirv splat_emit_count_spirv();
 Spirv splat_emit_spirv();
 Spirv splat_raster_spirv();
+Spirv splat_raster_blocks_spirv();  // for pipelines of full 32-wide subgroups
+Spirv subgroup_probe_spirv();       // checks a device's full 32-wide subgroups
 Spirv splat_importance_spirv();
 Spirv mesh_vertex_spirv();
 Spirv mesh_raster_spirv();

@@ -86,8 +86,10 @@ Status SplatRenderer::init(const GaussianCloud& cloud) {
     if (std::isfinite(d2)) bound_radius_ = std::max(bound_radius_, std::sqrt(d2));
   }
   sh_degree_ = cloud.sh_degree;
-  auto make = [&](Spirv spirv, std::uint32_t bindings, std::uint32_t push, ComputePipeline* out) -> Status {
-    SCZ_ASSIGN_OR_RETURN(*out, context_.create_compute_pipeline(spirv.words, spirv.count, bindings, push));
+  auto make = [&](Spirv spirv, std::uint32_t bindings, std::uint32_t push, ComputePipeline* out,
+                  bool full_subgroups = false) -> Status {
+    SCZ_ASSIGN_OR_RETURN(*out,
+                         context_.create_compute_pipeline(spirv.words, spirv.count, bindings, push, full_subgroups));
     return Status::Ok();
   };
   SCZ_RETURN_IF_ERROR(make(splat_preprocess_spirv(), io::kPreprocessBindingCount, 0, &preprocess_));
@@ -98,7 +100,11 @@ Status SplatRenderer::init(const GaussianCloud& cloud) {
   SCZ_RETURN_IF_ERROR(make(splat_emit_spirv(), io::kEmitBindingCount, 0, &emit_));
   SCZ_RETURN_IF_ERROR(make(radix_scatter_spirv(), io::kScatterBindingCount, sizeof(io::RadixPush), &scatter_));
   SCZ_RETURN_IF_ERROR(make(splat_tile_ranges_spirv(), io::kTileRangesBindingCount, 0, &ranges_));
-  SCZ_RETURN_IF_ERROR(make(splat_raster_spirv(), io::kRasterBindingCount, 0, &raster_));
+  // The block kernel where subgroups are 32 wide and full (splat_raster.glsl): 1.2-1.7x
+  // faster than the tile kernel on the H200.
+  raster_by_block_ = context_.full_32_wide_subgroups();
+  SCZ_RETURN_IF_ERROR(make(raster_by_block_ ? splat_raster_blocks_spirv() : splat_raster_spirv(),
+                           io::kRasterBindingCount, 0, &raster_, raster_by_block_));
 
   const std::size_t n = cloud.count;
   SCZ_ASSIGN_OR_RETURN(params_, context_.create_buffer(sizeof(io::FrameParams), true));

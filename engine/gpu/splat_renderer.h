@@ -65,6 +65,9 @@ class SplatRenderer {
   int sh_degree() const { return sh_degree_; }
   std::size_t count() const { return count_; }
   std::size_t instance_capacity() const { return capacity_; }
+  // Which raster kernel draws: "blocks" (a 32-wide subgroup per 8x4 block of pixels,
+  // where the device runs full 32-wide subgroups) or "tiles" (any device).
+  const char* raster_kernel() const { return raster_by_block_ ? "blocks" : "tiles"; }
   // Bytes of GPU memory the renderer holds now: the scene, its per-Gaussian frame
   // buffers and the image-sized and tile-instance buffers of the last frame size.
   std::size_t device_bytes() const;
@@ -89,6 +92,7 @@ class SplatRenderer {
   double bound_radius_ = 0;
 
   ComputePipeline preprocess_, sort_args_, histogram_, scan_, scatter_, emit_count_, emit_, ranges_, raster_;
+  bool raster_by_block_ = false;
   ComputePipeline importance_;           // built on the first accumulate_blend_weights
   const Buffer* weight_sums_ = nullptr;  // set: frames end in the importance pass
   Buffer params_, positions_, log_scales_, rotations_, logits_, sh_;

@@ -139,6 +139,26 @@ TEST(BenchCli, ReportsStepsMemoryAndComparesImages) {
   EXPECT_NE(truncated.err.find("not-an-image.f32"), std::string::npos) << truncated.err;
 }
 
+// The splat raster's block kernel runs only where a probe saw full 32-wide subgroups. The
+// CPU driver told to use 1024-bit vectors reports 32-wide subgroups and runs 16-wide
+// ones (the block kernel drew every other pair of rows there, 4 dB): the probe must turn
+// it down, so the frame still matches the driver's default setting. (On a GPU the
+// variable does nothing and both frames are the same.)
+TEST(BenchCli, RasterKernelSurvivesADriverThatMisreportsSubgroups) {
+  test::ScratchDir dir;
+  const std::string saved = dir.file("frame.f32");
+  const std::string args = "bench " + kDemo + " --width 96 --height 80 --frames 1 --warmup 0 --view 0/4 --json";
+  auto plain = run_scenezip(args + " --save-image " + saved);
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  const std::string kernel = nlohmann::json::parse(plain.out)["raster_kernel"].get<std::string>();
+  EXPECT_TRUE(kernel == "tiles" || kernel == "blocks") << kernel;
+  auto wide = test::run_shell("LP_NATIVE_VECTOR_WIDTH=1024 " + test::scenezip_binary() + " " + args +
+                        " --compare-image " + saved);
+  ASSERT_EQ(wide.exit_code, 0) << wide.err;
+  // 57 dB on the CPU driver: its other kernels round differently at that width.
+  EXPECT_GE(nlohmann::json::parse(wide.out)["psnr_vs_image"].get<double>(), 45.0);
+}
+
 // A radiance-field file: the ray marcher's GPU time per frame, and the same image
 // comparison as for Gaussians; options that only splats take are refused.
 TEST(BenchCli, MeasuresRadianceFields) {

@@ -1,0 +1,9 @@
+#version 460
+// The splat raster for pipelines that run full 32-invocation subgroups: a subgroup per
+// 8x4 block (splat_raster.glsl).
+#extension GL_GOOGLE_include_directive : require
+#extension GL_KHR_shader_subgroup_ballot : require
+#extension GL_KHR_shader_subgroup_vote : require
+#define SPLAT_RASTER_BY_BLOCK
+#include "shaderio.h"
+#include "splat_raster.glsl"
