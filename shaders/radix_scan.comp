@@ -1,7 +1,6 @@
 #version 460
 // Radix sort, pass 2 of 3: one workgroup per digit turns its row of block counts into
-// exclusive offsets within the digit and records the digit's total. Dispatched with one
-// workgroup it is a plain exclusive scan of one row (used for per-block sums).
+// exclusive offsets within the digit and records the digit's total.
 #extension GL_GOOGLE_include_directive : require
 #include "shaderio.h"
 

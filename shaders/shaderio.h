@@ -327,7 +327,6 @@ SCZ_CONST kRadixBlockSize = 2048;
 // blend-weight pass (splat_importance.comp), compared Gaussian by Gaussian with its C++
 // twin, sorts the exact depths instead (FrameParams::exact_depth).
 SCZ_CONST kDepthKeyBits = 24;
-SCZ_CONST kSortArgsWorkgroupSize = 1;    // splat_sort_args.comp: one thread writes every argument
 
 // The SH buffer of splat_preprocess.comp: float[3N * coeffs], one record per Gaussian of
 // three channels R G B, each `coeffs` = (degree + 1)^2 coefficients with the DC first,
@@ -350,18 +349,11 @@ SCZ_CONST kPreprocessBindingDepthValues = 9;  // uint[N]: its index
 SCZ_CONST kPreprocessBindingTileCounts = 10;  // uint[N]: tiles each Gaussian touches
 SCZ_CONST kPreprocessBindingCount = 11;
 
-// Bindings of splat_sort_args.comp.
+// Bindings of splat_sort_args.comp (one workgroup of kRadixWorkgroupSize).
 SCZ_CONST kSortArgsBindingParams = 0;
 SCZ_CONST kSortArgsBindingCounters = 1;
-SCZ_CONST kSortArgsBindingScanTotal = 2;  // uint[1]: instances in all, from the block scan
+SCZ_CONST kSortArgsBindingBlockSums = 2;  // uint[blocks]: instances per block, scanned in place
 SCZ_CONST kSortArgsBindingCount = 3;
-SCZ_CONST kSortArgsVisible = 0;    // SortArgsPush.mode: after the preprocess
-SCZ_CONST kSortArgsInstances = 1;  // after the scan of tiles touched
-
-struct SortArgsPush {
-  uint max_groups_x;  // the device's workgroup-count limit along x
-  uint mode;          // kSortArgsVisible or kSortArgsInstances
-};
 
 // Bindings of radix_histogram.comp.
 SCZ_CONST kHistogramBindingCounters = 0;
@@ -369,7 +361,7 @@ SCZ_CONST kHistogramBindingKeys = 1;       // uint[n]
 SCZ_CONST kHistogramBindingHistogram = 2;  // uint[kRadixBins * blocks], digit-major
 SCZ_CONST kHistogramBindingCount = 3;
 
-// Bindings of radix_scan.comp (also the block scan of the instance offsets).
+// Bindings of radix_scan.comp.
 SCZ_CONST kScanBindingCounters = 0;
 SCZ_CONST kScanBindingHistogram = 1;    // scanned in place into exclusive offsets
 SCZ_CONST kScanBindingDigitTotals = 2;  // uint[kRadixBins]
@@ -383,7 +375,8 @@ SCZ_CONST kScatterBindingKeysIn = 3;
 SCZ_CONST kScatterBindingKeysOut = 4;
 SCZ_CONST kScatterBindingValuesIn = 5;
 SCZ_CONST kScatterBindingValuesOut = 6;
-SCZ_CONST kScatterBindingCount = 7;
+SCZ_CONST kScatterBindingTileRanges = 7;  // the tile ranges (below), where RadixPush.tile_ranges is set
+SCZ_CONST kScatterBindingCount = 8;
 // radix_scatter.comp ranks a block's keys in segments of kRadixSegmentWidth invocations,
 // each taking kRadixItemsPerThread steps of one key per invocation.
 SCZ_CONST kRadixSegmentWidth = 32;
@@ -408,11 +401,11 @@ SCZ_CONST kEmitBindingKeysTile = 6;      // uint[capacity]: tile index of each i
 SCZ_CONST kEmitBindingValues = 7;        // uint[capacity]: its Gaussian
 SCZ_CONST kEmitBindingCount = 8;
 
-// Bindings of splat_tile_ranges.comp.
-SCZ_CONST kTileRangesBindingCounters = 0;
-SCZ_CONST kTileRangesBindingKeysTile = 1;  // sorted by tile
-SCZ_CONST kTileRangesBindingRanges = 2;    // uvec2[tiles]: first, one past the last instance
-SCZ_CONST kTileRangesBindingCount = 3;
+// Where each tile's instances lie once sorted: uint[2 * tiles], first the index of each
+// tile's first instance (filled with kEmptyTileStart before the frame), then one past each
+// tile's last (filled with 0), so a tile without instances reads as an empty range.
+// Written by the last pass of the tile sort (radix_scatter.comp).
+SCZ_CONST kEmptyTileStart = 0xFFFFFFFFu;
 
 // Bindings of splat_raster.comp.
 SCZ_CONST kRasterBindingParams = 0;
@@ -430,6 +423,7 @@ SCZ_CONST kRasterBindingCount = 8;
 // Two sorts run per frame: visible Gaussians by depth, then tile instances by tile.
 SCZ_CONST kCounterInstances = 0;           // tile instances needed (may exceed capacity)
 SCZ_CONST kCounterVisible = 1;             // Gaussians that survived culling
+SCZ_CONST kCounterPreprocessDone = 2;      // preprocess workgroups finished
 SCZ_CONST kCounterInstanceSortArgs = 4;    // 3 uints: radix dispatch over instances
 SCZ_CONST kCounterInstanceArgs = 8;        // 3 uints: one thread per instance
 SCZ_CONST kCounterInstanceBlocks = 12;     // radix blocks of instances
@@ -456,6 +450,7 @@ struct FrameParams {
   uint use_underlay;     // 1: blend over an opaque frame (colour + depth) instead of the background
   uint exact_depth;      // 1: the depth sort takes camera z's whole float bits (4 passes), not kDepthKeyBits
   uint depth_key_shift;  // low bits of (depth - znear)'s float bits dropped from the depth key
+  uint max_groups_x;     // the device's workgroup-count limit along x: indirect dispatches tile past it
 };
 
 // A projected Gaussian, what the rasterizer reads (48 bytes).
@@ -471,6 +466,8 @@ struct RadixPush {
   uint shift;          // bit offset of this pass's digit
   uint count_slot;     // counters slot holding the number of keys
   uint blocks_slot;    // counters slot holding the number of blocks
+  uint tile_ranges;    // 0, or the tile count: the pass puts tile keys in their final order
+                       // and records the tile ranges (kScatterBindingTileRanges)
 };
 
 // --- splat_importance.comp: per-Gaussian blending weights summed over frames ---------

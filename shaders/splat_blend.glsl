@@ -5,7 +5,8 @@
 // skipped, stop once transmittance would fall below 1e-4. Its C++ twins are the
 // blending loops of engine/render/splat_reference.cpp and splat_importance.cpp.
 //
-// The including shader declares `params`, `ranges`, `values` and `splats`, then these
+// The including shader declares `params`, `tile_ranges` (shaderio.h's layout), `values`
+// and `splats`, then these
 // hooks, all inlined by the compiler, so the
 // raster pays nothing for them:
 //   void on_fetch(uint slot, uint gaussian)  slot `slot` of the batch now holds `gaussian`
@@ -35,6 +36,12 @@ shared uint batch_block_bits[kRasterBlocksPerTile * kBatchWords];
 // Per block, the batch entries that reach it in batch order, four to a uvec4.
 shared uvec4 block_entries[kRasterBlocksPerTile * kBatch / 4];
 shared uint done_count;
+
+// The tile's instances: [first, one past the last); empty where first > last.
+uvec2 tile_range(uvec2 tile) {
+  const uint index = tile.y * params.tiles_x + tile.x;
+  return uvec2(tile_ranges[index], tile_ranges[params.tiles_x * params.tiles_y + index]);
+}
 
 // Offset within its tile of the pixel that invocation `index` shades.
 uvec2 tile_pixel(uint index) {

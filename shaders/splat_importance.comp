@@ -11,7 +11,7 @@
 layout(local_size_x = kRasterWorkgroupSize) in;
 
 layout(std430, binding = kImportanceBindingParams) readonly buffer Params { FrameParams params; };
-layout(std430, binding = kImportanceBindingRanges) readonly buffer Ranges { uvec2 ranges[]; };
+layout(std430, binding = kImportanceBindingRanges) readonly buffer TileRanges { uint tile_ranges[]; };  // shaderio.h
 layout(std430, binding = kImportanceBindingValues) readonly buffer Values { uint values[]; };
 layout(std430, binding = kImportanceBindingSplats) readonly buffer Splats { Splat2D splats[]; };
 layout(std430, binding = kImportanceBindingCounters) readonly buffer Counters { uint counters[]; };
@@ -52,5 +52,5 @@ void main() {
   const uvec2 tile = gl_WorkGroupID.xy;
   const uvec2 pixel = tile * kTileSize + tile_pixel(gl_LocalInvocationIndex);
   const bool inside = pixel.x < params.width && pixel.y < params.height;
-  blend_tile(tile, ranges[tile.y * params.tiles_x + tile.x], inside, vec2(pixel) + 0.5, 3.0e38);
+  blend_tile(tile, tile_range(tile), inside, vec2(pixel) + 0.5, 3.0e38);
 }

@@ -10,7 +10,7 @@
 layout(local_size_x = kRasterWorkgroupSize) in;
 
 layout(std430, binding = kRasterBindingParams) readonly buffer Params { FrameParams params; };
-layout(std430, binding = kRasterBindingRanges) readonly buffer Ranges { uvec2 ranges[]; };
+layout(std430, binding = kRasterBindingRanges) readonly buffer TileRanges { uint tile_ranges[]; };  // shaderio.h
 layout(std430, binding = kRasterBindingValues) readonly buffer Values { uint values[]; };
 layout(std430, binding = kRasterBindingSplats) readonly buffer Splats { Splat2D splats[]; };
 layout(std430, binding = kRasterBindingImage) writeonly buffer Image { vec4 image[]; };
@@ -97,7 +97,7 @@ void main() {
   const bool inside = pixel.x < params.width && pixel.y < params.height;
   const vec2 pixf = vec2(pixel) + 0.5;
 
-  const uvec2 range = ranges[tile.y * params.tiles_x + tile.x];
+  const uvec2 range = tile_range(tile);
   vec3 under = vec3(params.background[0], params.background[1], params.background[2]);
   float opaque_depth = 3.0e38;
   if (params.use_underlay != 0 && inside) {

@@ -21,9 +21,6 @@ const std::uint32_t k_radix_scan[] =
 const std::uint32_t k_radix_scatter[] =
 #include "shaders/radix_scatter.comp.spv.inc"
     ;
-const std::uint32_t k_splat_tile_ranges[] =
-#include "shaders/splat_tile_ranges.comp.spv.inc"
-    ;
 const std::uint32_t k_splat_raster[] =
 #include "shaders/splat_raster.comp.spv.inc"
     ;
@@ -153,7 +150,6 @@ Spirv splat_sort_args_spirv() { return spirv_of(k_splat_sort_args); }
 Spirv radix_histogram_spirv() { return spirv_of(k_radix_histogram); }
 Spirv radix_scan_spirv() { return spirv_of(k_radix_scan); }
 Spirv radix_scatter_spirv() { return spirv_of(k_radix_scatter); }
-Spirv splat_tile_ranges_spirv() { return spirv_of(k_splat_tile_ranges); }
 Spirv splat_raster_spirv() { return spirv_of(k_splat_raster); }
 Spirv splat_raster_blocks_spirv() { return spirv_of(k_splat_raster_blocks); }
 Spirv subgroup_probe_spirv() { return spirv_of(k_subgroup_probe); }

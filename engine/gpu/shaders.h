@@ -17,7 +17,6 @@ Spirv splat_sort_args_spirv();
 Spirv radix_histogram_spirv();
 Spirv radix_scan_spirv();
 Spirv radix_scatter_spirv();
-Spirv splat_tile_ranges_spirv();
 Spirv splat_emit_count_spirv();
 Spirv splat_emit_spirv();
 Spirv splat_raster_spirv();

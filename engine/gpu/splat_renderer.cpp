@@ -93,13 +93,12 @@ Status SplatRenderer::init(const GaussianCloud& cloud) {
     return Status::Ok();
   };
   SCZ_RETURN_IF_ERROR(make(splat_preprocess_spirv(), io::kPreprocessBindingCount, 0, &preprocess_));
-  SCZ_RETURN_IF_ERROR(make(splat_sort_args_spirv(), io::kSortArgsBindingCount, sizeof(io::SortArgsPush), &sort_args_));
+  SCZ_RETURN_IF_ERROR(make(splat_sort_args_spirv(), io::kSortArgsBindingCount, 0, &sort_args_));
   SCZ_RETURN_IF_ERROR(make(radix_histogram_spirv(), io::kHistogramBindingCount, sizeof(io::RadixPush), &histogram_));
   SCZ_RETURN_IF_ERROR(make(radix_scan_spirv(), io::kScanBindingCount, sizeof(io::RadixPush), &scan_));
   SCZ_RETURN_IF_ERROR(make(splat_emit_count_spirv(), io::kEmitCountBindingCount, 0, &emit_count_));
   SCZ_RETURN_IF_ERROR(make(splat_emit_spirv(), io::kEmitBindingCount, 0, &emit_));
   SCZ_RETURN_IF_ERROR(make(radix_scatter_spirv(), io::kScatterBindingCount, sizeof(io::RadixPush), &scatter_));
-  SCZ_RETURN_IF_ERROR(make(splat_tile_ranges_spirv(), io::kTileRangesBindingCount, 0, &ranges_));
   // The block kernel where subgroups are 32 wide and full (splat_raster.glsl): 1.2-1.7x
   // faster than the tile kernel on the H200.
   raster_by_block_ = context_.full_32_wide_subgroups();
@@ -210,7 +209,10 @@ Status SplatRenderer::record() {
   vkBeginCommandBuffer(cmd, &begin);
   if (timestamps_) vkCmdResetQueryPool(cmd, timestamps_, 0, kTimestampCount);
   vkCmdFillBuffer(cmd, counters_.handle(), 0, VK_WHOLE_SIZE, 0);
-  vkCmdFillBuffer(cmd, tile_ranges_.handle(), 0, VK_WHOLE_SIZE, 0);
+  // Tile ranges (shaderio.h): every tile empty until the tile sort's last pass says otherwise.
+  const VkDeviceSize tile_words = static_cast<VkDeviceSize>(tiles_x_) * tiles_y_ * sizeof(std::uint32_t);
+  vkCmdFillBuffer(cmd, tile_ranges_.handle(), 0, tile_words, io::kEmptyTileStart);
+  vkCmdFillBuffer(cmd, tile_ranges_.handle(), tile_words, tile_words, 0);
   Context::compute_barrier(cmd);
   stage(0, "start");
 
@@ -234,24 +236,18 @@ Status SplatRenderer::record() {
   Context::compute_barrier(cmd);
   stage(1, "preprocess");
 
-  const std::uint32_t max_groups_x = context_.limits().maxComputeWorkGroupCount[0];
-  const BufferBindings sort_args_buffers = {{io::kSortArgsBindingParams, &params_},
-                                            {io::kSortArgsBindingCounters, &counters_},
-                                            {io::kSortArgsBindingScanTotal, &digit_totals_}};
-  const io::SortArgsPush visible_args_push{max_groups_x, io::kSortArgsVisible};
-  SCZ_RETURN_IF_ERROR(bind(sort_args_, sort_args_buffers, &visible_args_push));
-  vkCmdDispatch(cmd, 1, 1, 1);
-  Context::compute_barrier(cmd);
-  mark("depth sort arguments");
+  // The preprocess's last workgroup wrote the depth sort's dispatch sizes.
 
-  // One stable LSD radix pass of 8 bits over keys[cur], moving the values with them.
+  // One stable LSD radix pass of 8 bits over keys[cur], moving the values with them;
+  // `tile_ranges`: 0, or the tile count where this pass leaves tile keys in their final
+  // order and records the tile ranges.
   struct SortSlots {
     std::uint32_t count, blocks, args;
   };
   auto pass = [&](Buffer* keys, Buffer* values, int& cur, std::uint32_t shift, const SortSlots& slots,
-                  const std::string& name) -> Status {
+                  const std::string& name, std::uint32_t tile_ranges) -> Status {
     const std::string label = name + " " + std::to_string(shift / 8);
-    io::RadixPush push{shift, slots.count, slots.blocks};
+    io::RadixPush push{shift, slots.count, slots.blocks, tile_ranges};
     const int next = 1 - cur;
     const VkDeviceSize args = slots.args * sizeof(std::uint32_t);
     SCZ_RETURN_IF_ERROR(bind(histogram_,
@@ -277,7 +273,8 @@ Status SplatRenderer::record() {
                               {io::kScatterBindingKeysIn, &keys[cur]},
                               {io::kScatterBindingKeysOut, &keys[next]},
                               {io::kScatterBindingValuesIn, &values[cur]},
-                              {io::kScatterBindingValuesOut, &values[next]}},
+                              {io::kScatterBindingValuesOut, &values[next]},
+                              {io::kScatterBindingTileRanges, &tile_ranges_}},
                              &push));
     vkCmdDispatchIndirect(cmd, counters_.handle(), args);
     Context::compute_barrier(cmd);
@@ -291,7 +288,7 @@ Status SplatRenderer::record() {
   int depth_cur = 0;
   const std::uint32_t depth_bits = weight_sums_ ? 32 : io::kDepthKeyBits;  // FrameParams::exact_depth
   for (std::uint32_t shift = 0; shift < depth_bits; shift += 8) {
-    SCZ_RETURN_IF_ERROR(pass(depth_keys_, depth_values_, depth_cur, shift, visible, "depth sort"));
+    SCZ_RETURN_IF_ERROR(pass(depth_keys_, depth_values_, depth_cur, shift, visible, "depth sort", 0));
   }
   stage_ends_here(2);
 
@@ -307,20 +304,14 @@ Status SplatRenderer::record() {
   vkCmdDispatchIndirect(cmd, counters_.handle(), io::kCounterVisibleSortArgs * sizeof(std::uint32_t));
   Context::compute_barrier(cmd);
   mark("emit count");
-  const io::RadixPush block_scan{0, io::kCounterVisibleCount, io::kCounterVisibleBlocks};
-  SCZ_RETURN_IF_ERROR(bind(scan_,
-                           {{io::kScanBindingCounters, &counters_},
-                            {io::kScanBindingHistogram, &block_sums_},
-                            {io::kScanBindingDigitTotals, &digit_totals_}},
-                           &block_scan));
+  SCZ_RETURN_IF_ERROR(bind(sort_args_,
+                           {{io::kSortArgsBindingParams, &params_},
+                            {io::kSortArgsBindingCounters, &counters_},
+                            {io::kSortArgsBindingBlockSums, &block_sums_}},
+                           nullptr));
   vkCmdDispatch(cmd, 1, 1, 1);
   Context::compute_barrier(cmd);
   mark("emit block scan");
-  const io::SortArgsPush instance_args_push{max_groups_x, io::kSortArgsInstances};
-  SCZ_RETURN_IF_ERROR(bind(sort_args_, sort_args_buffers, &instance_args_push));
-  vkCmdDispatch(cmd, 1, 1, 1);
-  Context::compute_barrier(cmd);
-  mark("tile sort arguments");
   SCZ_RETURN_IF_ERROR(bind(emit_,
                            {{io::kEmitBindingParams, &params_},
                             {io::kEmitBindingCounters, &counters_},
@@ -340,20 +331,14 @@ Status SplatRenderer::record() {
   const std::uint32_t tile_bits = bits_for(static_cast<std::uint32_t>(tiles_x_ * tiles_y_));
   const SortSlots instances{io::kCounterInstanceCount, io::kCounterInstanceBlocks, io::kCounterInstanceSortArgs};
   int cur = 0;
+  const auto tiles = static_cast<std::uint32_t>(tiles_x_ * tiles_y_);
   for (std::uint32_t shift = 0; shift < tile_bits; shift += 8) {
-    SCZ_RETURN_IF_ERROR(pass(keys_tile_, values_, cur, shift, instances, "tile sort"));
+    const bool last = shift + 8 >= tile_bits;
+    SCZ_RETURN_IF_ERROR(pass(keys_tile_, values_, cur, shift, instances, "tile sort", last ? tiles : 0));
   }
   final_buffer_ = cur;
   stage_ends_here(4);
 
-  SCZ_RETURN_IF_ERROR(bind(ranges_,
-                           {{io::kTileRangesBindingCounters, &counters_},
-                            {io::kTileRangesBindingKeysTile, &keys_tile_[cur]},
-                            {io::kTileRangesBindingRanges, &tile_ranges_}},
-                           nullptr));
-  vkCmdDispatchIndirect(cmd, counters_.handle(), io::kCounterInstanceArgs * sizeof(std::uint32_t));
-  Context::compute_barrier(cmd);
-  mark("tile ranges");
   const bool underlay = underlay_color_ && underlay_depth_;
   if (weight_sums_) {
     SCZ_RETURN_IF_ERROR(
@@ -435,6 +420,7 @@ Status SplatRenderer::prepare(const Camera& camera, const std::array<float, 3>& 
   p.depth_key_shift = depth_key_shift(p.znear, static_cast<float>((std::sqrt(distance2) + bound_radius_) * 1.001));
   std::uint32_t gy = 1;
   context_.tile_groups(ceil_div(count_, io::kSplatWorkgroupSize), &p.groups_x, &gy);
+  p.max_groups_x = context_.limits().maxComputeWorkGroupCount[0];
   std::memcpy(params_.mapped(), &p, sizeof(p));
   return Status::Ok();
 }

@@ -91,7 +91,7 @@ class SplatRenderer {
   std::array<double, 3> bound_centre_{0, 0, 0};
   double bound_radius_ = 0;
 
-  ComputePipeline preprocess_, sort_args_, histogram_, scan_, scatter_, emit_count_, emit_, ranges_, raster_;
+  ComputePipeline preprocess_, sort_args_, histogram_, scan_, scatter_, emit_count_, emit_, raster_;
   bool raster_by_block_ = false;
   ComputePipeline importance_;           // built on the first accumulate_blend_weights
   const Buffer* weight_sums_ = nullptr;  // set: frames end in the importance pass
