@@ -407,6 +407,9 @@ SCZ_CONST kEmitBindingCount = 8;
 // Written by the last pass of the tile sort (radix_scatter.comp).
 SCZ_CONST kEmptyTileStart = 0xFFFFFFFFu;
 
+// Binding of subgroup_probe.comp: uint[kRasterWorkgroupSize + 1] counts.
+SCZ_CONST kSubgroupProbeBindingSlots = 0;
+
 // Bindings of splat_raster.comp.
 SCZ_CONST kRasterBindingParams = 0;
 SCZ_CONST kRasterBindingRanges = 1;

@@ -168,10 +168,15 @@ void main() {
 
   // The last workgroup to finish knows the visible count and writes the depth sort's
   // dispatch sizes (a separate one-thread dispatch cost 6 us a frame on the H200).
+  // The fences order each workgroup's visible-count atomics before its finished count,
+  // and the last one's read of the visible count after it.
   memoryBarrierBuffer();
   barrier();
   if (gl_LocalInvocationIndex == 0) {
     const uint finished = atomicAdd(counters[kCounterPreprocessDone], 1u) + 1u;
-    if (finished == gl_NumWorkGroups.x * gl_NumWorkGroups.y) write_visible_args(atomicAdd(counters[kCounterVisible], 0u));
+    if (finished == gl_NumWorkGroups.x * gl_NumWorkGroups.y) {
+      memoryBarrierBuffer();
+      write_visible_args(atomicAdd(counters[kCounterVisible], 0u));
+    }
   }
 }

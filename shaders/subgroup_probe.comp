@@ -10,7 +10,7 @@
 #include "shaderio.h"
 
 layout(local_size_x = kRasterWorkgroupSize) in;
-layout(std430, binding = 0) buffer Slots { uint slots[]; };  // kRasterWorkgroupSize + 1
+layout(std430, binding = kSubgroupProbeBindingSlots) buffer Slots { uint slots[]; };  // kRasterWorkgroupSize + 1
 
 void main() {
   const uint live = subgroupBallotBitCount(subgroupBallot(true));

@@ -404,7 +404,7 @@ Result<bool> Context::subgroups_run_as_promised() {
   constexpr std::uint32_t kSlots = shaderio::kRasterWorkgroupSize + 1, kGroups = 4;
   const std::vector<std::uint32_t> zeros(kSlots, 0);
   SCZ_ASSIGN_OR_RETURN(Buffer slots, upload_device(zeros.data(), kSlots * sizeof(std::uint32_t)));
-  SCZ_RETURN_IF_ERROR(dispatch(pipeline, {{0, &slots}}, nullptr, kGroups));
+  SCZ_RETURN_IF_ERROR(dispatch(pipeline, {{shaderio::kSubgroupProbeBindingSlots, &slots}}, nullptr, kGroups));
   std::vector<std::uint32_t> counts(kSlots);
   SCZ_RETURN_IF_ERROR(download(slots, counts.data(), kSlots * sizeof(std::uint32_t)));
   return std::all_of(counts.begin(), counts.end() - 1, [](std::uint32_t c) { return c == kGroups; }) &&
