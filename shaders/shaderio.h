@@ -354,6 +354,12 @@ SCZ_CONST kSortArgsBindingParams = 0;
 SCZ_CONST kSortArgsBindingCounters = 1;
 SCZ_CONST kSortArgsBindingBlockSums = 2;  // uint[blocks]: instances per block, scanned in place
 SCZ_CONST kSortArgsBindingCount = 3;
+SCZ_CONST kSortArgsVisible = 0;    // SortArgsPush.mode: after the preprocess
+SCZ_CONST kSortArgsInstances = 1;  // after splat_emit_count.comp: the block scan, then the sizes
+
+struct SortArgsPush {
+  uint mode;  // kSortArgsVisible or kSortArgsInstances
+};
 
 // Bindings of radix_histogram.comp.
 SCZ_CONST kHistogramBindingCounters = 0;
@@ -426,7 +432,6 @@ SCZ_CONST kRasterBindingCount = 8;
 // Two sorts run per frame: visible Gaussians by depth, then tile instances by tile.
 SCZ_CONST kCounterInstances = 0;           // tile instances needed (may exceed capacity)
 SCZ_CONST kCounterVisible = 1;             // Gaussians that survived culling
-SCZ_CONST kCounterPreprocessDone = 2;      // preprocess workgroups finished
 SCZ_CONST kCounterInstanceSortArgs = 4;    // 3 uints: radix dispatch over instances
 SCZ_CONST kCounterInstanceArgs = 8;        // 3 uints: one thread per instance
 SCZ_CONST kCounterInstanceBlocks = 12;     // radix blocks of instances

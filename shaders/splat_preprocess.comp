@@ -23,7 +23,6 @@ layout(std430, binding = kPreprocessBindingCounters) buffer Counters { uint coun
 layout(std430, binding = kPreprocessBindingDepthKeys) writeonly buffer DepthKeys { uint depth_keys[]; };
 layout(std430, binding = kPreprocessBindingDepthValues) writeonly buffer DepthValues { uint depth_values[]; };
 layout(std430, binding = kPreprocessBindingTileCounts) writeonly buffer TileCounts { uint tile_counts[]; };
-#include "sort_args.glsl"
 
 // Projects Gaussian i into o up to its tile rectangle (its position in `p`); false when
 // culled. The colour comes later (shade), so culled Gaussians skip the SH work.
@@ -157,26 +156,11 @@ void main() {
   uint base = 0;
   if (subgroupElect() && subgroup_visible > 0) base = atomicAdd(counters[kCounterVisible], subgroup_visible);
   base = subgroupBroadcastFirst(base);
-  if (visible != 0) {
-    splats[i] = o;
-    tile_counts[i] = tiles;
-    // Positive floats order as their bits; past znear only the low bits vary.
-    const uint key = (floatBitsToUint(o.depth) - floatBitsToUint(params.znear)) >> params.depth_key_shift;
-    depth_keys[base + prefix] = params.exact_depth != 0u ? floatBitsToUint(o.depth) : min(key, (1u << kDepthKeyBits) - 1u);
-    depth_values[base + prefix] = i;
-  }
-
-  // The last workgroup to finish knows the visible count and writes the depth sort's
-  // dispatch sizes (a separate one-thread dispatch cost 6 us a frame on the H200).
-  // The fences order each workgroup's visible-count atomics before its finished count,
-  // and the last one's read of the visible count after it.
-  memoryBarrierBuffer();
-  barrier();
-  if (gl_LocalInvocationIndex == 0) {
-    const uint finished = atomicAdd(counters[kCounterPreprocessDone], 1u) + 1u;
-    if (finished == gl_NumWorkGroups.x * gl_NumWorkGroups.y) {
-      memoryBarrierBuffer();
-      write_visible_args(atomicAdd(counters[kCounterVisible], 0u));
-    }
-  }
+  if (visible == 0) return;
+  splats[i] = o;
+  tile_counts[i] = tiles;
+  // Positive floats order as their bits; past znear only the low bits vary.
+  const uint key = (floatBitsToUint(o.depth) - floatBitsToUint(params.znear)) >> params.depth_key_shift;
+  depth_keys[base + prefix] = params.exact_depth != 0u ? floatBitsToUint(o.depth) : min(key, (1u << kDepthKeyBits) - 1u);
+  depth_values[base + prefix] = i;
 }

@@ -93,7 +93,7 @@ Status SplatRenderer::init(const GaussianCloud& cloud) {
     return Status::Ok();
   };
   SCZ_RETURN_IF_ERROR(make(splat_preprocess_spirv(), io::kPreprocessBindingCount, 0, &preprocess_));
-  SCZ_RETURN_IF_ERROR(make(splat_sort_args_spirv(), io::kSortArgsBindingCount, 0, &sort_args_));
+  SCZ_RETURN_IF_ERROR(make(splat_sort_args_spirv(), io::kSortArgsBindingCount, sizeof(io::SortArgsPush), &sort_args_));
   SCZ_RETURN_IF_ERROR(make(radix_histogram_spirv(), io::kHistogramBindingCount, sizeof(io::RadixPush), &histogram_));
   SCZ_RETURN_IF_ERROR(make(radix_scan_spirv(), io::kScanBindingCount, sizeof(io::RadixPush), &scan_));
   SCZ_RETURN_IF_ERROR(make(splat_emit_count_spirv(), io::kEmitCountBindingCount, 0, &emit_count_));
@@ -236,7 +236,14 @@ Status SplatRenderer::record() {
   Context::compute_barrier(cmd);
   stage(1, "preprocess");
 
-  // The preprocess's last workgroup wrote the depth sort's dispatch sizes.
+  const BufferBindings sort_args_buffers = {{io::kSortArgsBindingParams, &params_},
+                                            {io::kSortArgsBindingCounters, &counters_},
+                                            {io::kSortArgsBindingBlockSums, &block_sums_}};
+  const io::SortArgsPush visible_args{io::kSortArgsVisible};
+  SCZ_RETURN_IF_ERROR(bind(sort_args_, sort_args_buffers, &visible_args));
+  vkCmdDispatch(cmd, 1, 1, 1);
+  Context::compute_barrier(cmd);
+  mark("depth sort arguments");
 
   // One stable LSD radix pass of 8 bits over keys[cur], moving the values with them;
   // `tile_ranges`: 0, or the tile count where this pass leaves tile keys in their final
@@ -304,11 +311,9 @@ Status SplatRenderer::record() {
   vkCmdDispatchIndirect(cmd, counters_.handle(), io::kCounterVisibleSortArgs * sizeof(std::uint32_t));
   Context::compute_barrier(cmd);
   mark("emit count");
-  SCZ_RETURN_IF_ERROR(bind(sort_args_,
-                           {{io::kSortArgsBindingParams, &params_},
-                            {io::kSortArgsBindingCounters, &counters_},
-                            {io::kSortArgsBindingBlockSums, &block_sums_}},
-                           nullptr));
+  // The block scan and the tile sort's dispatch sizes in one dispatch.
+  const io::SortArgsPush instance_args{io::kSortArgsInstances};
+  SCZ_RETURN_IF_ERROR(bind(sort_args_, sort_args_buffers, &instance_args));
   vkCmdDispatch(cmd, 1, 1, 1);
   Context::compute_barrier(cmd);
   mark("emit block scan");
