@@ -392,8 +392,10 @@ Status Context::init(const ContextOptions& options) {
   r = vkCreateDescriptorPool(device_, &descriptor_info, nullptr, &descriptor_pool_);
   if (r != VK_SUCCESS) return internal_error(vk_error("vkCreateDescriptorPool", r));
   if (full_32_wide_subgroups_) {
-    // Drivers have promised full 32-wide subgroups and run narrower ones: check once.
-    SCZ_ASSIGN_OR_RETURN(full_32_wide_subgroups_, subgroups_run_as_promised());
+    // Drivers have promised full 32-wide subgroups and run narrower ones: check once. A
+    // probe that cannot run (e.g. under SCENEZIP_GPU_MEMORY_LIMIT) leaves the plain kernels.
+    const Result<bool> kept = subgroups_run_as_promised();
+    full_32_wide_subgroups_ = kept.ok() && *kept;
   }
   return Status::Ok();
 }
