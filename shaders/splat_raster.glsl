@@ -6,7 +6,7 @@
 //                             32-invocation subgroups: each subgroup one 8x4 block, alone
 // The block path is a separate pipeline rather than a branch in one shader: sharing one
 // shader made the compiler size its registers for the tile path too, and the block path
-// ran 19-24% slower on the H200.
+// ran 14-28% slower on the H200 (BENCHMARKS, fifth round).
 layout(local_size_x = kRasterWorkgroupSize) in;
 
 layout(std430, binding = kRasterBindingParams) readonly buffer Params { FrameParams params; };
