@@ -6,9 +6,8 @@
 // blending loops of engine/render/splat_reference.cpp and splat_importance.cpp.
 //
 // The including shader declares `params`, `tile_ranges` (shaderio.h's layout), `values`
-// and `splats`, then these
-// hooks, all inlined by the compiler, so the
-// raster pays nothing for them:
+// and `splats`, then these hooks, all inlined by the compiler, so the raster pays
+// nothing for them:
 //   void on_fetch(uint slot, uint gaussian)  slot `slot` of the batch now holds `gaussian`
 //   void on_blend(uint slot, float alpha, float T)  the slot's splat blends into this pixel
 //   void on_batch_end(uint slot, uint batch_size)  after every pixel blended the batch

@@ -63,14 +63,19 @@ bool layer_available(const char* name) {
 }
 
 
-// Whether the device lists the tile the field's MLP kernels use: 16x16x16, float16
-// A and B, float32 C and D, subgroup scope; and runs them as they are written, with
-// 32-lane subgroups that can take a maximum.
-bool supports_cooperative_matrix(VkInstance instance, VkPhysicalDevice physical) {
+VkPhysicalDeviceSubgroupProperties subgroup_properties(VkPhysicalDevice physical) {
   VkPhysicalDeviceSubgroupProperties subgroup{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES};
   VkPhysicalDeviceProperties2 properties{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2};
   properties.pNext = &subgroup;
   vkGetPhysicalDeviceProperties2(physical, &properties);
+  return subgroup;
+}
+
+// Whether the device lists the tile the field's MLP kernels use: 16x16x16, float16
+// A and B, float32 C and D, subgroup scope; and runs them as they are written, with
+// 32-lane subgroups that can take a maximum.
+bool supports_cooperative_matrix(VkInstance instance, VkPhysicalDevice physical) {
+  const VkPhysicalDeviceSubgroupProperties subgroup = subgroup_properties(physical);
   if (subgroup.subgroupSize != shaderio::kFieldCoopSubgroupSize ||
       !(subgroup.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT) ||
       !(subgroup.supportedOperations & VK_SUBGROUP_FEATURE_ARITHMETIC_BIT)) {
@@ -351,10 +356,7 @@ Status Context::init(const ContextOptions& options) {
   VkPhysicalDeviceSubgroupSizeControlFeaturesEXT size_control{
       VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_SIZE_CONTROL_FEATURES_EXT};
   if (has_extension(VK_EXT_SUBGROUP_SIZE_CONTROL_EXTENSION_NAME)) {
-    VkPhysicalDeviceSubgroupProperties subgroup{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES};
-    VkPhysicalDeviceProperties2 subgroup_properties{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2};
-    subgroup_properties.pNext = &subgroup;
-    vkGetPhysicalDeviceProperties2(physical_, &subgroup_properties);
+    const VkPhysicalDeviceSubgroupProperties subgroup = subgroup_properties(physical_);
     const VkSubgroupFeatureFlags needed =
         VK_SUBGROUP_FEATURE_BASIC_BIT | VK_SUBGROUP_FEATURE_BALLOT_BIT | VK_SUBGROUP_FEATURE_VOTE_BIT;
     VkPhysicalDeviceFeatures2 features{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};

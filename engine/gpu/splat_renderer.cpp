@@ -333,10 +333,10 @@ Status SplatRenderer::record() {
 
   // A stable sort by tile keeps each tile's instances front to back; only the bits the
   // tile index needs are sorted.
-  const std::uint32_t tile_bits = bits_for(static_cast<std::uint32_t>(tiles_x_ * tiles_y_));
+  const auto tiles = static_cast<std::uint32_t>(tiles_x_ * tiles_y_);
+  const std::uint32_t tile_bits = bits_for(tiles);
   const SortSlots instances{io::kCounterInstanceCount, io::kCounterInstanceBlocks, io::kCounterInstanceSortArgs};
   int cur = 0;
-  const auto tiles = static_cast<std::uint32_t>(tiles_x_ * tiles_y_);
   for (std::uint32_t shift = 0; shift < tile_bits; shift += 8) {
     const bool last = shift + 8 >= tile_bits;
     SCZ_RETURN_IF_ERROR(pass(keys_tile_, values_, cur, shift, instances, "tile sort", last ? tiles : 0));
