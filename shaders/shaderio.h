@@ -328,11 +328,16 @@ SCZ_CONST kRadixBlockSize = 2048;
 // twin, sorts the exact depths instead (FrameParams::exact_depth).
 SCZ_CONST kDepthKeyBits = 24;
 
-// The SH buffer of splat_preprocess.comp: float[3N * coeffs], one record per Gaussian of
-// three channels R G B, each `coeffs` = (degree + 1)^2 coefficients with the DC first,
-// then the higher bands in INRIA's f_rest order. FrameParams.sh_coeffs holds `coeffs`.
-SCZ_FUNCTION uint sh_float_index(uint gaussian, uint channel, uint coefficient, uint coeffs) {
-  return (3 * gaussian + channel) * coeffs + coefficient;
+// The SH buffer of splat_preprocess.comp: binary16 values, two to a uint (the first in
+// the low half), laid out coefficient by coefficient: for each of the `coeffs` =
+// (degree + 1)^2 coefficients (the DC first, then the higher bands in INRIA's f_rest
+// order) and each channel R G B, one value per Gaussian, the count rounded up to even.
+// FrameParams.sh_coeffs holds `coeffs`. A subgroup's Gaussians read each coefficient
+// from one contiguous run instead of one record apiece, and half precision halves the
+// largest buffer and the preprocess's largest read; colours move by about 2^-11 of their
+// size.
+SCZ_FUNCTION uint sh_half_index(uint gaussian, uint channel, uint coefficient, uint gaussians) {
+  return (coefficient * 3 + channel) * ((gaussians + 1u) & ~1u) + gaussian;
 }
 
 // Bindings of splat_preprocess.comp.

@@ -17,7 +17,7 @@ layout(std430, binding = kPreprocessBindingPositions) readonly buffer Positions 
 layout(std430, binding = kPreprocessBindingLogScales) readonly buffer LogScales { float log_scales[]; };
 layout(std430, binding = kPreprocessBindingRotations) readonly buffer Rotations { vec4 rotations[]; };
 layout(std430, binding = kPreprocessBindingLogits) readonly buffer Logits { float logits[]; };
-layout(std430, binding = kPreprocessBindingSh) readonly buffer Sh { float sh[]; };
+layout(std430, binding = kPreprocessBindingSh) readonly buffer Sh { uint sh_halves[]; };
 layout(std430, binding = kPreprocessBindingSplats) writeonly buffer Splats { Splat2D splats[]; };
 layout(std430, binding = kPreprocessBindingCounters) buffer Counters { uint counters[]; };
 layout(std430, binding = kPreprocessBindingDepthKeys) writeonly buffer DepthKeys { uint depth_keys[]; };
@@ -85,17 +85,19 @@ bool project(uint i, out Splat2D o, out vec3 p) {
   return true;
 }
 
+// The SH buffer's binary16 value at index h.
+float sh_value(uint h) { return unpackHalf2x16(sh_halves[h >> 1])[h & 1u]; }
+
 // The colour of Gaussian i at position p, seen from the camera.
 void shade(uint i, vec3 p, inout Splat2D o) {
   const vec3 dir = normalize(p - vec3(params.camera_pos[0], params.camera_pos[1], params.camera_pos[2]));
   float basis[16];
   sh_basis(dir, params.sh_degree, basis);
-  const uint coeffs = params.sh_coeffs;
   const uint used = (params.sh_degree + 1) * (params.sh_degree + 1);
   vec3 rgb = vec3(0.0);
   for (uint k = 0; k < used; ++k) {
-    rgb += basis[k] * vec3(sh[sh_float_index(i, 0, k, coeffs)], sh[sh_float_index(i, 1, k, coeffs)],
-                           sh[sh_float_index(i, 2, k, coeffs)]);
+    rgb += basis[k] * vec3(sh_value(sh_half_index(i, 0, k, params.count)), sh_value(sh_half_index(i, 1, k, params.count)),
+                           sh_value(sh_half_index(i, 2, k, params.count)));
   }
   rgb = max(rgb + 0.5, vec3(0.0));
 

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "engine/gpu/shaders.h"
+#include "formats/scz/float16.h"
 #include "shaders/shaderio.h"
 
 namespace scenezip::gpu {
@@ -110,20 +111,21 @@ Status SplatRenderer::init(const GaussianCloud& cloud) {
   SCZ_ASSIGN_OR_RETURN(log_scales_, context_.upload_device(cloud.log_scales.data(), n * 3 * sizeof(float)));
   SCZ_ASSIGN_OR_RETURN(rotations_, context_.upload_device(cloud.rotations.data(), n * 4 * sizeof(float)));
   SCZ_ASSIGN_OR_RETURN(logits_, context_.upload_device(cloud.logit_opacities.data(), n * sizeof(float)));
-  // The SH records of shaderio.h: DC and higher bands of each channel in one array.
+  // The SH layout of shaderio.h: binary16 pairs, coefficient by coefficient.
   const auto coeffs = static_cast<std::uint32_t>(sh_coeffs_per_channel(cloud.sh_degree));
   const std::uint32_t rest = coeffs - 1;
-  std::vector<float> sh(n * 3 * coeffs);
+  const auto gaussians = static_cast<std::uint32_t>(n);
+  std::vector<std::uint16_t> sh(static_cast<std::size_t>(coeffs) * 3 * ((n + 1) & ~std::size_t{1}), 0);
   for (std::size_t i = 0; i < n; ++i) {
     const auto g = static_cast<std::uint32_t>(i);
     for (std::uint32_t c = 0; c < 3; ++c) {
-      sh[io::sh_float_index(g, c, 0, coeffs)] = cloud.sh_dc[3 * i + c];
+      sh[io::sh_half_index(g, c, 0, gaussians)] = scz::float_to_half(cloud.sh_dc[3 * i + c]);
       for (std::uint32_t k = 0; k < rest; ++k) {
-        sh[io::sh_float_index(g, c, 1 + k, coeffs)] = cloud.sh_rest[(3 * i + c) * rest + k];
+        sh[io::sh_half_index(g, c, 1 + k, gaussians)] = scz::float_to_half(cloud.sh_rest[(3 * i + c) * rest + k]);
       }
     }
   }
-  SCZ_ASSIGN_OR_RETURN(sh_, context_.upload_device(sh.data(), sh.size() * sizeof(float)));
+  SCZ_ASSIGN_OR_RETURN(sh_, context_.upload_device(sh.data(), sh.size() * sizeof(std::uint16_t)));
   SCZ_ASSIGN_OR_RETURN(splats_, context_.create_buffer(n * sizeof(io::Splat2D), false));
   SCZ_ASSIGN_OR_RETURN(counters_, context_.create_buffer(io::kCounterSlots * sizeof(std::uint32_t), false));
   SCZ_ASSIGN_OR_RETURN(dummy_, context_.create_buffer(16, false));
