@@ -1,11 +1,5 @@
 #version 460
-// Radix sort, one pass: moves each key and its value to its place. Stable. Workgroups
-// take blocks in the order they start (a ticket), so every block before one's own is
-// already running or done: waiting on it always ends. Each block publishes its digit
-// counts, then learns where its keys of each digit start from the blocks before it
-// (decoupled look-back: their published counts, added up to the first one that has
-// published its running total), and publishes its own running total in turn. The digit
-// counts over all keys come from radix_digit_counts.comp.
+// Radix sort, pass 3 of 3: moves each key and its value to its place. Stable.
 // The block's keys are ranked in kRadixSegments consecutive segments, one per
 // kRadixSegmentWidth invocations, one key per invocation a step: a key's rank among the
 // equal digits of its step comes from subgroup ballots where the segment is one
@@ -25,8 +19,8 @@
 layout(local_size_x = kRadixWorkgroupSize) in;
 
 layout(std430, binding = kScatterBindingCounters) readonly buffer Counters { uint counters[]; };
-layout(std430, binding = kScatterBindingState) buffer State { uint state[]; };
-layout(std430, binding = kScatterBindingStatus) coherent buffer Status { uint status[]; };
+layout(std430, binding = kScatterBindingHistogram) readonly buffer Histogram { uint histogram[]; };
+layout(std430, binding = kScatterBindingDigitTotals) readonly buffer DigitTotals { uint digit_totals[]; };
 layout(std430, binding = kScatterBindingKeysIn) readonly buffer KeysIn { uint keys_in[]; };
 layout(std430, binding = kScatterBindingKeysOut) writeonly buffer KeysOut { uint keys_out[]; };
 layout(std430, binding = kScatterBindingValuesIn) readonly buffer ValuesIn { uint values_in[]; };
@@ -41,17 +35,14 @@ shared uint block_values[kRadixBlockSize];
 shared uint segment_counts[kRadixSegments * kRadixBins];  // per segment and digit
 shared uint digit_base[kRadixBins];   // where the block's first key of each digit goes
 shared uint digit_start[kRadixBins];  // first slot of each digit in block_keys
-shared uint ticket;
 #include "workgroup_scan.glsl"
 
 void main() {
   const uint n = counters[push.count_slot];
   const uint blocks = counters[push.blocks_slot];
-  const uint tid = gl_LocalInvocationIndex;
-  if (tid == 0) ticket = atomicAdd(state[push.state + kRadixStateTicket], 1u);
-  barrier();
-  const uint block = ticket;
+  const uint block = gl_WorkGroupID.x + gl_WorkGroupID.y * gl_NumWorkGroups.x;
   if (block >= blocks) return;  // uniform across the workgroup
+  const uint tid = gl_LocalInvocationIndex;
   const uint segment = tid / kRadixSegmentWidth, lane = tid % kRadixSegmentWidth;
   const uint segment_first = block * kRadixBlockSize + segment * kRadixSegmentWidth * kRadixItemsPerThread;
 
@@ -66,7 +57,8 @@ void main() {
     const uint idx = segment_first + k * kRadixSegmentWidth + lane;
     values[k] = idx < n ? values_in[idx] : 0;
   }
-  const uint digit_total = state[push.state + tid];
+  const uint digit_total = digit_totals[tid];
+  const uint block_offset = histogram[tid * blocks + block];
   for (uint s = 0; s < kRadixSegments; ++s) segment_counts[s * kRadixBins + tid] = 0;
 
   // Where the segment is exactly one subgroup, in lane order (32-wide subgroups numbered
@@ -115,19 +107,18 @@ void main() {
   }
   barrier();
 
-  // Per digit (one per invocation): segment offsets and the digit's block count,
-  // published at once for the blocks after this one; then its first slot in the block.
+  // Per digit (one per invocation): segment offsets, the digit's block count, its first
+  // slot in the block and its global destination.
   uint block_count = 0;
   for (uint s = 0; s < kRadixSegments; ++s) {
     const uint c = segment_counts[s * kRadixBins + tid];
     segment_counts[s * kRadixBins + tid] = block_count;
     block_count += c;
   }
-  const uint status_base = push.status + block * kRadixBins;
-  atomicExchange(status[status_base + tid], block_count | (block == 0 ? kRadixStatusPrefix : kRadixStatusAggregate));
   uvec2 total;
   const uvec2 start = workgroup_exclusive_scan(in_order, uvec2(block_count, digit_total), total);
   digit_start[tid] = start.x;
+  digit_base[tid] = start.y + block_offset;
   barrier();
 
   for (uint k = 0; k < kRadixItemsPerThread; ++k) {
@@ -137,17 +128,6 @@ void main() {
     block_keys[slot] = keys[k];
     block_values[slot] = values[k];
   }
-  // The look-back, while the blocks before publish: keys of this digit in earlier blocks.
-  uint before = 0;
-  for (uint b = block; b > 0;) {
-    const uint word = atomicOr(status[push.status + (b - 1) * kRadixBins + tid], 0u);
-    if (word == 0) continue;  // not published yet: that block is running, read again
-    before += word & kRadixStatusValueMask;
-    if ((word & kRadixStatusPrefix) != 0) break;
-    --b;
-  }
-  if (block > 0) atomicExchange(status[status_base + tid], (before + block_count) | kRadixStatusPrefix);
-  digit_base[tid] = start.y + before;
   barrier();
 
   const uint valid_count = min(kRadixBlockSize, n - block * kRadixBlockSize);

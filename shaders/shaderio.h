@@ -366,34 +366,22 @@ struct SortArgsPush {
   uint mode;  // kSortArgsVisible or kSortArgsInstances
 };
 
-// The radix sort (one sweep per pass, after Merrill and Garland's decoupled look-back):
-// radix_digit_counts.comp counts every pass's digits over all keys at once; each pass is
-// then one radix_scatter.comp dispatch whose workgroups take blocks in the order they
-// start (a ticket), publish their digit counts and read their predecessors' to find where
-// their keys go. Per pass a state record of kRadixStateWords: the digit counts over all
-// keys, then the ticket counter; and a partition status region of kRadixBins words per
-// block. Both start zeroed.
-SCZ_CONST kRadixStateWords = 257;  // kRadixBins digit counts, the ticket
-SCZ_CONST kRadixStateTicket = 256;
-SCZ_CONST kRadixMaxPasses = 4;     // 32-bit keys
-// A partition status word: the block's count of one digit (kRadixStatusAggregate), or the
-// count of that digit in this block and every one before (kRadixStatusPrefix); zero until
-// published. Counts fit in 30 bits: the renderer keeps its sorts below 2^30 keys.
-SCZ_CONST kRadixStatusAggregate = 0x40000000u;
-SCZ_CONST kRadixStatusPrefix = 0x80000000u;
-SCZ_CONST kRadixStatusValueMask = 0x3FFFFFFFu;
-SCZ_CONST kRadixMaxKeys = 0x3FFFF800u;  // kRadixStatusValueMask rounded down to whole blocks
+// Bindings of radix_histogram.comp.
+SCZ_CONST kHistogramBindingCounters = 0;
+SCZ_CONST kHistogramBindingKeys = 1;       // uint[n]
+SCZ_CONST kHistogramBindingHistogram = 2;  // uint[kRadixBins * blocks], digit-major
+SCZ_CONST kHistogramBindingCount = 3;
 
-// Bindings of radix_digit_counts.comp.
-SCZ_CONST kDigitCountsBindingCounters = 0;
-SCZ_CONST kDigitCountsBindingKeys = 1;   // uint[n]
-SCZ_CONST kDigitCountsBindingState = 2;  // the state records of RadixPush.passes passes from RadixPush.state
-SCZ_CONST kDigitCountsBindingCount = 3;
+// Bindings of radix_scan.comp.
+SCZ_CONST kScanBindingCounters = 0;
+SCZ_CONST kScanBindingHistogram = 1;    // scanned in place into exclusive offsets
+SCZ_CONST kScanBindingDigitTotals = 2;  // uint[kRadixBins]
+SCZ_CONST kScanBindingCount = 3;
 
 // Bindings of radix_scatter.comp; the values are the payload moved with the keys.
 SCZ_CONST kScatterBindingCounters = 0;
-SCZ_CONST kScatterBindingState = 1;      // this pass's state record at RadixPush.state
-SCZ_CONST kScatterBindingStatus = 2;     // this pass's partition status from RadixPush.status
+SCZ_CONST kScatterBindingHistogram = 1;
+SCZ_CONST kScatterBindingDigitTotals = 2;
 SCZ_CONST kScatterBindingKeysIn = 3;
 SCZ_CONST kScatterBindingKeysOut = 4;
 SCZ_CONST kScatterBindingValuesIn = 5;
@@ -493,9 +481,6 @@ struct RadixPush {
   uint blocks_slot;    // counters slot holding the number of blocks
   uint tile_ranges;    // 0, or the tile count: the pass puts tile keys in their final order
                        // and records the tile ranges (kScatterBindingTileRanges)
-  uint passes;         // radix_digit_counts.comp: digits counted, from `shift` up
-  uint state;          // word offset of the (first) pass's state record
-  uint status;         // radix_scatter.comp: word offset of the pass's partition status
 };
 
 // --- splat_importance.comp: per-Gaussian blending weights summed over frames ---------
@@ -660,8 +645,6 @@ static_assert(kDepthKeyBits % 8 == 0 && kDepthKeyBits <= 32);
 static_assert(kRadixSegments * kRadixSegmentWidth == kRadixWorkgroupSize);
 static_assert(kRadixBins == kRadixWorkgroupSize, "radix shaders give each invocation one digit");
 static_assert(kRadixBlockSize == kRadixWorkgroupSize * kRadixItemsPerThread);
-static_assert(kRadixMaxKeys % kRadixBlockSize == 0 && kRadixMaxKeys <= kRadixStatusValueMask);
-static_assert(kRadixStateTicket == kRadixBins && kRadixStateWords == kRadixBins + 1);
 static_assert(sizeof(MeshMaterial) == 32);
 static_assert(sizeof(TextureSlot) == 16);
 }  // namespace scenezip::shaderio

@@ -15,7 +15,7 @@ namespace scenezip::gpu {
 namespace io = shaderio;
 
 struct KMeansKernels::Pipelines {
-  ComputePipeline assign, update, refill, digit_counts, scatter;
+  ComputePipeline assign, update, refill, histogram, scan, scatter;
 };
 
 namespace {
@@ -119,8 +119,8 @@ Result<std::unique_ptr<KMeansKernels>> KMeansKernels::create(Context& context) {
   SCZ_RETURN_IF_ERROR(make(kmeans_assign_spirv(), io::kKMeansAssignBindingCount, sizeof(io::KMeansPush), &p.assign));
   SCZ_RETURN_IF_ERROR(make(kmeans_update_spirv(), io::kKMeansUpdateBindingCount, sizeof(io::KMeansPush), &p.update));
   SCZ_RETURN_IF_ERROR(make(kmeans_refill_spirv(), io::kKMeansRefillBindingCount, sizeof(io::KMeansPush), &p.refill));
-  SCZ_RETURN_IF_ERROR(
-      make(radix_digit_counts_spirv(), io::kDigitCountsBindingCount, sizeof(io::RadixPush), &p.digit_counts));
+  SCZ_RETURN_IF_ERROR(make(radix_histogram_spirv(), io::kHistogramBindingCount, sizeof(io::RadixPush), &p.histogram));
+  SCZ_RETURN_IF_ERROR(make(radix_scan_spirv(), io::kScanBindingCount, sizeof(io::RadixPush), &p.scan));
   SCZ_RETURN_IF_ERROR(make(radix_scatter_spirv(), io::kScatterBindingCount, sizeof(io::RadixPush), &p.scatter));
   return kernels;
 }
@@ -146,10 +146,6 @@ Result<codec::KMeansResult> KMeansKernels::lloyd(const float* data, std::size_t 
   if (start.weights.size() != m || start.centroids.size() != static_cast<std::size_t>(k) * dims ||
       (!start.picked.empty() && start.train.size() != m * dims)) {
     return invalid_input("k-means start: training set, weights and seeds disagree in size");
-  }
-  if (m > io::kRadixMaxKeys) {
-    return unsupported("GPU k-means: a training set of " + std::to_string(m) +
-                       " vectors passes the radix sort's limit (train on fewer samples)");
   }
   if (m > max_vectors(context_, dims) || static_cast<std::size_t>(k) > max_vectors(context_, dims)) {
     return unsupported("GPU k-means: a training set of " + std::to_string(m) + " vectors of " + std::to_string(dims) +
@@ -183,13 +179,9 @@ Result<codec::KMeansResult> KMeansKernels::lloyd(const float* data, std::size_t 
   SCZ_ASSIGN_OR_RETURN(Buffer keys1, c.create_buffer(m * sizeof(std::uint32_t), false));
   SCZ_ASSIGN_OR_RETURN(Buffer sorted0, c.create_buffer(m * sizeof(std::uint32_t), false));
   SCZ_ASSIGN_OR_RETURN(Buffer sorted1, c.create_buffer(m * sizeof(std::uint32_t), false));
-  // The sort's state records and partition status (shaderio.h), zeroed before each sort.
-  const int passes = radix_passes(k);
-  SCZ_ASSIGN_OR_RETURN(Buffer sort_state_buf, c.create_buffer(static_cast<std::size_t>(passes) * io::kRadixStateWords *
-                                                                  sizeof(std::uint32_t), false));
-  SCZ_ASSIGN_OR_RETURN(Buffer sort_status_buf,
-                       c.create_buffer(static_cast<std::size_t>(passes) * io::kRadixBins * blocks * sizeof(std::uint32_t),
-                                       false));
+  SCZ_ASSIGN_OR_RETURN(Buffer histogram_buf,
+                       c.create_buffer(static_cast<std::size_t>(io::kRadixBins) * blocks * sizeof(std::uint32_t), false));
+  SCZ_ASSIGN_OR_RETURN(Buffer totals_buf, c.create_buffer(io::kRadixBins * sizeof(std::uint32_t), false));
 
   const Pipelines& p = *pipelines_;
   Recording rec(c);
@@ -200,27 +192,31 @@ Result<codec::KMeansResult> KMeansKernels::lloyd(const float* data, std::size_t 
                                           {io::kKMeansAssignBindingAssignment, &assignment_buf},
                                           {io::kKMeansAssignBindingDistance, &distance_buf},
                                           {io::kKMeansAssignBindingControl, &control_buf}}));
+  const int passes = radix_passes(k);
   const Buffer* keys[2] = {&keys0, &keys1};
   const Buffer* sorted[2] = {&sorted0, &sorted1};
-  SCZ_ASSIGN_OR_RETURN(VkDescriptorSet digit_counts_set,
-                       rec.set(p.digit_counts, {{io::kDigitCountsBindingCounters, &control_buf},
-                                                {io::kDigitCountsBindingKeys, &assignment_buf},
-                                                {io::kDigitCountsBindingState, &sort_state_buf}}));
-  std::vector<VkDescriptorSet> scatter_sets;
+  std::vector<VkDescriptorSet> histogram_sets, scatter_sets;
   for (int pass = 0; pass < passes; ++pass) {
     const Buffer* keys_in = pass == 0 ? &assignment_buf : keys[(pass - 1) % 2];
     const Buffer* index_in = pass == 0 ? &index_buf : sorted[(pass - 1) % 2];
+    SCZ_ASSIGN_OR_RETURN(VkDescriptorSet h, rec.set(p.histogram, {{io::kHistogramBindingCounters, &control_buf},
+                                                                    {io::kHistogramBindingKeys, keys_in},
+                                                                    {io::kHistogramBindingHistogram, &histogram_buf}}));
     SCZ_ASSIGN_OR_RETURN(VkDescriptorSet s, rec.set(p.scatter, {{io::kScatterBindingCounters, &control_buf},
-                                                                {io::kScatterBindingState, &sort_state_buf},
-                                                                {io::kScatterBindingStatus, &sort_status_buf},
+                                                                {io::kScatterBindingHistogram, &histogram_buf},
+                                                                {io::kScatterBindingDigitTotals, &totals_buf},
                                                                 {io::kScatterBindingKeysIn, keys_in},
                                                                 {io::kScatterBindingKeysOut, keys[pass % 2]},
                                                                 {io::kScatterBindingValuesIn, index_in},
                                                                 {io::kScatterBindingValuesOut, sorted[pass % 2]},
                                                                 // Untouched: RadixPush.tile_ranges is 0.
-                                                                {io::kScatterBindingTileRanges, &sort_state_buf}}));
+                                                                {io::kScatterBindingTileRanges, &totals_buf}}));
+    histogram_sets.push_back(h);
     scatter_sets.push_back(s);
   }
+  SCZ_ASSIGN_OR_RETURN(VkDescriptorSet scan_set, rec.set(p.scan, {{io::kScanBindingCounters, &control_buf},
+                                                                  {io::kScanBindingHistogram, &histogram_buf},
+                                                                  {io::kScanBindingDigitTotals, &totals_buf}}));
   SCZ_ASSIGN_OR_RETURN(VkDescriptorSet update_set,
                        rec.set(p.update, {{io::kKMeansUpdateBindingData, &data_buf},
                                           {io::kKMeansUpdateBindingWeights, &weight_buf},
@@ -247,16 +243,11 @@ Result<codec::KMeansResult> KMeansKernels::lloyd(const float* data, std::size_t 
     push.iteration = static_cast<std::uint32_t>(it);
     push.groups_x = rec.groups_x(assign_groups);
     rec.dispatch(p.assign, assign_set, &push, assign_groups);
-    vkCmdFillBuffer(rec.cmd(), sort_state_buf.handle(), 0, VK_WHOLE_SIZE, 0);
-    vkCmdFillBuffer(rec.cmd(), sort_status_buf.handle(), 0, VK_WHOLE_SIZE, 0);
-    Context::compute_barrier(rec.cmd());
-    io::RadixPush radix{0, io::kKMeansControlSortCount, io::kKMeansControlSortBlocks, 0,
-                        static_cast<std::uint32_t>(passes), 0, 0};
-    rec.dispatch(p.digit_counts, digit_counts_set, &radix, blocks);
     for (int pass = 0; pass < passes; ++pass) {
-      radix.shift = static_cast<std::uint32_t>(8 * pass);
-      radix.state = static_cast<std::uint32_t>(pass) * io::kRadixStateWords;
-      radix.status = static_cast<std::uint32_t>(pass) * io::kRadixBins * blocks;
+      const io::RadixPush radix{static_cast<std::uint32_t>(8 * pass), io::kKMeansControlSortCount,
+                                io::kKMeansControlSortBlocks};
+      rec.dispatch(p.histogram, histogram_sets[pass], &radix, blocks);
+      rec.dispatch(p.scan, scan_set, &radix, io::kRadixBins);
       rec.dispatch(p.scatter, scatter_sets[pass], &radix, blocks);
     }
     push.groups_x = rec.groups_x(update_groups);

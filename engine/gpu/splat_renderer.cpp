@@ -95,7 +95,8 @@ Status SplatRenderer::init(const GaussianCloud& cloud) {
   };
   SCZ_RETURN_IF_ERROR(make(splat_preprocess_spirv(), io::kPreprocessBindingCount, 0, &preprocess_));
   SCZ_RETURN_IF_ERROR(make(splat_sort_args_spirv(), io::kSortArgsBindingCount, sizeof(io::SortArgsPush), &sort_args_));
-  SCZ_RETURN_IF_ERROR(make(radix_digit_counts_spirv(), io::kDigitCountsBindingCount, sizeof(io::RadixPush), &digit_counts_));
+  SCZ_RETURN_IF_ERROR(make(radix_histogram_spirv(), io::kHistogramBindingCount, sizeof(io::RadixPush), &histogram_));
+  SCZ_RETURN_IF_ERROR(make(radix_scan_spirv(), io::kScanBindingCount, sizeof(io::RadixPush), &scan_));
   SCZ_RETURN_IF_ERROR(make(splat_emit_count_spirv(), io::kEmitCountBindingCount, 0, &emit_count_));
   SCZ_RETURN_IF_ERROR(make(splat_emit_spirv(), io::kEmitBindingCount, 0, &emit_));
   SCZ_RETURN_IF_ERROR(make(radix_scatter_spirv(), io::kScatterBindingCount, sizeof(io::RadixPush), &scatter_));
@@ -129,9 +130,7 @@ Status SplatRenderer::init(const GaussianCloud& cloud) {
   SCZ_ASSIGN_OR_RETURN(splats_, context_.create_buffer(n * sizeof(io::Splat2D), false));
   SCZ_ASSIGN_OR_RETURN(counters_, context_.create_buffer(io::kCounterSlots * sizeof(std::uint32_t), false));
   SCZ_ASSIGN_OR_RETURN(dummy_, context_.create_buffer(16, false));
-  // A state record per pass of the two sorts, at most four each (shaderio.h).
-  SCZ_ASSIGN_OR_RETURN(sort_state_, context_.create_buffer(2 * io::kRadixMaxPasses * io::kRadixStateWords *
-                                                               sizeof(std::uint32_t), false));
+  SCZ_ASSIGN_OR_RETURN(digit_totals_, context_.create_buffer(io::kRadixBins * sizeof(std::uint32_t), false));
   for (int k = 0; k < 2; ++k) {
     SCZ_ASSIGN_OR_RETURN(depth_keys_[k], context_.create_buffer(n * sizeof(std::uint32_t), false));
     SCZ_ASSIGN_OR_RETURN(depth_values_[k], context_.create_buffer(n * sizeof(std::uint32_t), false));
@@ -150,7 +149,7 @@ std::size_t SplatRenderer::device_bytes() const {
   for (const Buffer* b : {&params_, &positions_, &log_scales_, &rotations_, &logits_, &sh_, &splats_, &counters_,
                           &dummy_, &depth_keys_[0], &depth_keys_[1], &depth_values_[0], &depth_values_[1],
                           &keys_tile_[0], &keys_tile_[1], &values_[0], &values_[1], &tile_counts_, &item_offsets_,
-                          &sort_state_, &sort_status_, &block_sums_, &tile_ranges_, &image_}) {
+                          &histogram_counts_, &digit_totals_, &block_sums_, &tile_ranges_, &image_}) {
     bytes += b->size();
   }
   return bytes;
@@ -163,20 +162,15 @@ Status SplatRenderer::allocate_frame(int width, int height, std::size_t capacity
   tiles_x_ = static_cast<int>(ceil_div(width, io::kTileSize));
   tiles_y_ = static_cast<int>(ceil_div(height, io::kTileSize));
   capacity_ = std::max<std::size_t>(capacity, io::kRadixBlockSize);
-  if (capacity_ > io::kRadixMaxKeys) return internal_error("too many tile instances for one frame");
+  if (capacity_ > 0xFFFFFFFFull - io::kRadixBlockSize) return internal_error("too many tile instances for one frame");
   const VkDeviceSize instance_bytes = capacity_ * sizeof(std::uint32_t);
   for (int k = 0; k < 2; ++k) {
     SCZ_ASSIGN_OR_RETURN(keys_tile_[k], context_.create_buffer(instance_bytes, false));
     SCZ_ASSIGN_OR_RETURN(values_[k], context_.create_buffer(instance_bytes, false));
   }
-  // Partition status for every pass of both sorts, each pass in a region of its own so
-  // that one fill per frame clears them all.
-  depth_passes_ = (weight_sums_ ? 32 : io::kDepthKeyBits) / 8;  // FrameParams::exact_depth
-  tile_passes_ = (bits_for(static_cast<std::uint32_t>(tiles_x_ * tiles_y_)) + 7) / 8;
-  const std::size_t status_words =
-      io::kRadixBins * (depth_passes_ * ceil_div(std::max<std::size_t>(count_, 1), io::kRadixBlockSize) +
-                        tile_passes_ * ceil_div(capacity_, io::kRadixBlockSize));
-  SCZ_ASSIGN_OR_RETURN(sort_status_, context_.create_buffer(status_words * sizeof(std::uint32_t), false));
+  // One histogram serves both sorts: sized for the larger of the two.
+  const std::size_t blocks = ceil_div(std::max(capacity_, count_), io::kRadixBlockSize);
+  SCZ_ASSIGN_OR_RETURN(histogram_counts_, context_.create_buffer(blocks * io::kRadixBins * sizeof(std::uint32_t), false));
   SCZ_ASSIGN_OR_RETURN(tile_ranges_,
                        context_.create_buffer(static_cast<std::size_t>(tiles_x_) * tiles_y_ * 2 * sizeof(std::uint32_t), false));
   SCZ_ASSIGN_OR_RETURN(image_, context_.create_buffer(static_cast<std::size_t>(width) * height * 4 * sizeof(float), false));
@@ -221,8 +215,6 @@ Status SplatRenderer::record() {
   const VkDeviceSize tile_words = static_cast<VkDeviceSize>(tiles_x_) * tiles_y_ * sizeof(std::uint32_t);
   vkCmdFillBuffer(cmd, tile_ranges_.handle(), 0, tile_words, io::kEmptyTileStart);
   vkCmdFillBuffer(cmd, tile_ranges_.handle(), tile_words, tile_words, 0);
-  vkCmdFillBuffer(cmd, sort_state_.handle(), 0, VK_WHOLE_SIZE, 0);
-  vkCmdFillBuffer(cmd, sort_status_.handle(), 0, VK_WHOLE_SIZE, 0);
   Context::compute_barrier(cmd);
   stage(0, "start");
 
@@ -255,56 +247,58 @@ Status SplatRenderer::record() {
   Context::compute_barrier(cmd);
   mark("depth sort arguments");
 
-  // A stable LSD radix sort over keys[cur] by `passes` digits of 8 bits, moving the values
-  // with the keys: the digit counts of every pass, then one scatter a pass (shaderio.h);
-  // `tile_ranges`: 0, or the tile count, where the last pass records the tile ranges.
+  // One stable LSD radix pass of 8 bits over keys[cur], moving the values with them;
+  // `tile_ranges`: 0, or the tile count where this pass leaves tile keys in their final
+  // order and records the tile ranges.
   struct SortSlots {
     std::uint32_t count, blocks, args;
   };
-  std::uint32_t state_words = 0, status_words = 0;  // where the next sort's records go
-  auto sort = [&](Buffer* keys, Buffer* values, int& cur, std::uint32_t passes, const SortSlots& slots,
-                  std::uint32_t blocks_capacity, const std::string& name, std::uint32_t tile_ranges) -> Status {
+  auto pass = [&](Buffer* keys, Buffer* values, int& cur, std::uint32_t shift, const SortSlots& slots,
+                  const std::string& name, std::uint32_t tile_ranges) -> Status {
+    const std::string label = name + " " + std::to_string(shift / 8);
+    io::RadixPush push{shift, slots.count, slots.blocks, tile_ranges};
+    const int next = 1 - cur;
     const VkDeviceSize args = slots.args * sizeof(std::uint32_t);
-    io::RadixPush push{0, slots.count, slots.blocks, 0, passes, state_words, 0};
-    SCZ_RETURN_IF_ERROR(bind(digit_counts_,
-                             {{io::kDigitCountsBindingCounters, &counters_},
-                              {io::kDigitCountsBindingKeys, &keys[cur]},
-                              {io::kDigitCountsBindingState, &sort_state_}},
+    SCZ_RETURN_IF_ERROR(bind(histogram_,
+                             {{io::kHistogramBindingCounters, &counters_},
+                              {io::kHistogramBindingKeys, &keys[cur]},
+                              {io::kHistogramBindingHistogram, &histogram_counts_}},
                              &push));
     vkCmdDispatchIndirect(cmd, counters_.handle(), args);
     Context::compute_barrier(cmd);
-    mark(name + " digit counts");
-    for (std::uint32_t pass = 0; pass < passes; ++pass) {
-      const int next = 1 - cur;
-      push.shift = 8 * pass;
-      push.tile_ranges = pass + 1 == passes ? tile_ranges : 0;
-      push.state = state_words + pass * io::kRadixStateWords;
-      push.status = status_words + pass * blocks_capacity * io::kRadixBins;
-      SCZ_RETURN_IF_ERROR(bind(scatter_,
-                               {{io::kScatterBindingCounters, &counters_},
-                                {io::kScatterBindingState, &sort_state_},
-                                {io::kScatterBindingStatus, &sort_status_},
-                                {io::kScatterBindingKeysIn, &keys[cur]},
-                                {io::kScatterBindingKeysOut, &keys[next]},
-                                {io::kScatterBindingValuesIn, &values[cur]},
-                                {io::kScatterBindingValuesOut, &values[next]},
-                                {io::kScatterBindingTileRanges, &tile_ranges_}},
-                               &push));
-      vkCmdDispatchIndirect(cmd, counters_.handle(), args);
-      Context::compute_barrier(cmd);
-      mark(name + " " + std::to_string(pass) + " scatter");
-      cur = next;
-    }
-    state_words += passes * io::kRadixStateWords;
-    status_words += passes * blocks_capacity * io::kRadixBins;
+    mark(label + " histogram");
+    SCZ_RETURN_IF_ERROR(bind(scan_,
+                             {{io::kScanBindingCounters, &counters_},
+                              {io::kScanBindingHistogram, &histogram_counts_},
+                              {io::kScanBindingDigitTotals, &digit_totals_}},
+                             &push));
+    vkCmdDispatch(cmd, io::kRadixBins, 1, 1);
+    Context::compute_barrier(cmd);
+    mark(label + " scan");
+    SCZ_RETURN_IF_ERROR(bind(scatter_,
+                             {{io::kScatterBindingCounters, &counters_},
+                              {io::kScatterBindingHistogram, &histogram_counts_},
+                              {io::kScatterBindingDigitTotals, &digit_totals_},
+                              {io::kScatterBindingKeysIn, &keys[cur]},
+                              {io::kScatterBindingKeysOut, &keys[next]},
+                              {io::kScatterBindingValuesIn, &values[cur]},
+                              {io::kScatterBindingValuesOut, &values[next]},
+                              {io::kScatterBindingTileRanges, &tile_ranges_}},
+                             &push));
+    vkCmdDispatchIndirect(cmd, counters_.handle(), args);
+    Context::compute_barrier(cmd);
+    mark(label + " scatter");
+    cur = next;
     return Status::Ok();
   };
 
   // Visible Gaussians by depth (shaderio.h's depth keys).
   const SortSlots visible{io::kCounterVisibleCount, io::kCounterVisibleBlocks, io::kCounterVisibleSortArgs};
   int depth_cur = 0;
-  const auto depth_blocks = static_cast<std::uint32_t>(ceil_div(std::max<std::size_t>(count_, 1), io::kRadixBlockSize));
-  SCZ_RETURN_IF_ERROR(sort(depth_keys_, depth_values_, depth_cur, depth_passes_, visible, depth_blocks, "depth sort", 0));
+  const std::uint32_t depth_bits = weight_sums_ ? 32 : io::kDepthKeyBits;  // FrameParams::exact_depth
+  for (std::uint32_t shift = 0; shift < depth_bits; shift += 8) {
+    SCZ_RETURN_IF_ERROR(pass(depth_keys_, depth_values_, depth_cur, shift, visible, "depth sort", 0));
+  }
   stage_ends_here(2);
 
   // Tile instances laid out in depth order: offsets within blocks, a scan of the block
@@ -342,10 +336,13 @@ Status SplatRenderer::record() {
   // A stable sort by tile keeps each tile's instances front to back; only the bits the
   // tile index needs are sorted.
   const auto tiles = static_cast<std::uint32_t>(tiles_x_ * tiles_y_);
+  const std::uint32_t tile_bits = bits_for(tiles);
   const SortSlots instances{io::kCounterInstanceCount, io::kCounterInstanceBlocks, io::kCounterInstanceSortArgs};
   int cur = 0;
-  SCZ_RETURN_IF_ERROR(sort(keys_tile_, values_, cur, tile_passes_, instances,
-                           static_cast<std::uint32_t>(ceil_div(capacity_, io::kRadixBlockSize)), "tile sort", tiles));
+  for (std::uint32_t shift = 0; shift < tile_bits; shift += 8) {
+    const bool last = shift + 8 >= tile_bits;
+    SCZ_RETURN_IF_ERROR(pass(keys_tile_, values_, cur, shift, instances, "tile sort", last ? tiles : 0));
+  }
   final_buffer_ = cur;
   stage_ends_here(4);
 

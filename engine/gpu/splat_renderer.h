@@ -91,7 +91,7 @@ class SplatRenderer {
   std::array<double, 3> bound_centre_{0, 0, 0};
   double bound_radius_ = 0;
 
-  ComputePipeline preprocess_, sort_args_, digit_counts_, scatter_, emit_count_, emit_, raster_;
+  ComputePipeline preprocess_, sort_args_, histogram_, scan_, scatter_, emit_count_, emit_, raster_;
   bool raster_by_block_ = false;
   ComputePipeline importance_;           // built on the first accumulate_blend_weights
   const Buffer* weight_sums_ = nullptr;  // set: frames end in the importance pass
@@ -100,10 +100,7 @@ class SplatRenderer {
   Buffer depth_keys_[2], depth_values_[2];  // visible Gaussians, sorted by depth
   Buffer keys_tile_[2], values_[2];         // tile instances, sorted by tile
   Buffer tile_counts_, item_offsets_;       // per Gaussian / per sorted visible Gaussian
-  // The radix sorts' state records and partition status (shaderio.h), zeroed each frame.
-  Buffer sort_state_, sort_status_;
-  Buffer block_sums_, tile_ranges_, image_;
-  std::uint32_t depth_passes_ = 0, tile_passes_ = 0;
+  Buffer histogram_counts_, digit_totals_, block_sums_, tile_ranges_, image_;
 
   int width_ = 0, height_ = 0, tiles_x_ = 0, tiles_y_ = 0;
   std::size_t capacity_ = 0;
