@@ -347,7 +347,7 @@ SCZ_CONST kPreprocessBindingLogScales = 2;    // float[3N]
 SCZ_CONST kPreprocessBindingRotations = 3;    // vec4[N], w x y z (normalized in the shader)
 SCZ_CONST kPreprocessBindingLogits = 4;       // float[N], logit opacities
 SCZ_CONST kPreprocessBindingSh = 5;           // the SH records above
-SCZ_CONST kPreprocessBindingSplats = 6;       // Splat2D[N]
+SCZ_CONST kPreprocessBindingSplats = 6;       // uvec4[3N]: each Splat2D as splat_record.glsl lays it out
 SCZ_CONST kPreprocessBindingCounters = 7;     // uint[kCounterSlots]
 SCZ_CONST kPreprocessBindingDepthKeys = 8;    // uint[N]: float bits of the depth of each visible Gaussian
 SCZ_CONST kPreprocessBindingDepthValues = 9;  // uint[N]: its index
@@ -466,7 +466,8 @@ struct FrameParams {
   uint max_groups_x;     // the device's workgroup-count limit along x: indirect dispatches tile past it
 };
 
-// A projected Gaussian, what the rasterizer reads (48 bytes).
+// A projected Gaussian, what the rasterizer reads (48 bytes; in GPU buffers laid out as
+// splat_record.glsl says).
 struct Splat2D {
   float mean_x, mean_y, depth, opacity;
   float conic_a, conic_b, conic_c;  // inverse 2D covariance [a b; b c]

@@ -6,8 +6,8 @@
 // blending loops of engine/render/splat_reference.cpp and splat_importance.cpp.
 //
 // The including shader declares `params`, `tile_ranges` (shaderio.h's layout), `values`
-// and `splats`, then these hooks, all inlined by the compiler, so the raster pays
-// nothing for them:
+// and `splat_words` (splat_record.glsl), then these hooks, all inlined by the compiler,
+// so the raster pays nothing for them:
 //   void on_fetch(uint slot, uint gaussian)  slot `slot` of the batch now holds `gaussian`
 //   void on_blend(uint slot, float alpha, float T)  the slot's splat blends into this pixel
 //   void on_batch_end(uint slot, uint batch_size)  after every pixel blended the batch
@@ -23,6 +23,8 @@
 // empty: most splats reach one or two of the tile's eight blocks.)
 //
 // The including shader enables GL_KHR_shader_subgroup_ballot.
+
+#include "splat_record.glsl"
 
 const uint kBatch = kRasterWorkgroupSize;
 const uint kBatchWords = kBatch / 32;  // 32-entry words of a block's entry mask
@@ -61,7 +63,7 @@ Splat2D next_splat;
 
 void load_entry(uint fetch, uvec2 tile) {
   next_gaussian = values[fetch];
-  next_splat = splats[next_gaussian];
+  next_splat = load_splat(next_gaussian);
   next_blocks = fetch_blocks(fetch, tile);
 }
 

@@ -15,12 +15,13 @@ layout(local_size_x = kSplatWorkgroupSize) in;
 layout(std430, binding = kEmitBindingParams) readonly buffer Params { FrameParams params; };
 layout(std430, binding = kEmitBindingCounters) readonly buffer Counters { uint counters[]; };
 layout(std430, binding = kEmitBindingSorted) readonly buffer Sorted { uint sorted[]; };
-layout(std430, binding = kEmitBindingSplats) readonly buffer Splats { Splat2D splats[]; };
+layout(std430, binding = kEmitBindingSplats) readonly buffer Splats { uvec4 splat_words[]; };  // splat_record.glsl
 layout(std430, binding = kEmitBindingItemOffsets) readonly buffer ItemOffsets { uint item_offsets[]; };
 layout(std430, binding = kEmitBindingBlockOffsets) readonly buffer BlockOffsets { uint block_offsets[]; };
 layout(std430, binding = kEmitBindingKeysTile) writeonly buffer KeysTile { uint keys_tile[]; };
 layout(std430, binding = kEmitBindingValues) writeonly buffer Values { uint values[]; };
 
+#include "splat_record.glsl"
 #include "splat_tile_test.glsl"
 
 // Writes the instance of splat `s` (Gaussian `g`) on tile (x, y) at `offset`.
@@ -36,7 +37,7 @@ void main() {
   const uint j = gl_GlobalInvocationID.x + gl_GlobalInvocationID.y * gl_NumWorkGroups.x * gl_WorkGroupSize.x;
   const bool in_list = j < counters[kCounterVisibleCount];
   const uint g = in_list ? sorted[j] : 0u;
-  const Splat2D s = splats[g];
+  const Splat2D s = load_splat_footprint(g);
   const uint offset = in_list ? block_offsets[j / kRadixBlockSize] + item_offsets[j] : 0u;
   const uvec2 lo = uvec2(s.rect_min & 0xFFFFu, s.rect_min >> 16);
   const uvec2 hi = uvec2(s.rect_max & 0xFFFFu, s.rect_max >> 16);
@@ -59,7 +60,7 @@ void main() {
     const uint owner = subgroupBallotFindLSB(walks);
     walks[owner / 32] &= ~(1u << (owner % 32));
     const uint wg = subgroupShuffle(g, owner);
-    const Splat2D ws = splats[wg];
+    const Splat2D ws = load_splat_footprint(wg);
     const vec2 extent = reach_extent(ws);
     const uvec2 wlo = uvec2(ws.rect_min & 0xFFFFu, ws.rect_min >> 16);
     const uvec2 wsize = uvec2(ws.rect_max & 0xFFFFu, ws.rect_max >> 16) - wlo;

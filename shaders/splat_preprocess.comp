@@ -18,11 +18,14 @@ layout(std430, binding = kPreprocessBindingLogScales) readonly buffer LogScales 
 layout(std430, binding = kPreprocessBindingRotations) readonly buffer Rotations { vec4 rotations[]; };
 layout(std430, binding = kPreprocessBindingLogits) readonly buffer Logits { float logits[]; };
 layout(std430, binding = kPreprocessBindingSh) readonly buffer Sh { uint sh_halves[]; };
-layout(std430, binding = kPreprocessBindingSplats) writeonly buffer Splats { Splat2D splats[]; };
+layout(std430, binding = kPreprocessBindingSplats) writeonly buffer Splats { uvec4 splat_words[]; };  // splat_record.glsl
 layout(std430, binding = kPreprocessBindingCounters) buffer Counters { uint counters[]; };
 layout(std430, binding = kPreprocessBindingDepthKeys) writeonly buffer DepthKeys { uint depth_keys[]; };
 layout(std430, binding = kPreprocessBindingDepthValues) writeonly buffer DepthValues { uint depth_values[]; };
 layout(std430, binding = kPreprocessBindingTileCounts) writeonly buffer TileCounts { uint tile_counts[]; };
+
+#define SPLAT_RECORD_WRITE
+#include "splat_record.glsl"
 
 // Projects Gaussian i into o up to its tile rectangle (its position in `p`); false when
 // culled. The colour comes later (shade), so culled Gaussians skip the SH work.
@@ -159,7 +162,7 @@ void main() {
   if (subgroupElect() && subgroup_visible > 0) base = atomicAdd(counters[kCounterVisible], subgroup_visible);
   base = subgroupBroadcastFirst(base);
   if (visible == 0) return;
-  splats[i] = o;
+  store_splat_record(i, o);
   tile_counts[i] = tiles;
   // Positive floats order as their bits; past znear only the low bits vary.
   const uint key = (floatBitsToUint(o.depth) - floatBitsToUint(params.znear)) >> params.depth_key_shift;

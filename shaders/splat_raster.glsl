@@ -12,7 +12,7 @@ layout(local_size_x = kRasterWorkgroupSize) in;
 layout(std430, binding = kRasterBindingParams) readonly buffer Params { FrameParams params; };
 layout(std430, binding = kRasterBindingRanges) readonly buffer TileRanges { uint tile_ranges[]; };  // shaderio.h
 layout(std430, binding = kRasterBindingValues) readonly buffer Values { uint values[]; };
-layout(std430, binding = kRasterBindingSplats) readonly buffer Splats { Splat2D splats[]; };
+layout(std430, binding = kRasterBindingSplats) readonly buffer Splats { uvec4 splat_words[]; };  // splat_record.glsl
 layout(std430, binding = kRasterBindingImage) writeonly buffer Image { vec4 image[]; };
 // An opaque frame drawn first (meshes, points): splats behind its surface are hidden and
 // its colour shows through what the splats leave transparent.
@@ -68,7 +68,7 @@ float blend_block(uvec2 range, bool inside, vec2 pixf, float opaque_depth) {
     const uvec4 hits = subgroupBallot(hit);
     const uint count = subgroupBallotBitCount(hits);
     Splat2D splat;
-    if (hit) splat = splats[gaussian];
+    if (hit) splat = load_splat(gaussian);
     const uint next = start + kRasterBlockPixels + lane;
     key = next < range.y ? keys_tile[next] : 0u;
     gaussian = next < range.y ? values[next] : 0u;
