@@ -327,6 +327,15 @@ SCZ_CONST kRadixBlockSize = 2048;
 // blend-weight pass (splat_importance.comp), compared Gaussian by Gaussian with its C++
 // twin, sorts the exact depths instead (FrameParams::exact_depth).
 SCZ_CONST kDepthKeyBits = 24;
+// The depth sort's values: the Gaussian's index in the low kDepthValueIndexBits, its tile
+// count above them, clamped to kDepthValueCountLimit (where splat_emit_count.comp reads
+// the whole count from tile_counts). The emit count then reads the counts in sorted
+// order instead of gathering them from all over tile_counts. Clouds of more than 2^24
+// Gaussians keep whole indices and gather every count (depth_values_packed).
+SCZ_CONST kDepthValueIndexBits = 24;
+SCZ_CONST kDepthValueIndexMask = 0xFFFFFFu;
+SCZ_CONST kDepthValueCountLimit = 255;
+SCZ_FUNCTION bool depth_values_packed(uint gaussians) { return gaussians <= kDepthValueIndexMask + 1u; }
 
 // The SH buffer of splat_preprocess.comp: binary16 values, two to a uint (the first in
 // the low half), laid out coefficient by coefficient: for each of the `coeffs` =
@@ -350,7 +359,7 @@ SCZ_CONST kPreprocessBindingSh = 5;           // the SH records above
 SCZ_CONST kPreprocessBindingSplats = 6;       // uvec4[3N]: each Splat2D as splat_record.glsl lays it out
 SCZ_CONST kPreprocessBindingCounters = 7;     // uint[kCounterSlots]
 SCZ_CONST kPreprocessBindingDepthKeys = 8;    // uint[N]: float bits of the depth of each visible Gaussian
-SCZ_CONST kPreprocessBindingDepthValues = 9;  // uint[N]: its index
+SCZ_CONST kPreprocessBindingDepthValues = 9;  // uint[N]: its index and tile count (kDepthValueIndexBits)
 SCZ_CONST kPreprocessBindingTileCounts = 10;  // uint[N]: tiles each Gaussian touches
 SCZ_CONST kPreprocessBindingCount = 11;
 
@@ -395,11 +404,12 @@ SCZ_CONST kRadixSegments = 8;  // kRadixWorkgroupSize / kRadixSegmentWidth
 
 // Bindings of splat_emit_count.comp.
 SCZ_CONST kEmitCountBindingCounters = 0;
-SCZ_CONST kEmitCountBindingSorted = 1;       // uint[visible]: Gaussian indices, front to back
+SCZ_CONST kEmitCountBindingSorted = 1;       // uint[visible]: depth sort values, front to back
 SCZ_CONST kEmitCountBindingTileCounts = 2;
 SCZ_CONST kEmitCountBindingItemOffsets = 3;  // uint[visible]: offset within the block
 SCZ_CONST kEmitCountBindingBlockSums = 4;    // uint[blocks]: instances per block
-SCZ_CONST kEmitCountBindingCount = 5;
+SCZ_CONST kEmitCountBindingParams = 5;
+SCZ_CONST kEmitCountBindingCount = 6;
 
 // Bindings of splat_emit.comp.
 SCZ_CONST kEmitBindingParams = 0;

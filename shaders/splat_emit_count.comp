@@ -12,6 +12,7 @@ layout(std430, binding = kEmitCountBindingSorted) readonly buffer Sorted { uint 
 layout(std430, binding = kEmitCountBindingTileCounts) readonly buffer TileCounts { uint tile_counts[]; };
 layout(std430, binding = kEmitCountBindingItemOffsets) writeonly buffer ItemOffsets { uint item_offsets[]; };
 layout(std430, binding = kEmitCountBindingBlockSums) writeonly buffer BlockSums { uint block_sums[]; };
+layout(std430, binding = kEmitCountBindingParams) readonly buffer Params { FrameParams params; };
 
 #include "workgroup_scan.glsl"
 
@@ -21,10 +22,16 @@ void main() {
   const uint block = gl_WorkGroupID.x + gl_WorkGroupID.y * gl_NumWorkGroups.x;
   if (block >= blocks) return;  // uniform across the workgroup
   const uint first = block * kRadixBlockSize + gl_LocalInvocationID.x * kRadixItemsPerThread;
+  const bool packed = depth_values_packed(params.count);
   uint counts[kRadixItemsPerThread];
   uint sum = 0;
   for (uint k = 0; k < kRadixItemsPerThread; ++k) {
-    counts[k] = first + k < n ? tile_counts[sorted[first + k]] : 0;
+    const uint value = first + k < n ? sorted[first + k] : 0u;
+    // The count from the value (shaderio.h), unless clamped there or not packed at all.
+    const uint carried = packed ? value >> kDepthValueIndexBits : kDepthValueCountLimit;
+    counts[k] = first + k >= n ? 0u
+                : carried < kDepthValueCountLimit ? carried
+                : tile_counts[packed ? value & kDepthValueIndexMask : value];
     sum += counts[k];
   }
   uvec2 total;

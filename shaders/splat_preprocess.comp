@@ -167,5 +167,6 @@ void main() {
   // Positive floats order as their bits; past znear only the low bits vary.
   const uint key = (floatBitsToUint(o.depth) - floatBitsToUint(params.znear)) >> params.depth_key_shift;
   depth_keys[base + prefix] = params.exact_depth != 0u ? floatBitsToUint(o.depth) : min(key, (1u << kDepthKeyBits) - 1u);
-  depth_values[base + prefix] = i;
+  depth_values[base + prefix] =
+      depth_values_packed(params.count) ? i | (min(tiles, kDepthValueCountLimit) << kDepthValueIndexBits) : i;
 }

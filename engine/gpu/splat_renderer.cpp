@@ -309,7 +309,8 @@ Status SplatRenderer::record() {
                             {io::kEmitCountBindingSorted, &depth_values_[depth_cur]},
                             {io::kEmitCountBindingTileCounts, &tile_counts_},
                             {io::kEmitCountBindingItemOffsets, &item_offsets_},
-                            {io::kEmitCountBindingBlockSums, &block_sums_}},
+                            {io::kEmitCountBindingBlockSums, &block_sums_},
+                            {io::kEmitCountBindingParams, &params_}},
                            nullptr));
   vkCmdDispatchIndirect(cmd, counters_.handle(), io::kCounterVisibleSortArgs * sizeof(std::uint32_t));
   Context::compute_barrier(cmd);
