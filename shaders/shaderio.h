@@ -313,7 +313,6 @@ SCZ_CONST kSplatWorkgroupSize = 256;     // preprocess and per-instance kernels
 // Tiles of a splat's rectangle up to which one thread walks it alone (the preprocess's
 // count, the emit); the subgroup walks larger ones together, a tile per invocation.
 SCZ_CONST kSplatOwnTiles = 8;
-SCZ_CONST kSplatRecordWords = 4;    // uvec4 words of a projected splat (splat_record.glsl)
 SCZ_CONST kRadixBins = 256;              // 8-bit digits
 SCZ_CONST kRadixWorkgroupSize = 256;
 SCZ_CONST kRadixItemsPerThread = 8;      // a block of 2,048 keys per workgroup
@@ -357,7 +356,7 @@ SCZ_CONST kPreprocessBindingLogScales = 2;    // float[3N]
 SCZ_CONST kPreprocessBindingRotations = 3;    // vec4[N], w x y z (normalized in the shader)
 SCZ_CONST kPreprocessBindingLogits = 4;       // float[N], logit opacities
 SCZ_CONST kPreprocessBindingSh = 5;           // the SH records above
-SCZ_CONST kPreprocessBindingSplats = 6;       // uvec4[kSplatRecordWords * N]: splat_record.glsl's records
+SCZ_CONST kPreprocessBindingSplats = 6;       // uvec4[3N]: each Splat2D as splat_record.glsl lays it out
 SCZ_CONST kPreprocessBindingCounters = 7;     // uint[kCounterSlots]
 SCZ_CONST kPreprocessBindingDepthKeys = 8;    // uint[N]: float bits of the depth of each visible Gaussian
 SCZ_CONST kPreprocessBindingDepthValues = 9;  // uint[N]: its index and tile count (kDepthValueIndexBits)
@@ -477,8 +476,8 @@ struct FrameParams {
   uint max_groups_x;     // the device's workgroup-count limit along x: indirect dispatches tile past it
 };
 
-// A projected Gaussian, what the rasterizer reads (in GPU buffers laid out as
-// splat_record.glsl says, kSplatRecordWords 16-byte words a splat).
+// A projected Gaussian, what the rasterizer reads (48 bytes; in GPU buffers laid out as
+// splat_record.glsl says).
 struct Splat2D {
   float mean_x, mean_y, depth, opacity;
   float conic_a, conic_b, conic_c;  // inverse 2D covariance [a b; b c]

@@ -7,7 +7,6 @@
 #extension GL_KHR_shader_subgroup_ballot : require
 #extension GL_KHR_shader_subgroup_vote : require
 #include "shaderio.h"
-#define SPLAT_RECORD_EXACT_OPACITY
 
 layout(local_size_x = kRasterWorkgroupSize) in;
 

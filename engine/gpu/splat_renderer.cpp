@@ -127,7 +127,8 @@ Status SplatRenderer::init(const GaussianCloud& cloud) {
     }
   }
   SCZ_ASSIGN_OR_RETURN(sh_, context_.upload_device(sh.data(), sh.size() * sizeof(std::uint16_t)));
-  SCZ_ASSIGN_OR_RETURN(splats_, context_.create_buffer(n * io::kSplatRecordWords * 16, false));
+  static_assert(sizeof(io::Splat2D) == 3 * 16, "splat_record.glsl: three 16-byte words a splat");
+  SCZ_ASSIGN_OR_RETURN(splats_, context_.create_buffer(n * sizeof(io::Splat2D), false));
   SCZ_ASSIGN_OR_RETURN(counters_, context_.create_buffer(io::kCounterSlots * sizeof(std::uint32_t), false));
   SCZ_ASSIGN_OR_RETURN(dummy_, context_.create_buffer(16, false));
   SCZ_ASSIGN_OR_RETURN(digit_totals_, context_.create_buffer(io::kRadixBins * sizeof(std::uint32_t), false));
