@@ -6,7 +6,7 @@
 // blending loops of engine/render/splat_reference.cpp and splat_importance.cpp.
 //
 // The including shader declares `params`, `tile_ranges` (shaderio.h's layout), `values`
-// and `splat_words` (splat_record.glsl), then these hooks, all inlined by the compiler,
+// and `splat_scalars` (splat_record.glsl), then these hooks, all inlined by the compiler,
 // so the raster pays nothing for them:
 //   void on_fetch(uint slot, uint gaussian)  slot `slot` of the batch now holds `gaussian`
 //   void on_blend(uint slot, float alpha, float T)  the slot's splat blends into this pixel

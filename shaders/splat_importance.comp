@@ -13,7 +13,8 @@ layout(local_size_x = kRasterWorkgroupSize) in;
 layout(std430, binding = kImportanceBindingParams) readonly buffer Params { FrameParams params; };
 layout(std430, binding = kImportanceBindingRanges) readonly buffer TileRanges { uint tile_ranges[]; };  // shaderio.h
 layout(std430, binding = kImportanceBindingValues) readonly buffer Values { uint values[]; };
-layout(std430, binding = kImportanceBindingSplats) readonly buffer Splats { uvec4 splat_words[]; };  // splat_record.glsl
+layout(std430, binding = kImportanceBindingSplats) readonly buffer Splats { uint splat_scalars[]; };  // splat_record.glsl
+#define SPLAT_RECORD_SCALARS
 layout(std430, binding = kImportanceBindingCounters) readonly buffer Counters { uint counters[]; };
 // Per Gaussian: low word, high word of sum(alpha * T) * kImportanceFixedScale.
 layout(std430, binding = kImportanceBindingSums) buffer Sums { uvec2 sums[]; };

@@ -12,7 +12,8 @@ layout(local_size_x = kRasterWorkgroupSize) in;
 layout(std430, binding = kRasterBindingParams) readonly buffer Params { FrameParams params; };
 layout(std430, binding = kRasterBindingRanges) readonly buffer TileRanges { uint tile_ranges[]; };  // shaderio.h
 layout(std430, binding = kRasterBindingValues) readonly buffer Values { uint values[]; };
-layout(std430, binding = kRasterBindingSplats) readonly buffer Splats { uvec4 splat_words[]; };  // splat_record.glsl
+layout(std430, binding = kRasterBindingSplats) readonly buffer Splats { uint splat_scalars[]; };  // splat_record.glsl
+#define SPLAT_RECORD_SCALARS
 layout(std430, binding = kRasterBindingImage) writeonly buffer Image { vec4 image[]; };
 // An opaque frame drawn first (meshes, points): splats behind its surface are hidden and
 // its colour shows through what the splats leave transparent.
