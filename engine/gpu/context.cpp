@@ -338,12 +338,16 @@ Status Context::init(const ContextOptions& options) {
     features.pNext = &cooperative;
     cooperative.pNext = &vulkan12;
     vkGetPhysicalDeviceFeatures2(physical_, &features);
-    if (cooperative.cooperativeMatrix && vulkan12.shaderFloat16 && vulkan12.vulkanMemoryModel) {
+    // Device-scope memory model too: with the memory model on, every shader's device-scope
+    // atomics need it (the validation layer reported each one on the H200 without it).
+    if (cooperative.cooperativeMatrix && vulkan12.shaderFloat16 && vulkan12.vulkanMemoryModel &&
+        vulkan12.vulkanMemoryModelDeviceScope) {
       cooperative = {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_COOPERATIVE_MATRIX_FEATURES_NV};
       cooperative.cooperativeMatrix = VK_TRUE;
       vulkan12 = {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES};
       vulkan12.shaderFloat16 = VK_TRUE;
       vulkan12.vulkanMemoryModel = VK_TRUE;
+      vulkan12.vulkanMemoryModelDeviceScope = VK_TRUE;
       cooperative.pNext = &vulkan12;
       vulkan12.pNext = const_cast<void*>(device_info.pNext);
       device_info.pNext = &cooperative;
@@ -547,7 +551,8 @@ Result<ComputePipeline> Context::create_compute_pipeline(const std::uint32_t* sp
 void Context::tile_groups(std::uint32_t groups, std::uint32_t* x, std::uint32_t* y) const {
   const std::uint32_t max_x = limits_.maxComputeWorkGroupCount[0];
   *x = std::max<std::uint32_t>(1, std::min(groups, max_x));
-  *y = std::max<std::uint32_t>(1, (groups + *x - 1) / *x);
+  // In 64 bits: where the x limit is 2^31 - 1 (NVIDIA), groups + x - 1 passes 2^32.
+  *y = static_cast<std::uint32_t>(std::max<std::uint64_t>(1, (std::uint64_t{groups} + *x - 1) / *x));
 }
 
 Result<VkDescriptorSet> Context::create_descriptor_set(const ComputePipeline& pipeline, const BufferBindings& buffers) {
