@@ -1,5 +1,7 @@
 // `scenezip convert IN OUT`: rewrites a scene in another format, chosen by OUT's name.
 #include <cstdio>
+#include <string>
+#include <vector>
 
 #include "formats/formats.h"
 #include "tools/command.h"
@@ -13,6 +15,7 @@ struct ConvertOptions {
   std::string input;
   std::string output;
   int copies = 1;
+  std::vector<std::string> mixed;  // --mix: other Gaussian scenes for the grid's cells
 };
 
 Status run_convert(const ConvertOptions& options) {
@@ -20,11 +23,24 @@ Status run_convert(const ConvertOptions& options) {
   Result<Scene> loaded = load_with_progress(options.input, &format);
   if (!loaded.ok()) return loaded.status();
   const std::size_t read_count = loaded->primitive_count();
-  if (options.copies != 1) {
+  // With --mix and no --copies, one cell for each scene.
+  const int copies = !options.mixed.empty() && options.copies == 1 ? static_cast<int>(options.mixed.size()) + 1
+                                                                     : options.copies;
+  if (copies != 1) {
     GaussianCloud* cloud = loaded->gaussians();
-    if (!cloud) return invalid_input(options.input + ": --copies applies to Gaussian scenes only");
-    SCZ_ASSIGN_OR_RETURN(GaussianCloud copies, replicate_on_grid(*cloud, options.copies));
-    *cloud = std::move(copies);
+    if (!cloud) return invalid_input(options.input + ": --copies and --mix apply to Gaussian scenes only");
+    std::vector<Scene> others;
+    others.reserve(options.mixed.size());  // the pointers below stay valid
+    std::vector<const GaussianCloud*> scenes{cloud};
+    for (const std::string& path : options.mixed) {
+      FileFormat mixed_format = FileFormat::kUnknown;
+      SCZ_ASSIGN_OR_RETURN(Scene other, load_with_progress(path, &mixed_format));
+      if (!other.gaussians()) return invalid_input(path + ": --mix takes Gaussian scenes only");
+      others.push_back(std::move(other));
+      scenes.push_back(others.back().gaussians());
+    }
+    SCZ_ASSIGN_OR_RETURN(GaussianCloud grid, mix_on_grid(scenes, copies));
+    *cloud = std::move(grid);
   }
   {
     Progress progress("writing " + options.output);
@@ -32,7 +48,10 @@ Status run_convert(const ConvertOptions& options) {
   }
   std::printf("%s (%s, %zu %s) -> %s", options.input.c_str(), format_name(format), read_count,
               scene_kind_name(loaded->kind()), options.output.c_str());
-  if (options.copies != 1) std::printf(" (%d copies, %zu)", options.copies, loaded->primitive_count());
+  if (copies != 1 && options.mixed.empty()) std::printf(" (%d copies, %zu)", copies, loaded->primitive_count());
+  if (!options.mixed.empty()) {
+    std::printf(" (%d cells of %zu scenes, %zu)", copies, options.mixed.size() + 1, loaded->primitive_count());
+  }
   std::printf("\n");
   return Status::Ok();
 }
@@ -50,6 +69,13 @@ void add_convert(CLI::App& app, Runner& run) {
   cmd->add_option("--copies", options->copies,
                   "Gaussians: write this many copies of the scene side by side, the grid of bench --copies "
                   "(default 1), so other renderers can be timed on the same scene");
+  cmd->add_option("--mix", options->mixed,
+                  "Gaussians: another scene for the grid (repeat for more): the cells take the input and these "
+                  "in turn, each scaled to fit the input's footprint, at the highest SH degree among them, so the "
+                  "grid is a city of different scenes rather than replicas (default --copies: one cell each)")
+      ->type_size(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->callback([options, &run] { run = [options] { return run_convert(*options); }; });
 }
 

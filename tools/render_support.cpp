@@ -1,5 +1,6 @@
 #include "tools/render_support.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <sstream>
@@ -68,23 +69,70 @@ Camera orbit_view(const Orbit& orbit, int index, int count, int width, int heigh
 }
 
 Result<GaussianCloud> replicate_on_grid(const GaussianCloud& cloud, int copies) {
+  return mix_on_grid({&cloud}, copies);
+}
+
+Result<GaussianCloud> mix_on_grid(const std::vector<const GaussianCloud*>& scenes, int copies) {
+  if (scenes.empty()) return invalid_input("no Gaussian scene to place on the grid");
   if (copies < 1 || copies > kMaxCopies) return invalid_input("--copies must be in 1.." + std::to_string(kMaxCopies));
-  if (cloud.count * static_cast<std::uint64_t>(copies) > scz::kMaxPrimitives) {
-    return invalid_input("--copies " + std::to_string(copies) + " of " + std::to_string(cloud.count) +
-                         " Gaussians exceeds " + std::to_string(scz::kMaxPrimitives) + " Gaussians");
+  int degree = 0;
+  std::uint64_t total = 0;
+  for (const GaussianCloud* scene : scenes) degree = std::max(degree, scene->sh_degree);
+  for (int c = 0; c < copies; ++c) total += scenes[c % scenes.size()]->count;
+  if (total > scz::kMaxPrimitives) {
+    return invalid_input("--copies " + std::to_string(copies) + " makes " + std::to_string(total) +
+                         " Gaussians, more than " + std::to_string(scz::kMaxPrimitives));
   }
-  const Bounds b = robust_bounds(cloud.positions);
-  const float step_x = 1.1f * (b.max[0] - b.min[0]), step_z = 1.1f * (b.max[2] - b.min[2]);
+  // Each scene at the common degree, and where it goes: p -> centre + scale * (p - own centre).
+  struct Placement {
+    GaussianCloud raised;  // the scene at `degree`, where its own was lower
+    const GaussianCloud* cloud = nullptr;
+    bool moved = false;
+    float scale = 1.0f;
+    std::array<float, 3> from{0, 0, 0};
+  };
+  const Bounds first = robust_bounds(scenes[0]->positions);
+  std::array<float, 3> centre{};
+  for (int k = 0; k < 3; ++k) centre[k] = 0.5f * (first.min[k] + first.max[k]);
+  std::vector<Placement> placements(scenes.size());
+  for (std::size_t s = 0; s < scenes.size(); ++s) {
+    Placement& p = placements[s];
+    p.cloud = scenes[s];
+    if (scenes[s]->sh_degree != degree) {
+      p.raised = *scenes[s];
+      p.raised.set_sh_degree(degree);
+      p.cloud = &p.raised;
+    }
+    if (s == 0) continue;  // the first sets the cells and keeps its place
+    const Bounds own = robust_bounds(scenes[s]->positions);
+    float fit = HUGE_VALF;
+    for (int k : {0, 2}) {
+      const float extent = own.max[k] - own.min[k], target = first.max[k] - first.min[k];
+      if (extent > 0.0f && target > 0.0f) fit = std::min(fit, target / extent);
+    }
+    p.moved = true;
+    p.scale = std::isfinite(fit) ? fit : 1.0f;
+    for (int k = 0; k < 3; ++k) p.from[k] = 0.5f * (own.min[k] + own.max[k]);
+  }
+  const float step_x = 1.1f * (first.max[0] - first.min[0]), step_z = 1.1f * (first.max[2] - first.min[2]);
   const int side = static_cast<int>(std::ceil(std::sqrt(static_cast<double>(copies))));
   GaussianCloud out;
-  out.resize(cloud.count * copies, cloud.sh_degree);
+  out.resize(static_cast<std::size_t>(total), degree);
+  std::size_t d = 0;
   for (int c = 0; c < copies; ++c) {
-    const float dx = step_x * (c % side), dz = step_z * (c / side);
-    for (std::size_t i = 0; i < cloud.count; ++i) {
-      const std::size_t d = c * cloud.count + i;
-      out.copy_from(cloud, i, d);
-      out.positions[3 * d] += dx;
-      out.positions[3 * d + 2] += dz;
+    const Placement& p = placements[c % placements.size()];
+    const std::array<float, 3> cell{step_x * (c % side), 0.0f, step_z * (c / side)};
+    const float log_scale = std::log(p.scale);
+    for (std::size_t i = 0; i < p.cloud->count; ++i, ++d) {
+      out.copy_from(*p.cloud, i, d);
+      for (int k = 0; k < 3; ++k) {
+        float& x = out.positions[3 * d + k];
+        if (p.moved) x = centre[k] + p.scale * (x - p.from[k]);
+        x += cell[k];
+      }
+      if (p.moved) {
+        for (int k = 0; k < 3; ++k) out.log_scales[3 * d + k] += log_scale;
+      }
     }
   }
   return out;

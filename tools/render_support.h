@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "engine/gpu/context.h"
 #include "engine/field/nerf_codec.h"
@@ -47,6 +48,13 @@ Camera orbit_view(const Orbit& orbit, int index, int count, int width, int heigh
 // hold more than kMaxPrimitives Gaussians.
 Result<GaussianCloud> replicate_on_grid(const GaussianCloud& cloud, int copies);
 inline constexpr int kMaxCopies = 4096;
+
+// The same grid of `copies` cells, cell c holding scenes[c % scenes.size()]: a city of
+// different scenes rather than replicas. The first scene sets the cell size and stays
+// as it is; each other one is scaled uniformly to fit the first's robust x-z extent and
+// centred on its robust box. All come out at the highest SH degree among them (higher
+// bands zero where a scene had none). The same failures as replicate_on_grid.
+Result<GaussianCloud> mix_on_grid(const std::vector<const GaussianCloud*>& scenes, int copies);
 
 // The camera of --view i/n (on `orbit`) or --camera FILE:INDEX. A width or height of 0
 // was not given: a camera from a file keeps its own size, an orbit view takes

@@ -115,5 +115,28 @@ TEST(Cli, ConvertWritesTheBenchGridOfCopies) {
   expect_clean_failure(run_scenezip("convert " + one + " " + dir.file("huge.ply") + " --copies 4096"), "--copies");
 }
 
+// --mix fills the grid's cells with other scenes in turn, at the highest SH degree, and
+// refuses what is not a Gaussian scene, naming it, writing nothing.
+TEST(Cli, ConvertMixesScenesIntoOneGrid) {
+  SCZ_REQUIRE_DATA("splats/seal.splat");
+  SCZ_REQUIRE_DATA("splats/small-sh3-9k.ply");
+  SCZ_REQUIRE_DATA("meshes/bunny.obj");
+  test::ScratchDir dir;
+  const std::string seal = test::data_path("splats/seal.splat"), patch = test::data_path("splats/small-sh3-9k.ply");
+  const std::string city = dir.file("city.ply");
+  auto r = run_scenezip("convert " + seal + " " + city + " --copies 3 --mix " + patch);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("3 cells of 2 scenes"), std::string::npos) << r.out;
+  const auto info = nlohmann::json::parse(run_scenezip("info --json " + city).out);
+  EXPECT_EQ(info["count"], 2 * 101780 + 9080);
+  EXPECT_EQ(info["sh_degree"], 3);
+
+  const std::string bad = dir.file("bad.ply");
+  expect_clean_failure(run_scenezip("convert " + seal + " " + bad + " --mix " + test::data_path("meshes/bunny.obj")),
+                       "bunny.obj");
+  expect_clean_failure(run_scenezip("convert " + seal + " " + bad + " --mix " + dir.file("absent.ply")), "absent.ply");
+  EXPECT_FALSE(std::ifstream(bad).good());
+}
+
 }  // namespace
 }  // namespace scenezip
