@@ -111,7 +111,7 @@ Result<GaussianCloud> mix_on_grid(const std::vector<const GaussianCloud*>& scene
       if (extent > 0.0f && target > 0.0f) fit = std::min(fit, target / extent);
     }
     p.moved = true;
-    p.scale = std::isfinite(fit) ? fit : 1.0f;
+    p.scale = std::isfinite(fit) && fit > 0.0f ? fit : 1.0f;  // flat or overflowing extents: as it is
     for (int k = 0; k < 3; ++k) p.from[k] = 0.5f * (own.min[k] + own.max[k]);
   }
   const float step_x = 1.1f * (first.max[0] - first.min[0]), step_z = 1.1f * (first.max[2] - first.min[2]);
