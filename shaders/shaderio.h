@@ -333,9 +333,12 @@ SCZ_CONST kDepthKeyBits = 24;
 // order instead of gathering them from all over tile_counts. Clouds of more than 2^24
 // Gaussians keep whole indices and gather every count (depth_values_packed).
 SCZ_CONST kDepthValueIndexBits = 24;
-SCZ_CONST kDepthValueIndexMask = 0xFFFFFFu;
 SCZ_CONST kDepthValueCountLimit = 255;
-SCZ_FUNCTION bool depth_values_packed(uint gaussians) { return gaussians <= kDepthValueIndexMask + 1u; }
+SCZ_FUNCTION bool depth_values_packed(uint gaussians) { return gaussians <= (1u << kDepthValueIndexBits); }
+// The Gaussian a depth sort value names, in a cloud of `gaussians`.
+SCZ_FUNCTION uint depth_value_gaussian(uint value, uint gaussians) {
+  return depth_values_packed(gaussians) ? value & ((1u << kDepthValueIndexBits) - 1u) : value;
+}
 
 // The SH buffer of splat_preprocess.comp: binary16 values, two to a uint (the first in
 // the low half), laid out coefficient by coefficient: for each of the `coeffs` =

@@ -37,7 +37,7 @@ void main() {
   const uint j = gl_GlobalInvocationID.x + gl_GlobalInvocationID.y * gl_NumWorkGroups.x * gl_WorkGroupSize.x;
   const bool in_list = j < counters[kCounterVisibleCount];
   const uint value = in_list ? sorted[j] : 0u;
-  const uint g = depth_values_packed(params.count) ? value & kDepthValueIndexMask : value;
+  const uint g = depth_value_gaussian(value, params.count);
   const Splat2D s = load_splat_footprint(g);
   const uint offset = in_list ? block_offsets[j / kRadixBlockSize] + item_offsets[j] : 0u;
   const uvec2 lo = uvec2(s.rect_min & 0xFFFFu, s.rect_min >> 16);

@@ -31,7 +31,7 @@ void main() {
     const uint carried = packed ? value >> kDepthValueIndexBits : kDepthValueCountLimit;
     counts[k] = first + k >= n ? 0u
                 : carried < kDepthValueCountLimit ? carried
-                : tile_counts[packed ? value & kDepthValueIndexMask : value];
+                : tile_counts[depth_value_gaussian(value, params.count)];
     sum += counts[k];
   }
   uvec2 total;

@@ -33,8 +33,7 @@ Status run_convert(const ConvertOptions& options) {
     others.reserve(options.mixed.size());  // the pointers below stay valid
     std::vector<const GaussianCloud*> scenes{cloud};
     for (const std::string& path : options.mixed) {
-      FileFormat mixed_format = FileFormat::kUnknown;
-      SCZ_ASSIGN_OR_RETURN(Scene other, load_with_progress(path, &mixed_format));
+      SCZ_ASSIGN_OR_RETURN(Scene other, load_with_progress(path));
       if (!other.gaussians()) return invalid_input(path + ": --mix takes Gaussian scenes only");
       others.push_back(std::move(other));
       scenes.push_back(others.back().gaussians());
