@@ -99,14 +99,10 @@ void main() {
   }
   uint size = chunk;
   while (size < count) size *= 2u;  // the padded length; entries past `count` are virtual
-  // Shared memory takes kTileSortChunk entries a round, several chunks where they are
-  // shorter: a stage's pairs never cross a chunk there (widths up to `chunk` only).
-  for (uint w = 0; w < count; w += kTileSortChunk) {
-    load_chunk(first + w, min(kTileSortChunk, count - w), kTileSortChunk);
-    for (uint k = 2u; k <= chunk; k *= 2u) {
-      for (uint j = k / 2u; j > 0u; j /= 2u) stage_shared(kTileSortChunk, k, j);
-    }
-    store_chunk(first + w, min(kTileSortChunk, count - w));
+  for (uint c = 0; c < count; c += chunk) {
+    load_chunk(first + c, min(chunk, count - c), chunk);
+    sort_shared(chunk);
+    store_chunk(first + c, min(chunk, count - c));
   }
   for (uint k = chunk * 2u; k <= size; k *= 2u) {
     // The stages whose pairs lie a chunk or more apart, on the buffers.
@@ -127,10 +123,10 @@ void main() {
       barrier();
     }
     // The rest of this width's stages lie within chunks.
-    for (uint w = 0; w < count; w += kTileSortChunk) {
-      load_chunk(first + w, min(kTileSortChunk, count - w), kTileSortChunk);
-      for (uint j = chunk / 2u; j > 0u; j /= 2u) stage_shared(kTileSortChunk, 0u, j);
-      store_chunk(first + w, min(kTileSortChunk, count - w));
+    for (uint c = 0; c < count; c += chunk) {
+      load_chunk(first + c, min(chunk, count - c), chunk);
+      for (uint j = chunk / 2u; j > 0u; j /= 2u) stage_shared(chunk, 0u, j);
+      store_chunk(first + c, min(chunk, count - c));
     }
   }
 }

@@ -267,12 +267,6 @@ Status run_bench(const BenchOptions& o) {
   for (const std::string& name : step_names) steps[name] = median(step_ms[name]);
   j["steps"] = steps;
   j["mean_instances"] = static_cast<double>(instances) / o.frames;
-  // The busiest tile of the last frame drawn: its list is what one raster and one sort
-  // workgroup walk alone.
-  SCZ_ASSIGN_OR_RETURN(const gpu::SplatRenderer::TileLists lists, renderer->read_tile_lists());
-  std::uint32_t busiest = 0;
-  for (std::size_t t = 0; t < lists.starts.size(); ++t) busiest = std::max(busiest, lists.ends[t] - lists.starts[t]);
-  j["max_tile_instances"] = busiest;
   // Buffers as sized after the last frame (the tile-instance buffers grow to the most
   // instances any frame needed, with headroom).
   j["gpu_bytes"] = renderer->device_bytes();

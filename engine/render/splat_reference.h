@@ -34,9 +34,8 @@ bool project_gaussian(const GaussianCloud& cloud, std::size_t i, const Camera& c
 bool tile_touched(const shaderio::Splat2D& splat, int tx, int ty, int width, int height);
 
 // What a frame blends, binned as the GPU bins it: every Gaussian's 2D splat (valid for
-// the visible ones), its (tile, depth, index) instances sorted by tile, then depth, then
-// index (the GPU sorts a depth key of 2^-19 of the depth or finer, equal keys by the
-// splat's block mask, then index), and each tile's [begin, end) range of instances.
+// the visible ones), its (tile, depth, index) instances sorted as the GPU's radix sorts
+// leave them, and each tile's [begin, end) range of instances.
 struct SplatTiles {
   int tile_size = 0, tiles_x = 0, tiles_y = 0;
   std::vector<shaderio::Splat2D> splats;
