@@ -8,7 +8,8 @@
 // each one ranks its keys alone, with no workgroup barrier between steps: the pass was
 // bound by the latency of its chain of barriers, not by memory. The ranked block is then
 // laid out by digit in shared memory and written in runs, neighbouring invocations to
-// neighbouring addresses.
+// neighbouring addresses. The tile sort's last pass also records where each tile's
+// instances lie (RadixPush.tile_ranges).
 #extension GL_GOOGLE_include_directive : require
 #extension GL_KHR_shader_subgroup_ballot : require
 #extension GL_KHR_shader_subgroup_vote : require
@@ -24,6 +25,7 @@ layout(std430, binding = kScatterBindingKeysIn) readonly buffer KeysIn { uint ke
 layout(std430, binding = kScatterBindingKeysOut) writeonly buffer KeysOut { uint keys_out[]; };
 layout(std430, binding = kScatterBindingValuesIn) readonly buffer ValuesIn { uint values_in[]; };
 layout(std430, binding = kScatterBindingValuesOut) writeonly buffer ValuesOut { uint values_out[]; };
+layout(std430, binding = kScatterBindingTileRanges) buffer TileRanges { uint tile_ranges[]; };
 
 layout(push_constant) uniform Push { RadixPush push; };
 
@@ -135,5 +137,15 @@ void main() {
     const uint dest = digit_base[digit] + slot - digit_start[digit];
     keys_out[dest] = key;
     values_out[dest] = block_values[slot];
+    if (push.tile_ranges != 0u) {
+      // The tile sort's last pass: the block holds its keys in tile order, so each run of
+      // one tile is contiguous here and in the output. Its ends bound the tile's range;
+      // runs of the same tile in other blocks lie just before or after.
+      const uint tile = key & kTileKeyTileMask;
+      if (slot == 0 || (block_keys[slot - 1] & kTileKeyTileMask) != tile) atomicMin(tile_ranges[tile], dest);
+      if (slot + 1 == valid_count || (block_keys[slot + 1] & kTileKeyTileMask) != tile) {
+        atomicMax(tile_ranges[push.tile_ranges + tile], dest + 1);
+      }
+    }
   }
 }

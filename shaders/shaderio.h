@@ -295,7 +295,7 @@ struct ColourSamplePush {
   uint pad0;
 };
 
-// --- Gaussian splatting: preprocess, tile buckets, per-tile sort, rasterize ----------
+// --- Gaussian splatting: preprocess, radix sort, tile ranges, rasterize --------------
 SCZ_CONST kTileSize = 16;                // pixels per tile side; one raster workgroup per tile
 // The raster's workgroup covers its tile in blocks of 8x4 pixels, one 32-wide subgroup on
 // common GPUs each: a splat that reaches none of a block's pixels costs that block one
@@ -305,13 +305,10 @@ SCZ_CONST kRasterBlockHeight = 4;
 SCZ_CONST kRasterBlockPixels = 32;       // kRasterBlockWidth * kRasterBlockHeight
 SCZ_CONST kRasterBlocksPerTile = 8;      // (kTileSize / kRasterBlockWidth) * (kTileSize / kRasterBlockHeight)
 SCZ_CONST kRasterWorkgroupSize = 256;    // kTileSize * kTileSize, one pixel per invocation
-// A tile instance's key: its Gaussian's depth key (kDepthKeyBits) above the mask of the
-// tile's 8x4 blocks the splat reaches (splat_tile_test.glsl's blocks_reached), so the
-// per-tile sort orders by depth and the raster reads the mask from the same word. The
-// blend-weight pass (FrameParams::exact_depth) keys by camera z's whole float bits and
-// carries no mask: it blends every block.
-SCZ_CONST kInstanceKeyDepthShift = 8;
-SCZ_CONST kInstanceKeyBlocksMask = 0xFFu;
+// A tile instance's key: the tile index in the low bits (the only ones sorted), the mask of
+// the tile's 8x4 blocks the splat reaches (splat_tile_test.glsl's blocks_reached) above.
+SCZ_CONST kTileKeyTileMask = 0xFFFFFFu;
+SCZ_CONST kTileKeyBlocksShift = 24;
 SCZ_CONST kSplatWorkgroupSize = 256;     // preprocess and per-instance kernels
 // Tiles of a splat's rectangle up to which one thread walks it alone (the preprocess's
 // count, the emit); the subgroup walks larger ones together, a tile per invocation.
@@ -320,17 +317,28 @@ SCZ_CONST kRadixBins = 256;              // 8-bit digits
 SCZ_CONST kRadixWorkgroupSize = 256;
 SCZ_CONST kRadixItemsPerThread = 8;      // a block of 2,048 keys per workgroup
 SCZ_CONST kRadixBlockSize = 2048;
-// The depth key (splat_preprocess.comp): camera z's float bits less znear's, the lowest
-// FrameParams::depth_key_shift bits dropped so that it fits kDepthKeyBits under the
-// instance key's block mask. The renderer picks the shift per frame as the fewest bits
-// that keep every depth from znear to the scene's farthest point within kDepthKeyBits:
-// order is kept to 2^-(23 - shift) of the depth (2^-19 for a far-to-near ratio of 2^17),
-// whatever the scene's units. (A fixed shift once clamped every depth past znear * 2^16
-// to one key, so scenes seen from afar drew in the GPU's append order.) Instances of equal
-// keys order by Gaussian index, so every frame is drawn the same way. The blend-weight pass
-// (splat_importance.comp), compared Gaussian by Gaussian with its C++ twin, keys by the
-// exact depths instead (FrameParams::exact_depth).
+// The depth sort's key (splat_preprocess.comp): camera z's float bits less znear's, the
+// lowest FrameParams::depth_key_shift bits dropped, so three 8-bit passes sort it instead
+// of four. The renderer picks the shift per frame as the fewest bits that keep every depth
+// from znear to the scene's farthest point within kDepthKeyBits: order is kept to
+// 2^-(23 - shift) of the depth (2^-19 for a far-to-near ratio of 2^17), whatever the
+// scene's units. (A fixed shift once clamped every depth past znear * 2^16 to one key, so
+// scenes seen from afar drew in the GPU's append order.) The
+// blend-weight pass (splat_importance.comp), compared Gaussian by Gaussian with its C++
+// twin, sorts the exact depths instead (FrameParams::exact_depth).
 SCZ_CONST kDepthKeyBits = 24;
+// The depth sort's values: the Gaussian's index in the low kDepthValueIndexBits, its tile
+// count above them, clamped to kDepthValueCountLimit (where splat_emit_count.comp reads
+// the whole count from tile_counts). The emit count then reads the counts in sorted
+// order instead of gathering them from all over tile_counts. Clouds of more than 2^24
+// Gaussians keep whole indices and gather every count (depth_values_packed).
+SCZ_CONST kDepthValueIndexBits = 24;
+SCZ_CONST kDepthValueCountLimit = 255;
+SCZ_FUNCTION bool depth_values_packed(uint gaussians) { return gaussians <= (1u << kDepthValueIndexBits); }
+// The Gaussian a depth sort value names, in a cloud of `gaussians`.
+SCZ_FUNCTION uint depth_value_gaussian(uint value, uint gaussians) {
+  return depth_values_packed(gaussians) ? value & ((1u << kDepthValueIndexBits) - 1u) : value;
+}
 
 // The SH buffer of splat_preprocess.comp: binary16 values, two to a uint (the first in
 // the low half), laid out coefficient by coefficient: for each of the `coeffs` =
@@ -353,16 +361,22 @@ SCZ_CONST kPreprocessBindingLogits = 4;       // float[N], logit opacities
 SCZ_CONST kPreprocessBindingSh = 5;           // the SH records above
 SCZ_CONST kPreprocessBindingSplats = 6;       // uvec4[3N]: each Splat2D as splat_record.glsl lays it out
 SCZ_CONST kPreprocessBindingCounters = 7;     // uint[kCounterSlots]
-SCZ_CONST kPreprocessBindingVisibleKeys = 8;       // uint[N]: depth key of each visible Gaussian
-SCZ_CONST kPreprocessBindingVisibleGaussians = 9;  // uint[N]: its index
-SCZ_CONST kPreprocessBindingTileRanges = 10;       // the tile ranges (below): instances counted per tile
+SCZ_CONST kPreprocessBindingDepthKeys = 8;    // uint[N]: float bits of the depth of each visible Gaussian
+SCZ_CONST kPreprocessBindingDepthValues = 9;  // uint[N]: its index and tile count (kDepthValueIndexBits)
+SCZ_CONST kPreprocessBindingTileCounts = 10;  // uint[N]: tiles each Gaussian touches
 SCZ_CONST kPreprocessBindingCount = 11;
 
-// Bindings of splat_tile_offsets.comp (one workgroup of kRadixWorkgroupSize).
-SCZ_CONST kTileOffsetsBindingParams = 0;
-SCZ_CONST kTileOffsetsBindingCounters = 1;
-SCZ_CONST kTileOffsetsBindingTileRanges = 2;
-SCZ_CONST kTileOffsetsBindingCount = 3;
+// Bindings of splat_sort_args.comp (one workgroup of kRadixWorkgroupSize).
+SCZ_CONST kSortArgsBindingParams = 0;
+SCZ_CONST kSortArgsBindingCounters = 1;
+SCZ_CONST kSortArgsBindingBlockSums = 2;  // uint[blocks]: instances per block, scanned in place
+SCZ_CONST kSortArgsBindingCount = 3;
+SCZ_CONST kSortArgsVisible = 0;    // SortArgsPush.mode: after the preprocess
+SCZ_CONST kSortArgsInstances = 1;  // after splat_emit_count.comp: the block scan, then the sizes
+
+struct SortArgsPush {
+  uint mode;  // kSortArgsVisible or kSortArgsInstances
+};
 
 // Bindings of radix_histogram.comp.
 SCZ_CONST kHistogramBindingCounters = 0;
@@ -384,44 +398,38 @@ SCZ_CONST kScatterBindingKeysIn = 3;
 SCZ_CONST kScatterBindingKeysOut = 4;
 SCZ_CONST kScatterBindingValuesIn = 5;
 SCZ_CONST kScatterBindingValuesOut = 6;
-SCZ_CONST kScatterBindingCount = 7;
+SCZ_CONST kScatterBindingTileRanges = 7;  // the tile ranges (below), where RadixPush.tile_ranges is set
+SCZ_CONST kScatterBindingCount = 8;
 // radix_scatter.comp ranks a block's keys in segments of kRadixSegmentWidth invocations,
 // each taking kRadixItemsPerThread steps of one key per invocation.
 SCZ_CONST kRadixSegmentWidth = 32;
 SCZ_CONST kRadixSegments = 8;  // kRadixWorkgroupSize / kRadixSegmentWidth
 
+// Bindings of splat_emit_count.comp.
+SCZ_CONST kEmitCountBindingCounters = 0;
+SCZ_CONST kEmitCountBindingSorted = 1;       // uint[visible]: depth sort values, front to back
+SCZ_CONST kEmitCountBindingTileCounts = 2;
+SCZ_CONST kEmitCountBindingItemOffsets = 3;  // uint[visible]: offset within the block
+SCZ_CONST kEmitCountBindingBlockSums = 4;    // uint[blocks]: instances per block
+SCZ_CONST kEmitCountBindingParams = 5;
+SCZ_CONST kEmitCountBindingCount = 6;
+
 // Bindings of splat_emit.comp.
 SCZ_CONST kEmitBindingParams = 0;
 SCZ_CONST kEmitBindingCounters = 1;
-SCZ_CONST kEmitBindingVisibleKeys = 2;
-SCZ_CONST kEmitBindingVisibleGaussians = 3;
-SCZ_CONST kEmitBindingSplats = 4;
-SCZ_CONST kEmitBindingTileRanges = 5;  // the ends are the tiles' write cursors
-SCZ_CONST kEmitBindingKeys = 6;        // uint[capacity]: each instance's key (kInstanceKeyDepthShift)
-SCZ_CONST kEmitBindingValues = 7;      // uint[capacity]: its Gaussian
+SCZ_CONST kEmitBindingSorted = 2;
+SCZ_CONST kEmitBindingSplats = 3;
+SCZ_CONST kEmitBindingItemOffsets = 4;
+SCZ_CONST kEmitBindingBlockOffsets = 5;  // the block sums after their scan
+SCZ_CONST kEmitBindingKeysTile = 6;      // uint[capacity]: tile index of each instance
+SCZ_CONST kEmitBindingValues = 7;        // uint[capacity]: its Gaussian
 SCZ_CONST kEmitBindingCount = 8;
 
-// Bindings of splat_tile_sort.comp: a workgroup per tile sorts the tile's instances by
-// (key, Gaussian), in shared memory TileSortPush.chunk entries at a time (a bitonic
-// sort; longer lists merge through the buffers between those runs).
-SCZ_CONST kTileSortBindingParams = 0;
-SCZ_CONST kTileSortBindingCounters = 1;
-SCZ_CONST kTileSortBindingTileRanges = 2;
-SCZ_CONST kTileSortBindingKeys = 3;
-SCZ_CONST kTileSortBindingValues = 4;
-SCZ_CONST kTileSortBindingCount = 5;
-SCZ_CONST kTileSortWorkgroupSize = 256;
-SCZ_CONST kTileSortChunk = 2048;  // the largest TileSortPush.chunk (16 KB of shared memory)
-
-struct TileSortPush {
-  uint chunk;  // a power of two from 2 to kTileSortChunk; the renderer's default is the largest
-};
-
-// Where each tile's instances lie: uint[2 * tiles], first the index of each tile's first
-// instance, then one past each tile's last. All zero before the frame; the preprocess
-// counts each tile's instances into the second half, splat_tile_offsets.comp scans the
-// counts into the first and sets the second to the same starts, and the emit advances
-// the second as it writes, leaving the ends.
+// Where each tile's instances lie once sorted: uint[2 * tiles], first the index of each
+// tile's first instance (filled with kEmptyTileStart before the frame), then one past each
+// tile's last (filled with 0), so a tile without instances reads as an empty range.
+// Written by the last pass of the tile sort (radix_scatter.comp).
+SCZ_CONST kEmptyTileStart = 0xFFFFFFFFu;
 
 // Binding of subgroup_probe.comp: uint[kRasterWorkgroupSize + 1] counts.
 SCZ_CONST kSubgroupProbeBindingSlots = 0;
@@ -435,15 +443,22 @@ SCZ_CONST kRasterBindingImage = 4;          // vec4[W*H]: rgb, alpha
 // An opaque frame drawn first (FrameParams.use_underlay), dummies otherwise.
 SCZ_CONST kRasterBindingUnderlayColor = 5;  // vec4[W*H]
 SCZ_CONST kRasterBindingUnderlayDepth = 6;  // float[W*H], camera z
-SCZ_CONST kRasterBindingKeys = 7;           // the sorted instance keys: their block masks
+SCZ_CONST kRasterBindingKeysTile = 7;       // the sorted instance keys: their block masks
 SCZ_CONST kRasterBindingCount = 8;
 
 // Slots of the counters buffer, written on the GPU and read by indirect dispatches.
-SCZ_CONST kCounterInstances = 0;      // tile instances needed (may exceed capacity)
-SCZ_CONST kCounterVisible = 1;        // Gaussians that survived culling
-SCZ_CONST kCounterVisibleCount = 2;   // visible Gaussians listed (at most the cloud's count)
-SCZ_CONST kCounterVisibleArgs = 4;    // 3 uints: one thread per visible Gaussian
-SCZ_CONST kCounterSlots = 8;
+// Two sorts run per frame: visible Gaussians by depth, then tile instances by tile.
+SCZ_CONST kCounterInstances = 0;           // tile instances needed (may exceed capacity)
+SCZ_CONST kCounterVisible = 1;             // Gaussians that survived culling
+SCZ_CONST kCounterInstanceSortArgs = 4;    // 3 uints: radix dispatch over instances
+SCZ_CONST kCounterInstanceArgs = 8;        // 3 uints: one thread per instance
+SCZ_CONST kCounterInstanceBlocks = 12;     // radix blocks of instances
+SCZ_CONST kCounterInstanceCount = 13;      // instances sorted (clamped to capacity)
+SCZ_CONST kCounterVisibleSortArgs = 16;    // 3 uints: radix dispatch over visible Gaussians
+SCZ_CONST kCounterVisibleBlocks = 20;      // radix blocks of visible Gaussians
+SCZ_CONST kCounterVisibleCount = 21;       // visible Gaussians sorted
+SCZ_CONST kCounterVisibleArgs = 24;        // 3 uints: one thread per visible Gaussian
+SCZ_CONST kCounterSlots = 32;
 
 // Per-frame camera and scene constants (a storage buffer, std430).
 struct FrameParams {
@@ -459,7 +474,7 @@ struct FrameParams {
   uint instance_capacity;
   uint groups_x;         // preprocess workgroups along x (2D tiling past the limit)
   uint use_underlay;     // 1: blend over an opaque frame (colour + depth) instead of the background
-  uint exact_depth;      // 1: instance keys are camera z's whole float bits, not kDepthKeyBits and blocks
+  uint exact_depth;      // 1: the depth sort takes camera z's whole float bits (4 passes), not kDepthKeyBits
   uint depth_key_shift;  // low bits of (depth - znear)'s float bits dropped from the depth key
   uint max_groups_x;     // the device's workgroup-count limit along x: indirect dispatches tile past it
 };
@@ -478,6 +493,8 @@ struct RadixPush {
   uint shift;          // bit offset of this pass's digit
   uint count_slot;     // counters slot holding the number of keys
   uint blocks_slot;    // counters slot holding the number of blocks
+  uint tile_ranges;    // 0, or the tile count: the pass puts tile keys in their final order
+                       // and records the tile ranges (kScatterBindingTileRanges)
 };
 
 // --- splat_importance.comp: per-Gaussian blending weights summed over frames ---------
@@ -635,11 +652,10 @@ struct ComposePush {
 static_assert(sizeof(Splat2D) == 48);
 static_assert(kRasterBlockPixels == kRasterBlockWidth * kRasterBlockHeight);
 static_assert(kRasterBlocksPerTile == (kTileSize / kRasterBlockWidth) * (kTileSize / kRasterBlockHeight));
-static_assert(kInstanceKeyBlocksMask == (1u << kRasterBlocksPerTile) - 1u, "the block mask fills the key's low bits");
-static_assert(kInstanceKeyDepthShift == kRasterBlocksPerTile && kDepthKeyBits + kInstanceKeyDepthShift == 32,
-              "the depth key fills the rest of the instance key");
-static_assert(kTileSortChunk % (2 * kTileSortWorkgroupSize) == 0 && (kTileSortChunk & (kTileSortChunk - 1)) == 0);
+static_assert(kRasterBlocksPerTile <= 32 - kTileKeyBlocksShift, "the block mask fits above the tile index");
+static_assert((16384 / kTileSize) * (16384 / kTileSize) <= kTileKeyTileMask + 1, "tile indices of the largest image fit");
 static_assert(kRasterWorkgroupSize == kTileSize * kTileSize);
+static_assert(kDepthKeyBits % 8 == 0 && kDepthKeyBits <= 32);
 static_assert(kRadixSegments * kRadixSegmentWidth == kRadixWorkgroupSize);
 static_assert(kRadixBins == kRadixWorkgroupSize, "radix shaders give each invocation one digit");
 static_assert(kRadixBlockSize == kRadixWorkgroupSize * kRadixItemsPerThread);

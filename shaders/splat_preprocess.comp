@@ -1,7 +1,7 @@
 #version 460
 // Culls, projects and shades every Gaussian (the 3DGS reference's preprocess: 0.3-pixel
 // low-pass, Jacobian clamped to 1.3x the frustum), then appends the visible ones to a
-// list of (depth key, index) for the emit and counts the instances of every tile.
+// list of (depth, index) for the depth sort, with the count of tiles each one touches.
 #extension GL_GOOGLE_include_directive : require
 #extension GL_KHR_shader_subgroup_arithmetic : require
 #extension GL_KHR_shader_subgroup_ballot : require
@@ -20,9 +20,9 @@ layout(std430, binding = kPreprocessBindingLogits) readonly buffer Logits { floa
 layout(std430, binding = kPreprocessBindingSh) readonly buffer Sh { uint sh_halves[]; };
 layout(std430, binding = kPreprocessBindingSplats) writeonly buffer Splats { uvec4 splat_words[]; };  // splat_record.glsl
 layout(std430, binding = kPreprocessBindingCounters) buffer Counters { uint counters[]; };
-layout(std430, binding = kPreprocessBindingVisibleKeys) writeonly buffer VisibleKeys { uint visible_keys[]; };
-layout(std430, binding = kPreprocessBindingVisibleGaussians) writeonly buffer VisibleGaussians { uint visible_gaussians[]; };
-layout(std430, binding = kPreprocessBindingTileRanges) buffer TileRanges { uint tile_ranges[]; };  // shaderio.h
+layout(std430, binding = kPreprocessBindingDepthKeys) writeonly buffer DepthKeys { uint depth_keys[]; };
+layout(std430, binding = kPreprocessBindingDepthValues) writeonly buffer DepthValues { uint depth_values[]; };
+layout(std430, binding = kPreprocessBindingTileCounts) writeonly buffer TileCounts { uint tile_counts[]; };
 
 #define SPLAT_RECORD_WRITE
 #include "splat_record.glsl"
@@ -109,35 +109,16 @@ void shade(uint i, vec3 p, inout Splat2D o) {
   o.b = rgb.b;
 }
 
-// Adds one instance to tile (x, y)'s count (the second half of the tile ranges).
-void count_instance(uint x, uint y) { atomicAdd(tile_ranges[params.tiles_x * params.tiles_y + y * params.tiles_x + x], 1u); }
-
-// Tiles of splat s's rectangle where some pixel can take alpha >= 1/255 (each counted).
-uint count_tiles(Splat2D s) {
-  const uvec2 lo = uvec2(s.rect_min & 0xFFFFu, s.rect_min >> 16);
-  const uvec2 hi = uvec2(s.rect_max & 0xFFFFu, s.rect_max >> 16);
-  uint count = 0;
-  for (uint y = lo.y; y < hi.y; ++y) {
-    for (uint x = lo.x; x < hi.x; ++x) {
-      if (!tile_touched(s, x, y, params.width, params.height)) continue;
-      count_instance(x, y);
-      ++count;
-    }
-  }
-  return count;
-}
-
-// The same for the whole subgroup (every invocation passes the same s), a tile per
-// invocation.
-uint subgroup_count_tiles(Splat2D s) {
+// Tiles of splat s's rectangle where some pixel can take alpha >= 1/255, counted by the
+// whole subgroup (every invocation passes the same s), a tile per invocation.
+uint subgroup_tiles_of(Splat2D s) {
   const uvec2 lo = uvec2(s.rect_min & 0xFFFFu, s.rect_min >> 16);
   const uvec2 size = uvec2(s.rect_max & 0xFFFFu, s.rect_max >> 16) - lo;
   uint count = 0;
   for (uint first = 0; first < size.x * size.y; first += gl_SubgroupSize) {
     const uint t = first + gl_SubgroupInvocationID;
-    const uint x = lo.x + t % size.x, y = lo.y + t / size.x;
-    const bool touched = t < size.x * size.y && tile_touched(s, x, y, params.width, params.height);
-    if (touched) count_instance(x, y);
+    const bool touched = t < size.x * size.y &&
+                         tile_touched(s, lo.x + t % size.x, lo.y + t / size.x, params.width, params.height);
     count += subgroupBallotBitCount(subgroupBallot(touched));
   }
   return count;
@@ -153,7 +134,7 @@ void main() {
   // Tiles of the rectangle where some pixel can take alpha >= 1/255; none culls it.
   // Large rectangles are counted by the subgroup together (kSplatOwnTiles).
   const bool shared_walk = size.x * size.y > kSplatOwnTiles;
-  uint tiles = projected && !shared_walk ? count_tiles(o) : 0u;
+  uint tiles = projected && !shared_walk ? tiles_of(o, params.width, params.height) : 0u;
   uvec4 walks = subgroupBallot(shared_walk);
   while (subgroupBallotBitCount(walks) > 0u) {
     const uint owner = subgroupBallotFindLSB(walks);
@@ -167,7 +148,7 @@ void main() {
     ws.conic_c = subgroupShuffle(o.conic_c, owner);
     ws.rect_min = subgroupShuffle(o.rect_min, owner);
     ws.rect_max = subgroupShuffle(o.rect_max, owner);
-    const uint count = subgroup_count_tiles(ws);
+    const uint count = subgroup_tiles_of(ws);
     if (gl_SubgroupInvocationID == owner) tiles = count;
   }
   if (tiles > 0) shade(i, p, o);
@@ -182,8 +163,10 @@ void main() {
   base = subgroupBroadcastFirst(base);
   if (visible == 0) return;
   store_splat_record(i, o);
+  tile_counts[i] = tiles;
   // Positive floats order as their bits; past znear only the low bits vary.
   const uint key = (floatBitsToUint(o.depth) - floatBitsToUint(params.znear)) >> params.depth_key_shift;
-  visible_keys[base + prefix] = params.exact_depth != 0u ? floatBitsToUint(o.depth) : min(key, (1u << kDepthKeyBits) - 1u);
-  visible_gaussians[base + prefix] = i;
+  depth_keys[base + prefix] = params.exact_depth != 0u ? floatBitsToUint(o.depth) : min(key, (1u << kDepthKeyBits) - 1u);
+  depth_values[base + prefix] =
+      depth_values_packed(params.count) ? i | (min(tiles, kDepthValueCountLimit) << kDepthValueIndexBits) : i;
 }

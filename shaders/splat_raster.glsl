@@ -19,14 +19,14 @@ layout(std430, binding = kRasterBindingImage) writeonly buffer Image { vec4 imag
 // its colour shows through what the splats leave transparent.
 layout(std430, binding = kRasterBindingUnderlayColor) readonly buffer UnderlayColor { vec4 underlay_color[]; };
 layout(std430, binding = kRasterBindingUnderlayDepth) readonly buffer UnderlayDepth { float underlay_depth[]; };
-layout(std430, binding = kRasterBindingKeys) readonly buffer Keys { uint keys[]; };
+layout(std430, binding = kRasterBindingKeysTile) readonly buffer KeysTile { uint keys_tile[]; };
 
 vec3 C = vec3(0.0);
 
 void on_fetch(uint slot, uint gaussian) {}
 void on_batch_end(uint slot, uint batch_size) {}
 // splat_emit.comp put the blocks in the key.
-uint fetch_blocks(uint instance, uvec2 tile) { return keys[instance] & kInstanceKeyBlocksMask; }
+uint fetch_blocks(uint instance, uvec2 tile) { return keys_tile[instance] >> kTileKeyBlocksShift; }
 void on_blend(uint slot, float alpha, float T);  // defined below: it reads the batch
 
 #include "splat_blend.glsl"
@@ -53,7 +53,7 @@ void blend_pending(uint first, uint count, vec2 pixf, float opaque_depth, inout 
 // (blend_tile's batches wait for the longest of eight block lists at four barriers each).
 float blend_block(uvec2 range, bool inside, vec2 pixf, float opaque_depth) {
   const uint lane = gl_SubgroupInvocationID;
-  const uint block_bit = 1u << gl_SubgroupID;
+  const uint block_bit = 1u << (kTileKeyBlocksShift + gl_SubgroupID);
   const uint first = gl_SubgroupID * kRasterBlockPixels;
   bool done = !inside;
   float T = 1.0;
@@ -61,7 +61,7 @@ float blend_block(uvec2 range, bool inside, vec2 pixf, float opaque_depth) {
   // The keys and Gaussians of the next 32 instances are loaded a step ahead.
   uint key = 0, gaussian = 0;
   if (range.x + lane < range.y) {
-    key = keys[range.x + lane];
+    key = keys_tile[range.x + lane];
     gaussian = values[range.x + lane];
   }
   for (uint start = range.x; start < range.y; start += kRasterBlockPixels) {
@@ -71,7 +71,7 @@ float blend_block(uvec2 range, bool inside, vec2 pixf, float opaque_depth) {
     Splat2D splat;
     if (hit) splat = load_splat(gaussian);
     const uint next = start + kRasterBlockPixels + lane;
-    key = next < range.y ? keys[next] : 0u;
+    key = next < range.y ? keys_tile[next] : 0u;
     gaussian = next < range.y ? values[next] : 0u;
     // The slots are full: blend them while this step's splats load.
     if (pending + count > kRasterBlockPixels) {

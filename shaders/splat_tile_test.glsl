@@ -33,6 +33,16 @@ bool tile_touched(Splat2D s, uint tx, uint ty, uint width, uint height) {
          reach_limit(s.opacity);
 }
 
+// Tiles of s's rectangle that pass tile_touched.
+uint tiles_of(Splat2D s, uint width, uint height) {
+  const uvec2 lo = uvec2(s.rect_min & 0xFFFFu, s.rect_min >> 16);
+  const uvec2 hi = uvec2(s.rect_max & 0xFFFFu, s.rect_max >> 16);
+  uint count = 0;
+  for (uint y = lo.y; y < hi.y; ++y)
+    for (uint x = lo.x; x < hi.x; ++x) count += tile_touched(s, x, y, width, height) ? 1u : 0u;
+  return count;
+}
+
 // Half-extents of the box around the splat's alpha >= 1/255 ellipse q <= limit:
 // sqrt(limit * diag(conic^-1)), with a margin for rounding.
 vec2 reach_extent(Splat2D s) {

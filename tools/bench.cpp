@@ -23,7 +23,6 @@ struct BenchOptions {
   int frames = 100;
   int warmup = 5;
   int copies = 1;
-  int tile_sort_chunk = 0;  // 0: the renderer's default
   std::string view;  // empty: frames walk the orbit
   std::string save_image;     // raw float image of the --view frame, for a later --compare-image
   std::string compare_image;  // such a file: report this build's PSNR against it
@@ -183,10 +182,6 @@ Status run_bench(const BenchOptions& o) {
     return invalid_input("--width and --height must be in 1.." + std::to_string(kMaxImageSide));
   }
   if (o.warmup < 0 || o.warmup > 100000) return invalid_input("--warmup must be in 0..100000");
-  const int chunk = o.tile_sort_chunk;
-  if (chunk != 0 && (chunk < 2 || chunk > static_cast<int>(shaderio::kTileSortChunk) || (chunk & (chunk - 1)) != 0)) {
-    return invalid_input("--tile-sort-chunk must be a power of two from 2 to " + std::to_string(shaderio::kTileSortChunk));
-  }
   SCZ_ASSIGN_OR_RETURN(const std::optional<field::DecodedNerf> radiance, load_radiance_field(o.scene));
   if (radiance) {
     int fixed_index = -1, fixed_count = 1;
@@ -214,9 +209,8 @@ Status run_bench(const BenchOptions& o) {
   SCZ_ASSIGN_OR_RETURN(auto context, gpu::Context::create());
   if (context->timestamp_period_ns() <= 0) return unsupported("the Vulkan device has no GPU timestamps");
   SCZ_ASSIGN_OR_RETURN(auto renderer, gpu::SplatRenderer::create(*context, *cloud));
-  if (o.tile_sort_chunk != 0) SCZ_RETURN_IF_ERROR(renderer->set_tile_sort_chunk(static_cast<std::uint32_t>(o.tile_sort_chunk)));
 
-  std::vector<double> pre, sort, tile_offsets, emit, sort_tiles, raster, total;
+  std::vector<double> pre, sort, sort_depth, emit, sort_tiles, raster, total;
   std::size_t instances = 0;
   std::vector<std::string> step_names;
   std::map<std::string, std::vector<double>> step_ms;
@@ -228,7 +222,7 @@ Status run_bench(const BenchOptions& o) {
       if (f < 0) continue;
       pre.push_back(t.preprocess);
       sort.push_back(t.sort);
-      tile_offsets.push_back(t.tile_offsets);
+      sort_depth.push_back(t.sort_depth);
       emit.push_back(t.emit);
       sort_tiles.push_back(t.sort_tiles);
       raster.push_back(t.raster);
@@ -260,7 +254,7 @@ Status run_bench(const BenchOptions& o) {
   j["height"] = o.height;
   j["frames"] = o.frames;
   j["ms"] = {{"preprocess", median(pre)}, {"sort", median(sort)},          {"raster", median(raster)},
-             {"total", total_ms},        {"tile_offsets", median(tile_offsets)}, {"emit", median(emit)},
+             {"total", total_ms},        {"sort_depth", median(sort_depth)}, {"emit", median(emit)},
              {"sort_tiles", median(sort_tiles)}};
   j["fps"] = total_ms > 0 ? 1000.0 / total_ms : 0.0;
   nlohmann::ordered_json steps = nlohmann::ordered_json::object();
@@ -301,9 +295,6 @@ void add_bench(CLI::App& app, Runner& run) {
   cmd->add_option("--warmup", o->warmup, "Untimed frames first (default 5)");
   cmd->add_option("--copies", o->copies,
                   "Measure this many copies of the scene side by side on a grid (default 1), for scaling runs");
-  cmd->add_option("--tile-sort-chunk", o->tile_sort_chunk,
-                  "Gaussians: instances a tile sorts in shared memory at once, a power of two from 2 to " +
-                      std::to_string(shaderio::kTileSortChunk) + " (default the largest); longer lists merge in GPU memory");
   cmd->add_option("--view", o->view, "Time every frame from orbit camera i/n instead of walking the orbit");
   cmd->add_option("--save-image", o->save_image,
                   "Gaussians and radiance fields: also write the image of the first timed camera as raw floats, for --compare-image");

@@ -48,7 +48,7 @@ void scene_section(const SceneSlot& slot, const FrameReport& report, int index) 
   }
   if (t.splats.total > 0) {
     ImGui::Text("  GPU %.2f ms: preprocess %.2f, sort %.2f", t.splats.total, t.splats.preprocess, t.splats.sort);
-    ImGui::Text("    (offsets %.2f, emit %.2f, tile sort %.2f), raster %.2f", t.splats.tile_offsets, t.splats.emit,
+    ImGui::Text("    (depth %.2f, emit %.2f, tiles %.2f), raster %.2f", t.splats.sort_depth, t.splats.emit,
                 t.splats.sort_tiles, t.splats.raster);
   }
 }

@@ -208,7 +208,9 @@ Result<codec::KMeansResult> KMeansKernels::lloyd(const float* data, std::size_t 
                                                                 {io::kScatterBindingKeysIn, keys_in},
                                                                 {io::kScatterBindingKeysOut, keys[pass % 2]},
                                                                 {io::kScatterBindingValuesIn, index_in},
-                                                                {io::kScatterBindingValuesOut, sorted[pass % 2]}}));
+                                                                {io::kScatterBindingValuesOut, sorted[pass % 2]},
+                                                                // Untouched: RadixPush.tile_ranges is 0.
+                                                                {io::kScatterBindingTileRanges, &totals_buf}}));
     histogram_sets.push_back(h);
     scatter_sets.push_back(s);
   }

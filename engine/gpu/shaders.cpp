@@ -9,8 +9,8 @@ const std::uint32_t k_covariance[] =
 const std::uint32_t k_splat_preprocess[] =
 #include "shaders/splat_preprocess.comp.spv.inc"
     ;
-const std::uint32_t k_splat_tile_offsets[] =
-#include "shaders/splat_tile_offsets.comp.spv.inc"
+const std::uint32_t k_splat_sort_args[] =
+#include "shaders/splat_sort_args.comp.spv.inc"
     ;
 const std::uint32_t k_radix_histogram[] =
 #include "shaders/radix_histogram.comp.spv.inc"
@@ -33,8 +33,8 @@ const std::uint32_t k_subgroup_probe[] =
 const std::uint32_t k_splat_importance[] =
 #include "shaders/splat_importance.comp.spv.inc"
     ;
-const std::uint32_t k_splat_tile_sort[] =
-#include "shaders/splat_tile_sort.comp.spv.inc"
+const std::uint32_t k_splat_emit_count[] =
+#include "shaders/splat_emit_count.comp.spv.inc"
     ;
 const std::uint32_t k_splat_emit[] =
 #include "shaders/splat_emit.comp.spv.inc"
@@ -146,7 +146,7 @@ const std::uint32_t k_nerf_contribution_llvmpipe[] =
 
 Spirv covariance_spirv() { return spirv_of(k_covariance); }
 Spirv splat_preprocess_spirv() { return spirv_of(k_splat_preprocess); }
-Spirv splat_tile_offsets_spirv() { return spirv_of(k_splat_tile_offsets); }
+Spirv splat_sort_args_spirv() { return spirv_of(k_splat_sort_args); }
 Spirv radix_histogram_spirv() { return spirv_of(k_radix_histogram); }
 Spirv radix_scan_spirv() { return spirv_of(k_radix_scan); }
 Spirv radix_scatter_spirv() { return spirv_of(k_radix_scatter); }
@@ -154,7 +154,7 @@ Spirv splat_raster_spirv() { return spirv_of(k_splat_raster); }
 Spirv splat_raster_blocks_spirv() { return spirv_of(k_splat_raster_blocks); }
 Spirv subgroup_probe_spirv() { return spirv_of(k_subgroup_probe); }
 Spirv splat_importance_spirv() { return spirv_of(k_splat_importance); }
-Spirv splat_tile_sort_spirv() { return spirv_of(k_splat_tile_sort); }
+Spirv splat_emit_count_spirv() { return spirv_of(k_splat_emit_count); }
 Spirv splat_emit_spirv() { return spirv_of(k_splat_emit); }
 Spirv mesh_vertex_spirv() { return spirv_of(k_mesh_vertex); }
 Spirv mesh_raster_spirv() { return spirv_of(k_mesh_raster); }

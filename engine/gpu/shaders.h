@@ -13,11 +13,11 @@ struct Spirv {
 
 Spirv covariance_spirv();
 Spirv splat_preprocess_spirv();
-Spirv splat_tile_offsets_spirv();
+Spirv splat_sort_args_spirv();
 Spirv radix_histogram_spirv();
 Spirv radix_scan_spirv();
 Spirv radix_scatter_spirv();
-Spirv splat_tile_sort_spirv();
+Spirv splat_emit_count_spirv();
 Spirv splat_emit_spirv();
 Spirv splat_raster_spirv();
 Spirv splat_raster_blocks_spirv();  // for pipelines of full 32-wide subgroups

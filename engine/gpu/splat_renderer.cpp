@@ -31,6 +31,13 @@ std::uint32_t depth_key_shift(float znear, float far) {
   while ((range >> shift) >= (1u << io::kDepthKeyBits)) ++shift;
   return shift;
 }
+
+// Bits needed to tell `values` distinct values apart (at least one).
+std::uint32_t bits_for(std::uint32_t values) {
+  std::uint32_t bits = 1;
+  while (bits < 32 && (1u << bits) < values) ++bits;
+  return bits;
+}
 }  // namespace
 
 Result<std::unique_ptr<SplatRenderer>> SplatRenderer::create(Context& context, const GaussianCloud& cloud,
@@ -87,9 +94,12 @@ Status SplatRenderer::init(const GaussianCloud& cloud) {
     return Status::Ok();
   };
   SCZ_RETURN_IF_ERROR(make(splat_preprocess_spirv(), io::kPreprocessBindingCount, 0, &preprocess_));
-  SCZ_RETURN_IF_ERROR(make(splat_tile_offsets_spirv(), io::kTileOffsetsBindingCount, 0, &tile_offsets_));
+  SCZ_RETURN_IF_ERROR(make(splat_sort_args_spirv(), io::kSortArgsBindingCount, sizeof(io::SortArgsPush), &sort_args_));
+  SCZ_RETURN_IF_ERROR(make(radix_histogram_spirv(), io::kHistogramBindingCount, sizeof(io::RadixPush), &histogram_));
+  SCZ_RETURN_IF_ERROR(make(radix_scan_spirv(), io::kScanBindingCount, sizeof(io::RadixPush), &scan_));
+  SCZ_RETURN_IF_ERROR(make(splat_emit_count_spirv(), io::kEmitCountBindingCount, 0, &emit_count_));
   SCZ_RETURN_IF_ERROR(make(splat_emit_spirv(), io::kEmitBindingCount, 0, &emit_));
-  SCZ_RETURN_IF_ERROR(make(splat_tile_sort_spirv(), io::kTileSortBindingCount, sizeof(io::TileSortPush), &tile_sort_));
+  SCZ_RETURN_IF_ERROR(make(radix_scatter_spirv(), io::kScatterBindingCount, sizeof(io::RadixPush), &scatter_));
   // The block kernel where subgroups are 32 wide and full (splat_raster.glsl): 1.7-2.5x
   // faster than the tile kernel on the H200 (BENCHMARKS, fifth round).
   raster_by_block_ = context_.full_32_wide_subgroups();
@@ -121,8 +131,14 @@ Status SplatRenderer::init(const GaussianCloud& cloud) {
   SCZ_ASSIGN_OR_RETURN(splats_, context_.create_buffer(n * sizeof(io::Splat2D), false));
   SCZ_ASSIGN_OR_RETURN(counters_, context_.create_buffer(io::kCounterSlots * sizeof(std::uint32_t), false));
   SCZ_ASSIGN_OR_RETURN(dummy_, context_.create_buffer(16, false));
-  SCZ_ASSIGN_OR_RETURN(visible_keys_, context_.create_buffer(n * sizeof(std::uint32_t), false));
-  SCZ_ASSIGN_OR_RETURN(visible_gaussians_, context_.create_buffer(n * sizeof(std::uint32_t), false));
+  SCZ_ASSIGN_OR_RETURN(digit_totals_, context_.create_buffer(io::kRadixBins * sizeof(std::uint32_t), false));
+  for (int k = 0; k < 2; ++k) {
+    SCZ_ASSIGN_OR_RETURN(depth_keys_[k], context_.create_buffer(n * sizeof(std::uint32_t), false));
+    SCZ_ASSIGN_OR_RETURN(depth_values_[k], context_.create_buffer(n * sizeof(std::uint32_t), false));
+  }
+  SCZ_ASSIGN_OR_RETURN(tile_counts_, context_.create_buffer(n * sizeof(std::uint32_t), false));
+  SCZ_ASSIGN_OR_RETURN(item_offsets_, context_.create_buffer(n * sizeof(std::uint32_t), false));
+  SCZ_ASSIGN_OR_RETURN(block_sums_, context_.create_buffer(ceil_div(n, io::kRadixBlockSize) * sizeof(std::uint32_t), false));
   if (context_.timestamp_period_ns() > 0) {
     SCZ_ASSIGN_OR_RETURN(timestamps_, context_.create_timestamp_pool(kTimestampCount));
   }
@@ -132,7 +148,9 @@ Status SplatRenderer::init(const GaussianCloud& cloud) {
 std::size_t SplatRenderer::device_bytes() const {
   std::size_t bytes = 0;
   for (const Buffer* b : {&params_, &positions_, &log_scales_, &rotations_, &logits_, &sh_, &splats_, &counters_,
-                          &dummy_, &visible_keys_, &visible_gaussians_, &keys_, &values_, &tile_ranges_, &image_}) {
+                          &dummy_, &depth_keys_[0], &depth_keys_[1], &depth_values_[0], &depth_values_[1],
+                          &keys_tile_[0], &keys_tile_[1], &values_[0], &values_[1], &tile_counts_, &item_offsets_,
+                          &histogram_counts_, &digit_totals_, &block_sums_, &tile_ranges_, &image_}) {
     bytes += b->size();
   }
   return bytes;
@@ -144,12 +162,16 @@ Status SplatRenderer::allocate_frame(int width, int height, std::size_t capacity
   height_ = height;
   tiles_x_ = static_cast<int>(ceil_div(width, io::kTileSize));
   tiles_y_ = static_cast<int>(ceil_div(height, io::kTileSize));
-  capacity_ = std::max<std::size_t>(capacity, io::kTileSortChunk);
-  // The GPU counts instances in 32 bits and marks a count past them as 2^32 - 1.
-  if (capacity_ >= 0xFFFFFFFFull) return internal_error("too many tile instances for one frame");
+  capacity_ = std::max<std::size_t>(capacity, io::kRadixBlockSize);
+  if (capacity_ > 0xFFFFFFFFull - io::kRadixBlockSize) return internal_error("too many tile instances for one frame");
   const VkDeviceSize instance_bytes = capacity_ * sizeof(std::uint32_t);
-  SCZ_ASSIGN_OR_RETURN(keys_, context_.create_buffer(instance_bytes, false));
-  SCZ_ASSIGN_OR_RETURN(values_, context_.create_buffer(instance_bytes, false));
+  for (int k = 0; k < 2; ++k) {
+    SCZ_ASSIGN_OR_RETURN(keys_tile_[k], context_.create_buffer(instance_bytes, false));
+    SCZ_ASSIGN_OR_RETURN(values_[k], context_.create_buffer(instance_bytes, false));
+  }
+  // One histogram serves both sorts: sized for the larger of the two.
+  const std::size_t blocks = ceil_div(std::max(capacity_, count_), io::kRadixBlockSize);
+  SCZ_ASSIGN_OR_RETURN(histogram_counts_, context_.create_buffer(blocks * io::kRadixBins * sizeof(std::uint32_t), false));
   SCZ_ASSIGN_OR_RETURN(tile_ranges_,
                        context_.create_buffer(static_cast<std::size_t>(tiles_x_) * tiles_y_ * 2 * sizeof(std::uint32_t), false));
   SCZ_ASSIGN_OR_RETURN(image_, context_.create_buffer(static_cast<std::size_t>(width) * height * 4 * sizeof(float), false));
@@ -181,13 +203,19 @@ Status SplatRenderer::record() {
     return index;
   };
   auto stage = [&](int which, std::string label) { stage_timestamps_[which] = mark(std::move(label)); };
+  // A stage that ends with the last dispatch marked.
+  auto stage_ends_here = [&](int which) {
+    if (!timestamp_labels_.empty()) stage_timestamps_[which] = static_cast<std::uint32_t>(timestamp_labels_.size() - 1);
+  };
 
   VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
   vkBeginCommandBuffer(cmd, &begin);
   if (timestamps_) vkCmdResetQueryPool(cmd, timestamps_, 0, kTimestampCount);
   vkCmdFillBuffer(cmd, counters_.handle(), 0, VK_WHOLE_SIZE, 0);
-  // Tile ranges (shaderio.h): the preprocess counts into zeros.
-  vkCmdFillBuffer(cmd, tile_ranges_.handle(), 0, VK_WHOLE_SIZE, 0);
+  // Tile ranges (shaderio.h): every tile empty until the tile sort's last pass says otherwise.
+  const VkDeviceSize tile_words = static_cast<VkDeviceSize>(tiles_x_) * tiles_y_ * sizeof(std::uint32_t);
+  vkCmdFillBuffer(cmd, tile_ranges_.handle(), 0, tile_words, io::kEmptyTileStart);
+  vkCmdFillBuffer(cmd, tile_ranges_.handle(), tile_words, tile_words, 0);
   Context::compute_barrier(cmd);
   stage(0, "start");
 
@@ -201,9 +229,9 @@ Status SplatRenderer::record() {
                             {io::kPreprocessBindingSh, &sh_},
                             {io::kPreprocessBindingSplats, &splats_},
                             {io::kPreprocessBindingCounters, &counters_},
-                            {io::kPreprocessBindingVisibleKeys, &visible_keys_},
-                            {io::kPreprocessBindingVisibleGaussians, &visible_gaussians_},
-                            {io::kPreprocessBindingTileRanges, &tile_ranges_}},
+                            {io::kPreprocessBindingDepthKeys, &depth_keys_[0]},
+                            {io::kPreprocessBindingDepthValues, &depth_values_[0]},
+                            {io::kPreprocessBindingTileCounts, &tile_counts_}},
                            nullptr));
   std::uint32_t gx = 1, gy = 1;
   context_.tile_groups(ceil_div(count_, io::kSplatWorkgroupSize), &gx, &gy);
@@ -211,43 +239,114 @@ Status SplatRenderer::record() {
   Context::compute_barrier(cmd);
   stage(1, "preprocess");
 
-  // Each tile's first instance from the counts, and the emit's dispatch size.
-  SCZ_RETURN_IF_ERROR(bind(tile_offsets_,
-                           {{io::kTileOffsetsBindingParams, &params_},
-                            {io::kTileOffsetsBindingCounters, &counters_},
-                            {io::kTileOffsetsBindingTileRanges, &tile_ranges_}},
-                           nullptr));
+  const BufferBindings sort_args_buffers = {{io::kSortArgsBindingParams, &params_},
+                                            {io::kSortArgsBindingCounters, &counters_},
+                                            {io::kSortArgsBindingBlockSums, &block_sums_}};
+  const io::SortArgsPush visible_args{io::kSortArgsVisible};
+  SCZ_RETURN_IF_ERROR(bind(sort_args_, sort_args_buffers, &visible_args));
   vkCmdDispatch(cmd, 1, 1, 1);
   Context::compute_barrier(cmd);
-  stage(2, "tile offsets");
+  mark("depth sort arguments");
 
-  // One thread per visible Gaussian writes its instances into their tiles' buckets.
+  // One stable LSD radix pass of 8 bits over keys[cur], moving the values with them;
+  // `tile_ranges`: 0, or the tile count where this pass leaves tile keys in their final
+  // order and records the tile ranges.
+  struct SortSlots {
+    std::uint32_t count, blocks, args;
+  };
+  auto pass = [&](Buffer* keys, Buffer* values, int& cur, std::uint32_t shift, const SortSlots& slots,
+                  const std::string& name, std::uint32_t tile_ranges) -> Status {
+    const std::string label = name + " " + std::to_string(shift / 8);
+    io::RadixPush push{shift, slots.count, slots.blocks, tile_ranges};
+    const int next = 1 - cur;
+    const VkDeviceSize args = slots.args * sizeof(std::uint32_t);
+    SCZ_RETURN_IF_ERROR(bind(histogram_,
+                             {{io::kHistogramBindingCounters, &counters_},
+                              {io::kHistogramBindingKeys, &keys[cur]},
+                              {io::kHistogramBindingHistogram, &histogram_counts_}},
+                             &push));
+    vkCmdDispatchIndirect(cmd, counters_.handle(), args);
+    Context::compute_barrier(cmd);
+    mark(label + " histogram");
+    SCZ_RETURN_IF_ERROR(bind(scan_,
+                             {{io::kScanBindingCounters, &counters_},
+                              {io::kScanBindingHistogram, &histogram_counts_},
+                              {io::kScanBindingDigitTotals, &digit_totals_}},
+                             &push));
+    vkCmdDispatch(cmd, io::kRadixBins, 1, 1);
+    Context::compute_barrier(cmd);
+    mark(label + " scan");
+    SCZ_RETURN_IF_ERROR(bind(scatter_,
+                             {{io::kScatterBindingCounters, &counters_},
+                              {io::kScatterBindingHistogram, &histogram_counts_},
+                              {io::kScatterBindingDigitTotals, &digit_totals_},
+                              {io::kScatterBindingKeysIn, &keys[cur]},
+                              {io::kScatterBindingKeysOut, &keys[next]},
+                              {io::kScatterBindingValuesIn, &values[cur]},
+                              {io::kScatterBindingValuesOut, &values[next]},
+                              {io::kScatterBindingTileRanges, &tile_ranges_}},
+                             &push));
+    vkCmdDispatchIndirect(cmd, counters_.handle(), args);
+    Context::compute_barrier(cmd);
+    mark(label + " scatter");
+    cur = next;
+    return Status::Ok();
+  };
+
+  // Visible Gaussians by depth (shaderio.h's depth keys).
+  const SortSlots visible{io::kCounterVisibleCount, io::kCounterVisibleBlocks, io::kCounterVisibleSortArgs};
+  int depth_cur = 0;
+  const std::uint32_t depth_bits = weight_sums_ ? 32 : io::kDepthKeyBits;  // FrameParams::exact_depth
+  for (std::uint32_t shift = 0; shift < depth_bits; shift += 8) {
+    SCZ_RETURN_IF_ERROR(pass(depth_keys_, depth_values_, depth_cur, shift, visible, "depth sort", 0));
+  }
+  stage_ends_here(2);
+
+  // Tile instances laid out in depth order: offsets within blocks, a scan of the block
+  // totals, then one thread per visible Gaussian writes its instances.
+  SCZ_RETURN_IF_ERROR(bind(emit_count_,
+                           {{io::kEmitCountBindingCounters, &counters_},
+                            {io::kEmitCountBindingSorted, &depth_values_[depth_cur]},
+                            {io::kEmitCountBindingTileCounts, &tile_counts_},
+                            {io::kEmitCountBindingItemOffsets, &item_offsets_},
+                            {io::kEmitCountBindingBlockSums, &block_sums_},
+                            {io::kEmitCountBindingParams, &params_}},
+                           nullptr));
+  vkCmdDispatchIndirect(cmd, counters_.handle(), io::kCounterVisibleSortArgs * sizeof(std::uint32_t));
+  Context::compute_barrier(cmd);
+  mark("emit count");
+  // The block scan and the tile sort's dispatch sizes in one dispatch.
+  const io::SortArgsPush instance_args{io::kSortArgsInstances};
+  SCZ_RETURN_IF_ERROR(bind(sort_args_, sort_args_buffers, &instance_args));
+  vkCmdDispatch(cmd, 1, 1, 1);
+  Context::compute_barrier(cmd);
+  mark("emit block scan");
   SCZ_RETURN_IF_ERROR(bind(emit_,
                            {{io::kEmitBindingParams, &params_},
                             {io::kEmitBindingCounters, &counters_},
-                            {io::kEmitBindingVisibleKeys, &visible_keys_},
-                            {io::kEmitBindingVisibleGaussians, &visible_gaussians_},
+                            {io::kEmitBindingSorted, &depth_values_[depth_cur]},
                             {io::kEmitBindingSplats, &splats_},
-                            {io::kEmitBindingTileRanges, &tile_ranges_},
-                            {io::kEmitBindingKeys, &keys_},
-                            {io::kEmitBindingValues, &values_}},
+                            {io::kEmitBindingItemOffsets, &item_offsets_},
+                            {io::kEmitBindingBlockOffsets, &block_sums_},
+                            {io::kEmitBindingKeysTile, &keys_tile_[0]},
+                            {io::kEmitBindingValues, &values_[0]}},
                            nullptr));
   vkCmdDispatchIndirect(cmd, counters_.handle(), io::kCounterVisibleArgs * sizeof(std::uint32_t));
   Context::compute_barrier(cmd);
   stage(3, "emit");
 
-  // Each tile's bucket front to back.
-  const io::TileSortPush sort_push{tile_sort_chunk_};
-  SCZ_RETURN_IF_ERROR(bind(tile_sort_,
-                           {{io::kTileSortBindingParams, &params_},
-                            {io::kTileSortBindingCounters, &counters_},
-                            {io::kTileSortBindingTileRanges, &tile_ranges_},
-                            {io::kTileSortBindingKeys, &keys_},
-                            {io::kTileSortBindingValues, &values_}},
-                           &sort_push));
-  vkCmdDispatch(cmd, tiles_x_, tiles_y_, 1);
-  Context::compute_barrier(cmd);
-  stage(4, "tile sort");
+  // A stable sort by tile keeps each tile's instances front to back; only the bits the
+  // tile index needs are sorted.
+  const auto tiles = static_cast<std::uint32_t>(tiles_x_ * tiles_y_);
+  const std::uint32_t tile_bits = bits_for(tiles);
+  const SortSlots instances{io::kCounterInstanceCount, io::kCounterInstanceBlocks, io::kCounterInstanceSortArgs};
+  int cur = 0;
+  for (std::uint32_t shift = 0; shift < tile_bits; shift += 8) {
+    const bool last = shift + 8 >= tile_bits;
+    SCZ_RETURN_IF_ERROR(pass(keys_tile_, values_, cur, shift, instances, "tile sort", last ? tiles : 0));
+  }
+  final_buffer_ = cur;
+  stage_ends_here(4);
 
   const bool underlay = underlay_color_ && underlay_depth_;
   if (weight_sums_) {
@@ -255,7 +354,7 @@ Status SplatRenderer::record() {
         bind(importance_,
              {{io::kImportanceBindingParams, &params_},
               {io::kImportanceBindingRanges, &tile_ranges_},
-              {io::kImportanceBindingValues, &values_},
+              {io::kImportanceBindingValues, &values_[cur]},
               {io::kImportanceBindingSplats, &splats_},
               {io::kImportanceBindingCounters, &counters_},
               {io::kImportanceBindingSums, weight_sums_}},
@@ -264,12 +363,12 @@ Status SplatRenderer::record() {
     SCZ_RETURN_IF_ERROR(bind(raster_,
                              {{io::kRasterBindingParams, &params_},
                               {io::kRasterBindingRanges, &tile_ranges_},
-                              {io::kRasterBindingValues, &values_},
+                              {io::kRasterBindingValues, &values_[cur]},
                               {io::kRasterBindingSplats, &splats_},
                               {io::kRasterBindingImage, &image_},
                               {io::kRasterBindingUnderlayColor, underlay ? underlay_color_ : &dummy_},
                               {io::kRasterBindingUnderlayDepth, underlay ? underlay_depth_ : &dummy_},
-                              {io::kRasterBindingKeys, &keys_}},
+                              {io::kRasterBindingKeysTile, &keys_tile_[cur]}},
                              nullptr));
   }
   vkCmdDispatch(cmd, tiles_x_, tiles_y_, 1);
@@ -382,7 +481,7 @@ Result<SplatTimings> SplatRenderer::render_timed(const Camera& camera, const std
   const std::uint32_t* s = stage_timestamps_;
   if (std::any_of(s, s + 6, [&](std::uint32_t k) { return k >= stamps; })) return t;  // more dispatches than stamps
   t.preprocess = at[s[1]];
-  t.tile_offsets = at[s[2]] - at[s[1]];
+  t.sort_depth = at[s[2]] - at[s[1]];
   t.emit = at[s[3]] - at[s[2]];
   t.sort_tiles = at[s[4]] - at[s[3]];
   t.sort = at[s[4]] - at[s[1]];
@@ -390,34 +489,6 @@ Result<SplatTimings> SplatRenderer::render_timed(const Camera& camera, const std
   t.total = at[s[5]];
   for (std::uint32_t k = 1; k < stamps; ++k) t.steps.emplace_back(timestamp_labels_[k], at[k] - at[k - 1]);
   return t;
-}
-
-Status SplatRenderer::set_tile_sort_chunk(std::uint32_t chunk) {
-  if (chunk < 2 || chunk > io::kTileSortChunk || (chunk & (chunk - 1)) != 0) {
-    return invalid_input("tile sort chunk " + std::to_string(chunk) + " is not a power of two from 2 to " +
-                         std::to_string(io::kTileSortChunk));
-  }
-  if (chunk != tile_sort_chunk_) {
-    tile_sort_chunk_ = chunk;
-    release_recording();  // the push constant is recorded
-  }
-  return Status::Ok();
-}
-
-Result<SplatRenderer::TileLists> SplatRenderer::read_tile_lists() {
-  if (!commands_) return internal_error("no frame has been drawn");
-  TileLists lists;
-  const std::size_t tiles = static_cast<std::size_t>(tiles_x_) * tiles_y_;
-  std::vector<std::uint32_t> ranges(2 * tiles);
-  SCZ_RETURN_IF_ERROR(context_.download(tile_ranges_, ranges.data(), ranges.size() * sizeof(std::uint32_t)));
-  lists.starts.assign(ranges.begin(), ranges.begin() + static_cast<std::ptrdiff_t>(tiles));
-  lists.ends.assign(ranges.begin() + static_cast<std::ptrdiff_t>(tiles), ranges.end());
-  const std::size_t instances = std::min(stats_.instances, capacity_);
-  lists.keys.resize(instances);
-  lists.gaussians.resize(instances);
-  SCZ_RETURN_IF_ERROR(context_.download(keys_, lists.keys.data(), instances * sizeof(std::uint32_t)));
-  SCZ_RETURN_IF_ERROR(context_.download(values_, lists.gaussians.data(), instances * sizeof(std::uint32_t)));
-  return lists;
 }
 
 }  // namespace scenezip::gpu

@@ -1,6 +1,5 @@
-// Gaussian splatting in Vulkan compute: preprocess (counting each tile's instances), tile
-// offsets, emission into per-tile buckets, a depth sort within each tile, tile
-// rasterization. The frame is recorded once per image size and
+// Gaussian splatting in Vulkan compute: preprocess, radix sort of (tile, depth) keys,
+// tile ranges, tile rasterization. The frame is recorded once per image size and
 // submitted as often as wanted; counts flow through indirect dispatches, and nothing is
 // read back inside a frame. The C++ twin is engine/render/splat_reference.h.
 #pragma once
@@ -22,13 +21,13 @@ namespace scenezip::gpu {
 // Milliseconds per stage, from GPU timestamps.
 struct SplatTimings {
   double preprocess = 0;
-  double sort = 0;          // tile offsets + instance emission + per-tile sort
-  double tile_offsets = 0;  // parts of `sort`
+  double sort = 0;        // depth sort + instance emission + tile sort
+  double sort_depth = 0;  // parts of `sort`
   double emit = 0;
   double sort_tiles = 0;
   double raster = 0;
   double total = 0;
-  // Every dispatch's own time, in frame order, named by step (e.g. "tile sort").
+  // Every dispatch's own time, in frame order, named by step (e.g. "depth sort scatter 2").
   std::vector<std::pair<std::string, double>> steps;
 };
 
@@ -73,17 +72,6 @@ class SplatRenderer {
   // buffers and the image-sized and tile-instance buffers of the last frame size.
   std::size_t device_bytes() const;
 
-  // How many instances a tile sorts in shared memory at once (a power of two from 2 to
-  // shaderio::kTileSortChunk, the default); longer lists merge through GPU memory.
-  // Smaller chunks take the merge path on small frames, which the tests check.
-  Status set_tile_sort_chunk(std::uint32_t chunk);
-  // The last frame's tile lists as the raster reads them: per tile (row-major) its range
-  // of `keys` and `gaussians` (shaderio.h's instance keys), front to back.
-  struct TileLists {
-    std::vector<std::uint32_t> starts, ends, keys, gaussians;
-  };
-  Result<TileLists> read_tile_lists();
-
  private:
   explicit SplatRenderer(Context& context) : context_(context) {}
   Status init(const GaussianCloud& cloud);
@@ -103,26 +91,27 @@ class SplatRenderer {
   std::array<double, 3> bound_centre_{0, 0, 0};
   double bound_radius_ = 0;
 
-  ComputePipeline preprocess_, tile_offsets_, emit_, tile_sort_, raster_;
+  ComputePipeline preprocess_, sort_args_, histogram_, scan_, scatter_, emit_count_, emit_, raster_;
   bool raster_by_block_ = false;
   ComputePipeline importance_;           // built on the first accumulate_blend_weights
   const Buffer* weight_sums_ = nullptr;  // set: frames end in the importance pass
   Buffer params_, positions_, log_scales_, rotations_, logits_, sh_;
   Buffer splats_, counters_, dummy_;
-  Buffer visible_keys_, visible_gaussians_;  // the visible Gaussians' depth keys and indices
-  Buffer keys_, values_;                     // tile instances in per-tile buckets
-  Buffer tile_ranges_, image_;
+  Buffer depth_keys_[2], depth_values_[2];  // visible Gaussians, sorted by depth
+  Buffer keys_tile_[2], values_[2];         // tile instances, sorted by tile
+  Buffer tile_counts_, item_offsets_;       // per Gaussian / per sorted visible Gaussian
+  Buffer histogram_counts_, digit_totals_, block_sums_, tile_ranges_, image_;
 
   int width_ = 0, height_ = 0, tiles_x_ = 0, tiles_y_ = 0;
   std::size_t capacity_ = 0;
-  std::uint32_t tile_sort_chunk_ = shaderio::kTileSortChunk;
+  int final_buffer_ = 0;
   const Buffer* underlay_color_ = nullptr;
-  const Buffer* underlay_depth_ = nullptr;
+  const Buffer* underlay_depth_ = nullptr;  // which of the ping-pong buffers holds the sorted result
   VkCommandBuffer commands_ = VK_NULL_HANDLE;
   std::vector<VkDescriptorSet> sets_;
   VkQueryPool timestamps_ = VK_NULL_HANDLE;
   std::vector<std::string> timestamp_labels_;  // what ended before each timestamp
-  std::uint32_t stage_timestamps_[6] = {};     // start, preprocess, tile offsets, emit, tile sort, raster
+  std::uint32_t stage_timestamps_[6] = {};     // start, preprocess, depth sort, emit, tile sort, raster
   SplatStats stats_;
 };
 

@@ -117,7 +117,7 @@ TEST(BenchCli, ReportsStepsMemoryAndComparesImages) {
   ASSERT_EQ(first.exit_code, 0) << first.err;
   auto j = nlohmann::json::parse(first.out);
   EXPECT_GT(j["gpu_bytes"].get<double>(), 8000.0 * 48);  // at least the 48-byte projected splats
-  for (const char* step : {"preprocess", "tile offsets", "emit", "tile sort", "raster"}) {
+  for (const char* step : {"preprocess", "depth sort 0 scatter", "emit", "tile sort 0 scatter", "raster"}) {
     ASSERT_TRUE(j["steps"].contains(step)) << step;
     EXPECT_GE(j["steps"][step].get<double>(), 0.0) << step;
   }
