@@ -77,7 +77,9 @@ TEST(NerfReference, MarchStepsThroughOccupiedCellsOnly) {
   for (std::size_t i = 0; i < r.count(); ++i) {
     EXPECT_GE(r.positions[3 * i], 3.0f / 8 - 1e-5f);
     EXPECT_LT(r.positions[3 * i], 4.0f / 8 + 1e-5f);
-    if (i > 0) EXPECT_NEAR(r.positions[3 * i] - r.positions[3 * i - 3], s.min_step, 1e-5f);
+    if (i > 0) {
+      EXPECT_NEAR(r.positions[3 * i] - r.positions[3 * i - 3], s.min_step, 1e-5f);
+    }
   }
   // The whole cube occupied: a ray along an axis takes the cube's side in steps.
   std::fill(grid.begin(), grid.end(), 2 * s.density_threshold);
@@ -183,7 +185,9 @@ TEST(NerfCodec, RoundTripKeepsTheFieldWithinQuantization) {
     for (const field::HashLevel& level : t.model.layout().levels) {
       const field::CellCorners corners = field::cell_corners(level, p);
       for (int c = 0; c < 8; ++c) {
-        if (corners.weight[c] > 0) EXPECT_TRUE(kept[corners.entry[c]]) << "level " << level.resolution;
+        if (corners.weight[c] > 0) {
+          EXPECT_TRUE(kept[corners.entry[c]]) << "level " << level.resolution;
+        }
       }
     }
   }
