@@ -315,8 +315,22 @@ SCZ_CONST kSplatWorkgroupSize = 256;     // preprocess and per-instance kernels
 SCZ_CONST kSplatOwnTiles = 8;
 SCZ_CONST kRadixBins = 256;              // 8-bit digits
 SCZ_CONST kRadixWorkgroupSize = 256;
-SCZ_CONST kRadixItemsPerThread = 8;      // a block of 2,048 keys per workgroup
+// Keys per invocation of a radix block: a specialization constant (kRadixItemsConstantId)
+// of the radix and emission kernels. 8 by default (blocks of 2,048 keys, the scatter in
+// 29 KB of shared memory, which every device here has); the splat renderer asks for
+// kRadixWideItemsPerThread where the device has kRadixWideSharedBytes of shared memory
+// (the scatter then takes 45 KB): 4,096-key blocks made each sort pass on the H200 about
+// a sixth faster (BENCHMARKS, seventh round). C++ sees the default.
+SCZ_CONST kRadixItemsConstantId = 0;
+SCZ_CONST kRadixWideItemsPerThread = 16;
+SCZ_CONST kRadixWideSharedBytes = 49152;
+#ifdef __cplusplus
+SCZ_CONST kRadixItemsPerThread = 8;
 SCZ_CONST kRadixBlockSize = 2048;
+#else
+layout(constant_id = kRadixItemsConstantId) const uint kRadixItemsPerThread = 8;
+const uint kRadixBlockSize = kRadixItemsPerThread * kRadixWorkgroupSize;
+#endif
 // The depth sort's key (splat_preprocess.comp): camera z's float bits less znear's, the
 // lowest FrameParams::depth_key_shift bits dropped, so three 8-bit passes sort it instead
 // of four. The renderer picks the shift per frame as the fewest bits that keep every depth

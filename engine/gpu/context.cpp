@@ -501,9 +501,9 @@ Result<Buffer> Context::upload(const void* data, VkDeviceSize size) {
   return buffer;
 }
 
-Result<ComputePipeline> Context::create_compute_pipeline(const std::uint32_t* spirv, std::size_t spirv_words,
-                                                         std::uint32_t binding_count, std::uint32_t push_size,
-                                                         bool full_subgroups) {
+Result<ComputePipeline> Context::create_compute_pipeline(
+    const std::uint32_t* spirv, std::size_t spirv_words, std::uint32_t binding_count, std::uint32_t push_size,
+    bool full_subgroups, const std::vector<std::pair<std::uint32_t, std::uint32_t>>& specialization) {
   if (full_subgroups && !full_32_wide_subgroups_) {
     return internal_error("a kernel asks for full subgroups, which " + device_name_ + " cannot promise");
   }
@@ -542,6 +542,15 @@ Result<ComputePipeline> Context::create_compute_pipeline(const std::uint32_t* sp
   if (full_subgroups) info.stage.flags = VK_PIPELINE_SHADER_STAGE_CREATE_REQUIRE_FULL_SUBGROUPS_BIT_EXT;
   info.stage.module = pipeline.module_;
   info.stage.pName = "main";
+  std::vector<VkSpecializationMapEntry> entries;
+  std::vector<std::uint32_t> values;
+  for (const auto& [id, value] : specialization) {
+    entries.push_back({id, static_cast<std::uint32_t>(values.size() * sizeof(std::uint32_t)), sizeof(std::uint32_t)});
+    values.push_back(value);
+  }
+  VkSpecializationInfo constants{static_cast<std::uint32_t>(entries.size()), entries.data(),
+                                 values.size() * sizeof(std::uint32_t), values.data()};
+  if (!entries.empty()) info.stage.pSpecializationInfo = &constants;
   info.layout = pipeline.layout_;
   r = vkCreateComputePipelines(device_, VK_NULL_HANDLE, 1, &info, nullptr, &pipeline.pipeline_);
   if (r != VK_SUCCESS) return internal_error(vk_error("vkCreateComputePipelines", r));

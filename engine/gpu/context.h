@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/core/status.h"
@@ -141,10 +142,11 @@ class Context {
   // A host-visible buffer holding a copy of `data`.
   Result<Buffer> upload(const void* data, VkDeviceSize size);
   // `full_subgroups`: every subgroup of a workgroup is full (needs full_32_wide_subgroups()
-  // and a workgroup size that is a multiple of 32).
-  Result<ComputePipeline> create_compute_pipeline(const std::uint32_t* spirv, std::size_t spirv_words,
-                                                  std::uint32_t binding_count, std::uint32_t push_size,
-                                                  bool full_subgroups = false);
+  // and a workgroup size that is a multiple of 32). `specialization`: (constant id, value)
+  // of the shader's uint specialization constants to set.
+  Result<ComputePipeline> create_compute_pipeline(
+      const std::uint32_t* spirv, std::size_t spirv_words, std::uint32_t binding_count, std::uint32_t push_size,
+      bool full_subgroups = false, const std::vector<std::pair<std::uint32_t, std::uint32_t>>& specialization = {});
 
   // Records one dispatch of `pipeline` over `groups` workgroups (tiled into x and y so
   // no dimension passes the device limit), submits it and waits.

@@ -93,6 +93,10 @@ class SplatRenderer {
 
   ComputePipeline preprocess_, sort_args_, histogram_, scan_, scatter_, emit_count_, emit_, raster_;
   bool raster_by_block_ = false;
+  // Keys per invocation of the radix and emission kernels' blocks (their specialization
+  // constant, shaderio.h), and keys per block.
+  std::uint32_t radix_items_ = shaderio::kRadixItemsPerThread;
+  std::uint32_t radix_block_ = shaderio::kRadixBlockSize;
   ComputePipeline importance_;           // built on the first accumulate_blend_weights
   const Buffer* weight_sums_ = nullptr;  // set: frames end in the importance pass
   Buffer params_, positions_, log_scales_, rotations_, logits_, sh_;
