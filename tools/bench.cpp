@@ -23,7 +23,8 @@ struct BenchOptions {
   int frames = 100;
   int warmup = 5;
   int copies = 1;
-  std::string view;  // empty: frames walk the orbit
+  std::string view;    // empty: frames walk the orbit
+  std::string camera;  // FILE:INDEX: every frame from that camera
   std::string save_image;     // raw float image of the --view frame, for a later --compare-image
   std::string compare_image;  // such a file: report this build's PSNR against it
   bool json = false;
@@ -67,14 +68,22 @@ Result<Image> read_raw_image(const std::string& path, int width, int height) {
   return image;
 }
 
-// The camera of frame `f` (negative: warm-up): walks the orbit, or stays on --view.
-Camera frame_camera(const Orbit& orbit, int f, const BenchOptions& o, int fixed_index, int fixed_count) {
-  return fixed_index >= 0 ? orbit_view(orbit, fixed_index, fixed_count, o.width, o.height)
+// The cameras the frames take: the orbit, walked over the frames; orbit camera
+// index/count of --view; or the one camera of --camera.
+struct FrameViews {
+  int index = -1, count = 1;
+  std::optional<Camera> file;
+};
+
+// The camera of frame `f` (negative: warm-up).
+Camera frame_camera(const Orbit& orbit, int f, const BenchOptions& o, const FrameViews& views) {
+  if (views.file) return *views.file;
+  return views.index >= 0 ? orbit_view(orbit, views.index, views.count, o.width, o.height)
                           : orbit_view(orbit, std::max(f, 0), o.frames, o.width, o.height);
 }
 
 // Meshes and point clouds: the geometry renderer's stages (transform, raster, resolve).
-Status run_geometry_bench(const BenchOptions& o, const Scene& scene, int fixed_index, int fixed_count) {
+Status run_geometry_bench(const BenchOptions& o, const Scene& scene, const FrameViews& views) {
   if (o.copies != 1) return invalid_input("--copies applies to Gaussian scenes only");
   if (!o.save_image.empty() || !o.compare_image.empty()) {
     return invalid_input("--save-image and --compare-image apply to Gaussian scenes only");
@@ -92,7 +101,7 @@ Status run_geometry_bench(const BenchOptions& o, const Scene& scene, int fixed_i
   {
     Progress progress("rendering " + std::to_string(o.frames) + " frames");
     for (int f = -o.warmup; f < o.frames; ++f) {
-      const Camera camera = frame_camera(orbit, f, o, fixed_index, fixed_count);
+      const Camera camera = frame_camera(orbit, f, o, views);
       SCZ_ASSIGN_OR_RETURN(gpu::GeometryTimings t, renderer->render_timed(camera, {1, 1, 1}));
       if (f < 0) continue;
       transform.push_back(t.transform);
@@ -111,6 +120,7 @@ Status run_geometry_bench(const BenchOptions& o, const Scene& scene, int fixed_i
   j["width"] = o.width;
   j["height"] = o.height;
   j["frames"] = o.frames;
+  if (!o.camera.empty()) j["camera"] = o.camera;
   j["ms"] = {{"transform", median(transform)}, {"raster", median(raster)}, {"resolve", median(resolve)},
              {"total", total_ms}};
   j["fps"] = total_ms > 0 ? 1000.0 / total_ms : 0.0;
@@ -182,8 +192,10 @@ Status run_bench(const BenchOptions& o) {
     return invalid_input("--width and --height must be in 1.." + std::to_string(kMaxImageSide));
   }
   if (o.warmup < 0 || o.warmup > 100000) return invalid_input("--warmup must be in 0..100000");
+  if (!o.view.empty() && !o.camera.empty()) return invalid_input("give --view or --camera, not both");
   SCZ_ASSIGN_OR_RETURN(const std::optional<field::DecodedNerf> radiance, load_radiance_field(o.scene));
   if (radiance) {
+    if (!o.camera.empty()) return invalid_input("--camera applies to Gaussians, meshes and point clouds");
     int fixed_index = -1, fixed_count = 1;
     if (!o.view.empty()) SCZ_RETURN_IF_ERROR(parse_view(o.view, &fixed_index, &fixed_count));
     return run_field_bench(o, *radiance, fixed_index, fixed_count);
@@ -191,10 +203,13 @@ Status run_bench(const BenchOptions& o) {
   Result<Scene> loaded = load_with_progress(o.scene);
   if (!loaded.ok()) return loaded.status();
   if (o.copies < 1 || o.copies > kMaxCopies) return invalid_input("--copies must be in 1.." + std::to_string(kMaxCopies));
-  int fixed_index = -1, fixed_count = 1;
-  if (!o.view.empty()) SCZ_RETURN_IF_ERROR(parse_view(o.view, &fixed_index, &fixed_count));
+  FrameViews views;
+  if (!o.view.empty()) SCZ_RETURN_IF_ERROR(parse_view(o.view, &views.index, &views.count));
+  if (!o.camera.empty()) {
+    SCZ_ASSIGN_OR_RETURN(views.file, camera_from_file(o.camera, o.width, o.height));
+  }
   GaussianCloud* original = loaded->gaussians();
-  if (!original) return run_geometry_bench(o, *loaded, fixed_index, fixed_count);
+  if (!original) return run_geometry_bench(o, *loaded, views);
   std::optional<Image> compare_to;  // read first: a bad file fails before minutes of frames
   if (!o.compare_image.empty()) {
     SCZ_ASSIGN_OR_RETURN(Image image, read_raw_image(o.compare_image, o.width, o.height));
@@ -217,7 +232,7 @@ Status run_bench(const BenchOptions& o) {
   {
     Progress progress("rendering " + std::to_string(o.frames) + " frames");
     for (int f = -o.warmup; f < o.frames; ++f) {
-      const Camera camera = frame_camera(orbit, f, o, fixed_index, fixed_count);
+      const Camera camera = frame_camera(orbit, f, o, views);
       SCZ_ASSIGN_OR_RETURN(gpu::SplatTimings t, renderer->render_timed(camera, {1, 1, 1}));
       if (f < 0) continue;
       pre.push_back(t.preprocess);
@@ -240,7 +255,7 @@ Status run_bench(const BenchOptions& o) {
   double psnr_vs_image = -1;
   if (!o.save_image.empty() || compare_to) {
     SCZ_ASSIGN_OR_RETURN(const Image image,
-                         renderer->render(frame_camera(orbit, 0, o, fixed_index, fixed_count), {1, 1, 1}));
+                         renderer->render(frame_camera(orbit, 0, o, views), {1, 1, 1}));
     if (!o.save_image.empty()) SCZ_RETURN_IF_ERROR(write_raw_image(image, o.save_image));
     if (compare_to) psnr_vs_image = psnr(image, *compare_to);
   }
@@ -253,6 +268,7 @@ Status run_bench(const BenchOptions& o) {
   j["width"] = o.width;
   j["height"] = o.height;
   j["frames"] = o.frames;
+  if (!o.camera.empty()) j["camera"] = o.camera;
   j["ms"] = {{"preprocess", median(pre)}, {"sort", median(sort)},          {"raster", median(raster)},
              {"total", total_ms},        {"sort_depth", median(sort_depth)}, {"emit", median(emit)},
              {"sort_tiles", median(sort_tiles)}};
@@ -296,6 +312,9 @@ void add_bench(CLI::App& app, Runner& run) {
   cmd->add_option("--copies", o->copies,
                   "Measure this many copies of the scene side by side on a grid (default 1), for scaling runs");
   cmd->add_option("--view", o->view, "Time every frame from orbit camera i/n instead of walking the orbit");
+  cmd->add_option("--camera", o->camera,
+                  "Gaussians, meshes and point clouds: time every frame from camera FILE:INDEX (an INRIA cameras.json, "
+                  "e.g. from render --save-camera, or a transforms*.json), drawn at --width x --height");
   cmd->add_option("--save-image", o->save_image,
                   "Gaussians and radiance fields: also write the image of the first timed camera as raw floats, for --compare-image");
   cmd->add_option("--compare-image", o->compare_image,

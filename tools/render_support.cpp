@@ -138,28 +138,30 @@ Result<GaussianCloud> mix_on_grid(const std::vector<const GaussianCloud*>& scene
   return out;
 }
 
+Result<Camera> camera_from_file(const std::string& camera_file, int width, int height) {
+  const auto colon = camera_file.rfind(':');
+  int index = 0;
+  if (colon == std::string::npos ||
+      std::from_chars(camera_file.data() + colon + 1, camera_file.data() + camera_file.size(), index).ec !=
+          std::errc()) {
+    return invalid_input("--camera takes FILE:INDEX, got '" + camera_file + "'");
+  }
+  const std::string path = camera_file.substr(0, colon);
+  SCZ_ASSIGN_OR_RETURN(Camera camera, load_camera_file(path, index, width, height));
+  if (camera.width > kMaxImageSide || camera.height > kMaxImageSide) {
+    return invalid_input(path + ": camera " + std::to_string(index) + " is " + std::to_string(camera.width) + "x" +
+                         std::to_string(camera.height) + ", past " + std::to_string(kMaxImageSide) +
+                         " pixels a side (set --width/--height)");
+  }
+  return camera;
+}
+
 Result<Camera> choose_camera(const std::string& view, const std::string& camera_file, const Orbit& orbit, int width,
                              int height) {
   if (width < 0 || height < 0 || width > kMaxImageSide || height > kMaxImageSide) {
     return invalid_input("--width and --height must be in 1.." + std::to_string(kMaxImageSide));
   }
-  if (!camera_file.empty()) {
-    const auto colon = camera_file.rfind(':');
-    int index = 0;
-    if (colon == std::string::npos ||
-        std::from_chars(camera_file.data() + colon + 1, camera_file.data() + camera_file.size(), index).ec !=
-            std::errc()) {
-      return invalid_input("--camera takes FILE:INDEX, got '" + camera_file + "'");
-    }
-    const std::string path = camera_file.substr(0, colon);
-    SCZ_ASSIGN_OR_RETURN(Camera camera, load_camera_file(path, index, width, height));
-    if (camera.width > kMaxImageSide || camera.height > kMaxImageSide) {
-      return invalid_input(path + ": camera " + std::to_string(index) + " is " + std::to_string(camera.width) + "x" +
-                           std::to_string(camera.height) + ", past " + std::to_string(kMaxImageSide) +
-                           " pixels a side (set --width/--height)");
-    }
-    return camera;
-  }
+  if (!camera_file.empty()) return camera_from_file(camera_file, width, height);
   int index = 0, count = 1;
   SCZ_RETURN_IF_ERROR(parse_view(view, &index, &count));
   return orbit_view(orbit, index, count, width > 0 ? width : kDefaultWidth, height > 0 ? height : kDefaultHeight);

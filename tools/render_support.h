@@ -62,6 +62,8 @@ Result<GaussianCloud> mix_on_grid(const std::vector<const GaussianCloud*>& scene
 inline constexpr int kDefaultWidth = 800;
 inline constexpr int kDefaultHeight = 600;
 inline constexpr int kMaxImageSide = 16384;
+// The camera of --camera FILE:INDEX (the sizes as for choose_camera).
+Result<Camera> camera_from_file(const std::string& camera_file, int width, int height);
 Result<Camera> choose_camera(const std::string& view, const std::string& camera_file, const Orbit& orbit, int width,
                              int height);
 

@@ -139,6 +139,32 @@ TEST(BenchCli, ReportsStepsMemoryAndComparesImages) {
   EXPECT_NE(truncated.err.find("not-an-image.f32"), std::string::npos) << truncated.err;
 }
 
+// --camera times every frame from a camera file: the camera render --save-camera wrote
+// for orbit view 1/3 draws the very frame of --view 1/3. A camera index past the file,
+// or --camera together with --view, is refused before any frame, naming the problem.
+TEST(BenchCli, TimesFramesFromACameraFile) {
+  test::ScratchDir dir;
+  const std::string camera = dir.file("camera.json"), saved = dir.file("frame.f32");
+  auto render = run_scenezip("render " + kDemo + " --width 64 --height 48 --view 1/3 --out " + dir.file("frame.png") +
+                             " --save-camera " + camera);
+  ASSERT_EQ(render.exit_code, 0) << render.err;
+  const std::string args = "bench " + kDemo + " --width 64 --height 48 --frames 2 --warmup 0 --json";
+  auto orbit = run_scenezip(args + " --view 1/3 --save-image " + saved);
+  ASSERT_EQ(orbit.exit_code, 0) << orbit.err;
+  auto from_file = run_scenezip(args + " --camera " + camera + ":0 --compare-image " + saved);
+  ASSERT_EQ(from_file.exit_code, 0) << from_file.err;
+  const auto j = nlohmann::json::parse(from_file.out);
+  EXPECT_EQ(j["camera"], camera + ":0");
+  EXPECT_GE(j["psnr_vs_image"].get<double>(), 90.0);
+
+  auto past_end = run_scenezip(args + " --camera " + camera + ":1");
+  EXPECT_EQ(past_end.exit_code, 2);
+  EXPECT_NE(past_end.err.find("camera.json: camera index 1 outside 0..0"), std::string::npos) << past_end.err;
+  auto both = run_scenezip(args + " --camera " + camera + ":0 --view 0/2");
+  EXPECT_EQ(both.exit_code, 2);
+  EXPECT_NE(both.err.find("--view or --camera"), std::string::npos) << both.err;
+}
+
 // The splat raster's block kernel runs only where a probe saw full 32-wide subgroups. The
 // CPU driver told to use 1024-bit vectors reports 32-wide subgroups and runs 16-wide
 // ones (the block kernel drew every other pair of rows there, 4 dB): the probe must turn
