@@ -165,7 +165,7 @@ XServer::~XServer() {
   }
 }
 
-CommandResult run_scenezip(const std::string& args) { return run_shell(std::string(SCENEZIP_BINARY) + " " + args); }
+CommandResult run_scenezip(const std::string& args) { return run_shell(scenezip_binary() + " " + args); }
 
 CommandResult run_shell(const std::string& shell_command) {
   const std::string base = std::filesystem::temp_directory_path() / ("scenezip-cmd-" + std::to_string(::getpid()));

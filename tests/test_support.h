@@ -60,12 +60,17 @@ struct CommandResult {
   std::string err;  // stderr
 };
 
-// Runs the built `scenezip` binary with `args` (already shell-quoted as needed).
+// Runs the `scenezip` binary (scenezip_binary()) with `args` (already shell-quoted as needed).
 CommandResult run_scenezip(const std::string& args);
 // Runs a /bin/sh command line (e.g. "ulimit -v N; exec BINARY ..."), capturing its
 // output; the exit code is 128 + the signal for a command killed by one.
 CommandResult run_shell(const std::string& shell_command);
-inline std::string scenezip_binary() { return SCENEZIP_BINARY; }
+// The `scenezip` binary the CLI tests run: the build's, unless SCENEZIP_BINARY names
+// another (a bundle copied to a GPU machine, where the build path does not exist).
+inline std::string scenezip_binary() {
+  const char* other = std::getenv("SCENEZIP_BINARY");
+  return other && *other ? std::string(other) : std::string(SCENEZIP_BINARY);
+}
 // `text` quoted for /bin/sh.
 inline std::string shell_quote(const std::string& text) {
   std::string out = "'";

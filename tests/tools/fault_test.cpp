@@ -106,6 +106,7 @@ bool supports_unnamed_files(const fs::path& dir) {
 TEST(Faults, KillNineMidWriteLeavesTheOldOutputAndNothingElse) {
   Workspace w;
   const auto before = listing(w.dir.path());
+  const std::string binary = test::scenezip_binary();  // before fork: the child only execs
   const pid_t child = ::fork();
   ASSERT_GE(child, 0);
   if (child == 0) {
@@ -114,7 +115,7 @@ TEST(Faults, KillNineMidWriteLeavesTheOldOutputAndNothingElse) {
     const int devnull = ::open("/dev/null", O_WRONLY);
     ::dup2(devnull, 1);
     ::dup2(devnull, 2);
-    ::execl(SCENEZIP_BINARY, SCENEZIP_BINARY, "convert", w.input.c_str(), w.output.c_str(), nullptr);
+    ::execl(binary.c_str(), binary.c_str(), "convert", w.input.c_str(), w.output.c_str(), nullptr);
     ::_exit(127);
   }
   int status = 0;

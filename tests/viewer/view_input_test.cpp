@@ -62,7 +62,7 @@ TEST(ViewInput, KeysAndDragsDriveTheWindow) {
   ASSERT_TRUE(x.ok()) << "Xvfb did not start (Debian package xvfb)";
   // The same file twice: the difference heat map must be black everywhere.
   const std::string scene = std::string(SCENEZIP_SOURCE_DIR) + "/assets/demo-knot.ply";
-  const pid_t viewer = spawn_shell("cd " + dir.path().string() + " && exec " + SCENEZIP_BINARY + " view " + scene +
+  const pid_t viewer = spawn_shell("cd " + dir.path().string() + " && exec " + test::scenezip_binary() + " view " + scene +
                                    " " + scene + " --width 160 --height 120 --hide-panel 2>" + dir.file("stderr.txt"));
   ASSERT_GT(viewer, 0);
   std::string window;
