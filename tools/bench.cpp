@@ -193,21 +193,20 @@ Status run_bench(const BenchOptions& o) {
   }
   if (o.warmup < 0 || o.warmup > 100000) return invalid_input("--warmup must be in 0..100000");
   if (!o.view.empty() && !o.camera.empty()) return invalid_input("give --view or --camera, not both");
-  SCZ_ASSIGN_OR_RETURN(const std::optional<field::DecodedNerf> radiance, load_radiance_field(o.scene));
-  if (radiance) {
-    if (!o.camera.empty()) return invalid_input("--camera applies to Gaussians, meshes and point clouds");
-    int fixed_index = -1, fixed_count = 1;
-    if (!o.view.empty()) SCZ_RETURN_IF_ERROR(parse_view(o.view, &fixed_index, &fixed_count));
-    return run_field_bench(o, *radiance, fixed_index, fixed_count);
-  }
-  Result<Scene> loaded = load_with_progress(o.scene);
-  if (!loaded.ok()) return loaded.status();
-  if (o.copies < 1 || o.copies > kMaxCopies) return invalid_input("--copies must be in 1.." + std::to_string(kMaxCopies));
+  // The cameras first: a bad --view or camera file fails before a large scene loads.
   FrameViews views;
   if (!o.view.empty()) SCZ_RETURN_IF_ERROR(parse_view(o.view, &views.index, &views.count));
   if (!o.camera.empty()) {
     SCZ_ASSIGN_OR_RETURN(views.file, camera_from_file(o.camera, o.width, o.height));
   }
+  SCZ_ASSIGN_OR_RETURN(const std::optional<field::DecodedNerf> radiance, load_radiance_field(o.scene));
+  if (radiance) {
+    if (views.file) return invalid_input("--camera applies to Gaussians, meshes and point clouds");
+    return run_field_bench(o, *radiance, views.index, views.count);
+  }
+  Result<Scene> loaded = load_with_progress(o.scene);
+  if (!loaded.ok()) return loaded.status();
+  if (o.copies < 1 || o.copies > kMaxCopies) return invalid_input("--copies must be in 1.." + std::to_string(kMaxCopies));
   GaussianCloud* original = loaded->gaussians();
   if (!original) return run_geometry_bench(o, *loaded, views);
   std::optional<Image> compare_to;  // read first: a bad file fails before minutes of frames

@@ -90,7 +90,6 @@ Status SplatRenderer::init(const GaussianCloud& cloud) {
   // Radix blocks of 4,096 keys where the scatter's shared memory fits (shaderio.h).
   radix_items_ = context_.limits().maxComputeSharedMemorySize >= io::kRadixWideSharedBytes ? io::kRadixWideItemsPerThread
                                                                                            : io::kRadixItemsPerThread;
-  radix_block_ = radix_items_ * io::kRadixWorkgroupSize;
   auto make = [&](Spirv spirv, std::uint32_t bindings, std::uint32_t push, ComputePipeline* out,
                   bool full_subgroups = false) -> Status {
     SCZ_ASSIGN_OR_RETURN(*out, context_.create_compute_pipeline(spirv.words, spirv.count, bindings, push, full_subgroups,
@@ -142,7 +141,7 @@ Status SplatRenderer::init(const GaussianCloud& cloud) {
   }
   SCZ_ASSIGN_OR_RETURN(tile_counts_, context_.create_buffer(n * sizeof(std::uint32_t), false));
   SCZ_ASSIGN_OR_RETURN(item_offsets_, context_.create_buffer(n * sizeof(std::uint32_t), false));
-  SCZ_ASSIGN_OR_RETURN(block_sums_, context_.create_buffer(ceil_div(n, radix_block_) * sizeof(std::uint32_t), false));
+  SCZ_ASSIGN_OR_RETURN(block_sums_, context_.create_buffer(ceil_div(n, radix_block()) * sizeof(std::uint32_t), false));
   if (context_.timestamp_period_ns() > 0) {
     SCZ_ASSIGN_OR_RETURN(timestamps_, context_.create_timestamp_pool(kTimestampCount));
   }
@@ -166,15 +165,15 @@ Status SplatRenderer::allocate_frame(int width, int height, std::size_t capacity
   height_ = height;
   tiles_x_ = static_cast<int>(ceil_div(width, io::kTileSize));
   tiles_y_ = static_cast<int>(ceil_div(height, io::kTileSize));
-  capacity_ = std::max<std::size_t>(capacity, radix_block_);
-  if (capacity_ > 0xFFFFFFFFull - radix_block_) return internal_error("too many tile instances for one frame");
+  capacity_ = std::max<std::size_t>(capacity, radix_block());
+  if (capacity_ > 0xFFFFFFFFull - radix_block()) return internal_error("too many tile instances for one frame");
   const VkDeviceSize instance_bytes = capacity_ * sizeof(std::uint32_t);
   for (int k = 0; k < 2; ++k) {
     SCZ_ASSIGN_OR_RETURN(keys_tile_[k], context_.create_buffer(instance_bytes, false));
     SCZ_ASSIGN_OR_RETURN(values_[k], context_.create_buffer(instance_bytes, false));
   }
   // One histogram serves both sorts: sized for the larger of the two.
-  const std::size_t blocks = ceil_div(std::max(capacity_, count_), radix_block_);
+  const std::size_t blocks = ceil_div(std::max(capacity_, count_), radix_block());
   SCZ_ASSIGN_OR_RETURN(histogram_counts_, context_.create_buffer(blocks * io::kRadixBins * sizeof(std::uint32_t), false));
   SCZ_ASSIGN_OR_RETURN(tile_ranges_,
                        context_.create_buffer(static_cast<std::size_t>(tiles_x_) * tiles_y_ * 2 * sizeof(std::uint32_t), false));

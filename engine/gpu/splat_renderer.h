@@ -96,7 +96,7 @@ class SplatRenderer {
   // Keys per invocation of the radix and emission kernels' blocks (their specialization
   // constant, shaderio.h), and keys per block.
   std::uint32_t radix_items_ = shaderio::kRadixItemsPerThread;
-  std::uint32_t radix_block_ = shaderio::kRadixBlockSize;
+  std::size_t radix_block() const { return std::size_t{radix_items_} * shaderio::kRadixWorkgroupSize; }
   ComputePipeline importance_;           // built on the first accumulate_blend_weights
   const Buffer* weight_sums_ = nullptr;  // set: frames end in the importance pass
   Buffer params_, positions_, log_scales_, rotations_, logits_, sh_;
