@@ -309,6 +309,10 @@ SCZ_CONST kRasterWorkgroupSize = 256;    // kTileSize * kTileSize, one pixel per
 // the tile's 8x4 blocks the splat reaches (splat_tile_test.glsl's blocks_reached) above.
 SCZ_CONST kTileKeyTileMask = 0xFFFFFFu;
 SCZ_CONST kTileKeyBlocksShift = 24;
+// Tile instances from which a frame's raster takes the queued walk (splat_raster.glsl)
+// where the block kernels run: on the H200 it won from 17 M instances and lost at 8.5 M
+// and below (BENCHMARKS, eighth round).
+SCZ_CONST kQueuedWalkInstances = 12000000u;
 SCZ_CONST kSplatWorkgroupSize = 256;     // preprocess and per-instance kernels
 // Tiles of a splat's rectangle up to which one thread walks it alone (the preprocess's
 // count, the emit); the subgroup walks larger ones together, a tile per invocation.
@@ -472,7 +476,11 @@ SCZ_CONST kCounterVisibleSortArgs = 16;    // 3 uints: radix dispatch over visib
 SCZ_CONST kCounterVisibleBlocks = 20;      // radix blocks of visible Gaussians
 SCZ_CONST kCounterVisibleCount = 21;       // visible Gaussians sorted
 SCZ_CONST kCounterVisibleArgs = 24;        // 3 uints: one thread per visible Gaussian
-SCZ_CONST kCounterSlots = 32;
+// The raster's two block kernels, one of them sized to every tile and the other to none
+// (FrameParams::queued_walk): the main walk's, then the queued walk's.
+SCZ_CONST kCounterRasterArgs = 28;         // 3 uints
+SCZ_CONST kCounterRasterQueuedArgs = 32;   // 3 uints
+SCZ_CONST kCounterSlots = 36;
 
 // Per-frame camera and scene constants (a storage buffer, std430).
 struct FrameParams {
@@ -491,6 +499,7 @@ struct FrameParams {
   uint exact_depth;      // 1: the depth sort takes camera z's whole float bits (4 passes), not kDepthKeyBits
   uint depth_key_shift;  // low bits of (depth - znear)'s float bits dropped from the depth key
   uint max_groups_x;     // the device's workgroup-count limit along x: indirect dispatches tile past it
+  uint queued_walk;      // frames with at least this many tile instances take splat_raster_queued; 0: none
 };
 
 // A projected Gaussian, what the rasterizer reads (48 bytes; in GPU buffers laid out as

@@ -4,6 +4,9 @@
 //                             workgroup fetching batches of 256 splats between barriers
 //   splat_raster_blocks.comp  (SPLAT_RASTER_BY_BLOCK) where the pipeline runs full
 //                             32-invocation subgroups: each subgroup one 8x4 block, alone
+//   splat_raster_queued.comp  (SPLAT_RASTER_BY_BLOCK and SPLAT_RASTER_QUEUED) the same,
+//                             walking the tile's keys 128 a step into a queue of hits;
+//                             frames with many instances take it (FrameParams::queued_walk)
 // The block path is a separate pipeline rather than a branch in one shader: sharing one
 // shader made the compiler size its registers for the tile path too, and the block path
 // ran 14-28% slower on the H200 (BENCHMARKS, fifth round).
@@ -46,6 +49,7 @@ void blend_pending(uint first, uint count, vec2 pixf, float opaque_depth, inout 
   subgroupBarrier();  // every invocation has read the slots before they are written again
 }
 
+#ifndef SPLAT_RASTER_QUEUED
 // Each subgroup shades one 8x4 block on its own: it walks the tile's whole list 32 keys
 // at a time, keeps the splats whose block mask names its block, and blends them once 32
 // have gathered in its 32 slots of the batch arrays. No workgroup barrier: a block never
@@ -85,6 +89,77 @@ float blend_block(uvec2 range, bool inside, vec2 pixf, float opaque_depth) {
   blend_pending(first, pending, pixf, opaque_depth, T, done);
   return T;
 }
+#else
+// The walk above waits a round trip to memory for every 32 keys, and on long lists of far,
+// small splats most keys miss the block (they reach one or two of a tile's eight), so the
+// block waits for keys, not for blending. Here each lane loads kQueueSteps keys a step
+// (128 for the subgroup), a step ahead; the hits' Gaussians go to a ring in shared memory,
+// and the splats of the ring's oldest 32 load while the 32 before them blend. The extra
+// registers and shared memory cost occupancy, which light frames feel more than the walk
+// gains (BENCHMARKS, eighth round): hence a pipeline of its own, chosen per frame.
+const uint kQueueSteps = 4;
+const uint kQueueRing = 256;  // holds the at most 31 + 32 * kQueueSteps entries waiting
+shared uint queue[kRasterBlocksPerTile * kQueueRing];
+
+float blend_block(uvec2 range, bool inside, vec2 pixf, float opaque_depth) {
+  const uint lane = gl_SubgroupInvocationID;
+  const uint block_bit = 1u << (kTileKeyBlocksShift + gl_SubgroupID);
+  const uint first = gl_SubgroupID * kRasterBlockPixels;
+  const uint ring = gl_SubgroupID * kQueueRing;
+  const uint step = kQueueSteps * kRasterBlockPixels;
+  bool done = !inside;
+  float T = 1.0;
+  uint head = 0, tail = 0;  // the ring's entries [head, tail), counted without wrapping
+  Splat2D ready;            // the splats of the oldest 32 entries, once have_ready
+  bool have_ready = false;
+  uint keys[kQueueSteps], gaussians[kQueueSteps];
+  for (uint k = 0; k < kQueueSteps; ++k) {
+    const uint at = range.x + k * kRasterBlockPixels + lane;
+    keys[k] = at < range.y ? keys_tile[at] : 0u;
+    gaussians[k] = at < range.y ? values[at] : 0u;
+  }
+  for (uint start = range.x; start < range.y; start += step) {
+    uint hit_keys[kQueueSteps], hit_gaussians[kQueueSteps];
+    for (uint k = 0; k < kQueueSteps; ++k) {
+      hit_keys[k] = keys[k];
+      hit_gaussians[k] = gaussians[k];
+      const uint at = start + step + k * kRasterBlockPixels + lane;
+      keys[k] = at < range.y ? keys_tile[at] : 0u;
+      gaussians[k] = at < range.y ? values[at] : 0u;
+    }
+    // In list order: step k's lanes in lane order, then step k + 1's.
+    for (uint k = 0; k < kQueueSteps; ++k) {
+      const bool hit = (hit_keys[k] & block_bit) != 0u;  // keys past the list are 0
+      const uvec4 hits = subgroupBallot(hit);
+      if (hit) queue[ring + (tail + subgroupBallotExclusiveBitCount(hits)) % kQueueRing] = hit_gaussians[k];
+      tail += subgroupBallotBitCount(hits);
+    }
+    subgroupMemoryBarrierShared();
+    subgroupBarrier();  // the entries are written before any lane reads them
+    if (!have_ready && tail - head >= kRasterBlockPixels) {
+      ready = load_splat(queue[ring + (head + lane) % kQueueRing]);
+      head += kRasterBlockPixels;
+      have_ready = true;
+    }
+    while (have_ready && tail - head >= kRasterBlockPixels) {
+      store_splat(first + lane, ready);
+      ready = load_splat(queue[ring + (head + lane) % kQueueRing]);  // lands while these blend
+      head += kRasterBlockPixels;
+      blend_pending(first, kRasterBlockPixels, pixf, opaque_depth, T, done);
+      if (subgroupAll(done)) return T;
+    }
+  }
+  if (have_ready) {
+    store_splat(first + lane, ready);
+    blend_pending(first, kRasterBlockPixels, pixf, opaque_depth, T, done);
+    if (subgroupAll(done)) return T;
+  }
+  const uint rest = tail - head;
+  if (lane < rest) store_splat(first + lane, load_splat(queue[ring + (head + lane) % kQueueRing]));
+  blend_pending(first, rest, pixf, opaque_depth, T, done);
+  return T;
+}
+#endif
 #endif
 
 void main() {

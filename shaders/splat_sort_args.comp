@@ -3,7 +3,7 @@
 // back; one workgroup. After the preprocess (kSortArgsVisible): the depth sort's, from
 // the visible count. After splat_emit_count.comp (kSortArgsInstances): scans the
 // instances per block of visible Gaussians into each block's first instance, in place,
-// then the tile sort's from the total (one dispatch instead of two).
+// then the tile sort's and the raster's from the total (one dispatch instead of three).
 #extension GL_GOOGLE_include_directive : require
 #include "shaderio.h"
 
@@ -45,6 +45,14 @@ void write_instance_args(uint total) {
   counters[kCounterInstanceBlocks] = blocks;
   write_dispatch_args(kCounterInstanceSortArgs, blocks);
   write_dispatch_args(kCounterInstanceArgs, (instances + kSplatWorkgroupSize - 1) / kSplatWorkgroupSize);
+  // A workgroup per tile for one of the raster's two block kernels, none for the other.
+  const bool queued = params.queued_walk != 0u && total >= params.queued_walk;
+  counters[kCounterRasterArgs] = queued ? 0u : params.tiles_x;
+  counters[kCounterRasterArgs + 1] = queued ? 0u : params.tiles_y;
+  counters[kCounterRasterArgs + 2] = 1u;
+  counters[kCounterRasterQueuedArgs] = queued ? params.tiles_x : 0u;
+  counters[kCounterRasterQueuedArgs + 1] = queued ? params.tiles_y : 0u;
+  counters[kCounterRasterQueuedArgs + 2] = 1u;
 }
 
 void main() {

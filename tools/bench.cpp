@@ -27,6 +27,7 @@ struct BenchOptions {
   std::string camera;  // FILE:INDEX: every frame from that camera
   std::string save_image;     // raw float image of the --view frame, for a later --compare-image
   std::string compare_image;  // such a file: report this build's PSNR against it
+  long long queued_walk = -1;  // -1: the renderer's default
   bool json = false;
 };
 
@@ -223,9 +224,11 @@ Status run_bench(const BenchOptions& o) {
   SCZ_ASSIGN_OR_RETURN(auto context, gpu::Context::create());
   if (context->timestamp_period_ns() <= 0) return unsupported("the Vulkan device has no GPU timestamps");
   SCZ_ASSIGN_OR_RETURN(auto renderer, gpu::SplatRenderer::create(*context, *cloud));
+  if (o.queued_walk >= 0) renderer->set_queued_walk(static_cast<std::uint32_t>(o.queued_walk));
 
   std::vector<double> pre, sort, sort_depth, emit, sort_tiles, raster, total;
   std::size_t instances = 0;
+  int queued_frames = 0;
   std::vector<std::string> step_names;
   std::map<std::string, std::vector<double>> step_ms;
   {
@@ -242,6 +245,7 @@ Status run_bench(const BenchOptions& o) {
       raster.push_back(t.raster);
       total.push_back(t.total);
       instances += renderer->last_stats().instances;
+      queued_frames += renderer->last_frame_queued() ? 1 : 0;
       for (const auto& [name, ms] : t.steps) {
         auto& v = step_ms[name];
         if (v.empty()) step_names.push_back(name);
@@ -281,6 +285,8 @@ Status run_bench(const BenchOptions& o) {
   j["gpu_bytes"] = renderer->device_bytes();
   j["instance_capacity"] = renderer->instance_capacity();
   j["raster_kernel"] = renderer->raster_kernel();
+  j["queued_walk"] = renderer->queued_walk();
+  j["queued_frames"] = queued_frames;
   if (psnr_vs_image >= 0) j["psnr_vs_image"] = psnr_vs_image;
   if (o.json) {
     std::printf("%s\n", j.dump().c_str());
@@ -319,6 +325,11 @@ void add_bench(CLI::App& app, Runner& run) {
   cmd->add_option("--compare-image", o->compare_image,
                   "Gaussians and radiance fields: report the PSNR of the first timed camera's image against a --save-image file "
                   "(e.g. from another build)");
+  cmd->add_option("--queued-walk", o->queued_walk,
+                  "Gaussians, where the block raster runs: frames with at least this many tile instances walk each "
+                  "tile's list through a queue (default " + std::to_string(shaderio::kQueuedWalkInstances) +
+                  "; 0: never)")
+      ->check(CLI::Range(0LL, 0xFFFFFFFFLL));
   cmd->add_flag("--json", o->json, "Print one JSON object");
   cmd->callback([o, &run] { run = [o] { return run_bench(*o); }; });
 }

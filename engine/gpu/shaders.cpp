@@ -27,6 +27,9 @@ const std::uint32_t k_splat_raster[] =
 const std::uint32_t k_splat_raster_blocks[] =
 #include "shaders/splat_raster_blocks.comp.spv.inc"
     ;
+const std::uint32_t k_splat_raster_queued[] =
+#include "shaders/splat_raster_queued.comp.spv.inc"
+    ;
 const std::uint32_t k_subgroup_probe[] =
 #include "shaders/subgroup_probe.comp.spv.inc"
     ;
@@ -152,6 +155,7 @@ Spirv radix_scan_spirv() { return spirv_of(k_radix_scan); }
 Spirv radix_scatter_spirv() { return spirv_of(k_radix_scatter); }
 Spirv splat_raster_spirv() { return spirv_of(k_splat_raster); }
 Spirv splat_raster_blocks_spirv() { return spirv_of(k_splat_raster_blocks); }
+Spirv splat_raster_queued_spirv() { return spirv_of(k_splat_raster_queued); }
 Spirv subgroup_probe_spirv() { return spirv_of(k_subgroup_probe); }
 Spirv splat_importance_spirv() { return spirv_of(k_splat_importance); }
 Spirv splat_emit_count_spirv() { return spirv_of(k_splat_emit_count); }

@@ -21,6 +21,7 @@ Spirv splat_emit_count_spirv();
 Spirv splat_emit_spirv();
 Spirv splat_raster_spirv();
 Spirv splat_raster_blocks_spirv();  // for pipelines of full 32-wide subgroups
+Spirv splat_raster_queued_spirv();  // the same, walking long lists through a queue
 Spirv subgroup_probe_spirv();       // checks a device's full 32-wide subgroups
 Spirv splat_importance_spirv();
 Spirv mesh_vertex_spirv();

@@ -108,6 +108,9 @@ Status SplatRenderer::init(const GaussianCloud& cloud) {
   raster_by_block_ = context_.full_32_wide_subgroups();
   SCZ_RETURN_IF_ERROR(make(raster_by_block_ ? splat_raster_blocks_spirv() : splat_raster_spirv(),
                            io::kRasterBindingCount, 0, &raster_, raster_by_block_));
+  if (raster_by_block_) {
+    SCZ_RETURN_IF_ERROR(make(splat_raster_queued_spirv(), io::kRasterBindingCount, 0, &raster_queued_, true));
+  }
 
   const std::size_t n = cloud.count;
   SCZ_ASSIGN_OR_RETURN(params_, context_.create_buffer(sizeof(io::FrameParams), true));
@@ -362,19 +365,27 @@ Status SplatRenderer::record() {
               {io::kImportanceBindingCounters, &counters_},
               {io::kImportanceBindingSums, weight_sums_}},
              nullptr));
+    vkCmdDispatch(cmd, tiles_x_, tiles_y_, 1);
   } else {
-    SCZ_RETURN_IF_ERROR(bind(raster_,
-                             {{io::kRasterBindingParams, &params_},
-                              {io::kRasterBindingRanges, &tile_ranges_},
-                              {io::kRasterBindingValues, &values_[cur]},
-                              {io::kRasterBindingSplats, &splats_},
-                              {io::kRasterBindingImage, &image_},
-                              {io::kRasterBindingUnderlayColor, underlay ? underlay_color_ : &dummy_},
-                              {io::kRasterBindingUnderlayDepth, underlay ? underlay_depth_ : &dummy_},
-                              {io::kRasterBindingKeysTile, &keys_tile_[cur]}},
-                             nullptr));
+    const BufferBindings raster_buffers = {
+        {io::kRasterBindingParams, &params_},
+        {io::kRasterBindingRanges, &tile_ranges_},
+        {io::kRasterBindingValues, &values_[cur]},
+        {io::kRasterBindingSplats, &splats_},
+        {io::kRasterBindingImage, &image_},
+        {io::kRasterBindingUnderlayColor, underlay ? underlay_color_ : &dummy_},
+        {io::kRasterBindingUnderlayDepth, underlay ? underlay_depth_ : &dummy_},
+        {io::kRasterBindingKeysTile, &keys_tile_[cur]}};
+    SCZ_RETURN_IF_ERROR(bind(raster_, raster_buffers, nullptr));
+    if (raster_by_block_) {
+      // splat_sort_args sized one of the two walks to every tile and the other to none.
+      vkCmdDispatchIndirect(cmd, counters_.handle(), io::kCounterRasterArgs * sizeof(std::uint32_t));
+      SCZ_RETURN_IF_ERROR(bind(raster_queued_, raster_buffers, nullptr));
+      vkCmdDispatchIndirect(cmd, counters_.handle(), io::kCounterRasterQueuedArgs * sizeof(std::uint32_t));
+    } else {
+      vkCmdDispatch(cmd, tiles_x_, tiles_y_, 1);
+    }
   }
-  vkCmdDispatch(cmd, tiles_x_, tiles_y_, 1);
   Context::compute_barrier(cmd);
   stage(5, weight_sums_ ? "blend weights" : "raster");
   vkEndCommandBuffer(cmd);
@@ -433,6 +444,7 @@ Status SplatRenderer::prepare(const Camera& camera, const std::array<float, 3>& 
   std::uint32_t gy = 1;
   context_.tile_groups(ceil_div(count_, io::kSplatWorkgroupSize), &p.groups_x, &gy);
   p.max_groups_x = context_.limits().maxComputeWorkGroupCount[0];
+  p.queued_walk = raster_by_block_ ? queued_walk_ : 0u;
   std::memcpy(params_.mapped(), &p, sizeof(p));
   return Status::Ok();
 }

@@ -68,6 +68,13 @@ class SplatRenderer {
   // Which raster kernel draws: "blocks" (a 32-wide subgroup per 8x4 block of pixels,
   // where the device runs full 32-wide subgroups) or "tiles" (any device).
   const char* raster_kernel() const { return raster_by_block_ ? "blocks" : "tiles"; }
+  // Where the block kernel runs, frames with at least this many tile instances take its
+  // queued walk (splat_raster.glsl); 0: never. Whether the last frame took it.
+  void set_queued_walk(std::uint32_t instances) { queued_walk_ = instances; }
+  std::uint32_t queued_walk() const { return queued_walk_; }
+  bool last_frame_queued() const {
+    return raster_by_block_ && queued_walk_ != 0 && stats_.instances >= queued_walk_;
+  }
   // Bytes of GPU memory the renderer holds now: the scene, its per-Gaussian frame
   // buffers and the image-sized and tile-instance buffers of the last frame size.
   std::size_t device_bytes() const;
@@ -92,6 +99,8 @@ class SplatRenderer {
   double bound_radius_ = 0;
 
   ComputePipeline preprocess_, sort_args_, histogram_, scan_, scatter_, emit_count_, emit_, raster_;
+  ComputePipeline raster_queued_;  // where raster_by_block_
+  std::uint32_t queued_walk_ = shaderio::kQueuedWalkInstances;
   bool raster_by_block_ = false;
   // Keys per invocation of the radix and emission kernels' blocks (their specialization
   // constant, shaderio.h), and keys per block.
