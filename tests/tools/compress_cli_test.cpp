@@ -168,8 +168,13 @@ TEST(CompressCli, TargetPsnrKeepsTheSmallestLevelThatReachesIt) {
     const auto& t = j["target_psnr"];
     EXPECT_GE(t["psnr"].get<double>(), target);
     EXPECT_LE(t["psnr"].get<double>(), target + 0.5) << r.err;
-    ASSERT_GE(t["trials"].size(), 2u);
-    EXPECT_LE(t["trials"].size(), 4u);
+    // The search's own trials; where k-means runs on a GPU, two more weigh a colour field
+    // against the SH streams (at the level found and one above).
+    std::size_t search_trials = 0, field_trials = 0;
+    for (const auto& trial : t["trials"]) ++(trial["colour"] == "sh" ? search_trials : field_trials);
+    ASSERT_GE(search_trials, 2u) << r.err;
+    EXPECT_LE(search_trials, 4u) << r.err;
+    EXPECT_LE(field_trials, 2u) << r.err;
     const std::string preset = j["settings"]["preset"].get<std::string>();
     EXPECT_EQ(preset.rfind(std::string("target-psnr-") + db + "/level ", 0), 0u) << preset;
     int kept = 0;
