@@ -5,7 +5,7 @@
 //   splat_raster_blocks.comp  (SPLAT_RASTER_BY_BLOCK) where the pipeline runs full
 //                             32-invocation subgroups: each subgroup one 8x4 block, alone
 //   splat_raster_queued.comp  (SPLAT_RASTER_BY_BLOCK and SPLAT_RASTER_QUEUED) the same,
-//                             walking the tile's keys 128 a step into a queue of hits;
+//                             walking the tile's keys 64 a step into a queue of hits;
 //                             frames with many instances take it (FrameParams::queued_walk)
 // The block path is a separate pipeline rather than a branch in one shader: sharing one
 // shader made the compiler size its registers for the tile path too, and the block path
@@ -93,12 +93,15 @@ float blend_block(uvec2 range, bool inside, vec2 pixf, float opaque_depth) {
 // The walk above waits a round trip to memory for every 32 keys, and on long lists of far,
 // small splats most keys miss the block (they reach one or two of a tile's eight), so the
 // block waits for keys, not for blending. Here each lane loads kQueueSteps keys a step
-// (128 for the subgroup), a step ahead; the hits' Gaussians go to a ring in shared memory,
+// (64 for the subgroup), a step ahead; the hits' Gaussians go to a ring in shared memory,
 // and the splats of the ring's oldest 32 load while the 32 before them blend. The extra
 // registers and shared memory cost occupancy, which light frames feel more than the walk
 // gains (BENCHMARKS, eighth round): hence a pipeline of its own, chosen per frame.
-const uint kQueueSteps = 4;
-const uint kQueueRing = 256;  // holds the at most 31 + 32 * kQueueSteps entries waiting
+// Two keys a lane beat four on the H200 on every frame measured but the orbits of the city:
+// fewer registers and a smaller ring leave more workgroups resident (BENCHMARKS, eleventh
+// round).
+const uint kQueueSteps = 2;
+const uint kQueueRing = 128;  // holds the at most 31 + 32 * kQueueSteps entries waiting
 shared uint queue[kRasterBlocksPerTile * kQueueRing];
 
 float blend_block(uvec2 range, bool inside, vec2 pixf, float opaque_depth) {
