@@ -312,7 +312,7 @@ SCZ_CONST kTileKeyBlocksShift = 24;
 // Tile instances from which a frame's raster takes the queued walk (splat_raster.glsl)
 // where the block kernels run. On the H200 it won from 3.1 M instances on, lost 4% of the
 // raster on one frame (the 32-cell city from inside, 8.3 M) and tied at 1 M: frames that
-// light keep the plain walk (BENCHMARKS, eleventh round).
+// light keep the plain walk (BENCHMARKS, twelfth round).
 SCZ_CONST kQueuedWalkInstances = 2000000u;
 SCZ_CONST kSplatWorkgroupSize = 256;     // preprocess and per-instance kernels
 // Tiles of a splat's rectangle up to which one thread walks it alone (the preprocess's

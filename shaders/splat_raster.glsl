@@ -98,8 +98,8 @@ float blend_block(uvec2 range, bool inside, vec2 pixf, float opaque_depth) {
 // registers and shared memory cost occupancy, which light frames feel more than the walk
 // gains (BENCHMARKS, eighth round): hence a pipeline of its own, chosen per frame.
 // Two keys a lane beat four on the H200 on every frame measured but the orbits of the city:
-// fewer registers and a smaller ring leave more workgroups resident (BENCHMARKS, eleventh
-// round).
+// fewer registers and a smaller ring leave more workgroups resident; one key a lane gained
+// nothing (BENCHMARKS, twelfth round).
 const uint kQueueSteps = 2;
 const uint kQueueRing = 128;  // holds the at most 31 + 32 * kQueueSteps entries waiting
 shared uint queue[kRasterBlocksPerTile * kQueueRing];
