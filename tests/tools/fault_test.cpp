@@ -186,7 +186,10 @@ TEST(Faults, GpuOutOfMemoryNamesTheSceneAndTheBytes) {
 
   // A mesh and a point cloud say so in their own terms.
   const std::string mesh = w.dir.file("mesh.ply"), points = w.dir.file("points.ply");
-  ASSERT_TRUE(save_scene(Scene{test::synthetic_mesh(200, 100)}, mesh).ok());
+  const Status mesh_saved = save_scene(Scene{test::synthetic_mesh(200, 100)}, mesh);
+  // Builds without Open3D (the lean bundles for GPU machines) cannot write mesh PLY files.
+  if (mesh_saved.code() == ErrorCode::kUnsupported) GTEST_SKIP() << mesh_saved.message();
+  ASSERT_TRUE(mesh_saved.ok()) << mesh_saved.message();
   ASSERT_TRUE(save_scene(Scene{test::synthetic_points(30000, 3)}, points).ok());
   for (const auto& [file, words] : {std::pair{mesh, "vertices and"}, std::pair{points, "30000 points"}}) {
     const auto g = test::run_shell("SCENEZIP_GPU_MEMORY_LIMIT=200000 exec " + test::scenezip_binary() + " render " +
