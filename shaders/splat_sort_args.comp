@@ -25,6 +25,13 @@ void write_dispatch_args(uint slot, uint groups) {
   counters[slot + 2] = 1;
 }
 
+// A raster dispatch of one workgroup per tile (gl_WorkGroupID.xy the tile), or of none.
+void write_tile_args(uint slot, bool used) {
+  counters[slot] = used ? params.tiles_x : 0u;
+  counters[slot + 1] = used ? params.tiles_y : 0u;
+  counters[slot + 2] = 1u;
+}
+
 // `culled_in` Gaussians survived culling (at most params.count).
 void write_visible_args(uint culled_in) {
   const uint visible = min(culled_in, params.count);
@@ -47,12 +54,8 @@ void write_instance_args(uint total) {
   write_dispatch_args(kCounterInstanceArgs, (instances + kSplatWorkgroupSize - 1) / kSplatWorkgroupSize);
   // A workgroup per tile for one of the raster's two block kernels, none for the other.
   const bool queued = params.queued_walk != 0u && total >= params.queued_walk;
-  counters[kCounterRasterArgs] = queued ? 0u : params.tiles_x;
-  counters[kCounterRasterArgs + 1] = queued ? 0u : params.tiles_y;
-  counters[kCounterRasterArgs + 2] = 1u;
-  counters[kCounterRasterQueuedArgs] = queued ? params.tiles_x : 0u;
-  counters[kCounterRasterQueuedArgs + 1] = queued ? params.tiles_y : 0u;
-  counters[kCounterRasterQueuedArgs + 2] = 1u;
+  write_tile_args(kCounterRasterArgs, !queued);
+  write_tile_args(kCounterRasterQueuedArgs, queued);
 }
 
 void main() {
