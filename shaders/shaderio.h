@@ -683,6 +683,7 @@ static_assert(kDepthKeyBits % 8 == 0 && kDepthKeyBits <= 32);
 static_assert(kRadixSegments * kRadixSegmentWidth == kRadixWorkgroupSize);
 static_assert(kRadixBins == kRadixWorkgroupSize, "radix shaders give each invocation one digit");
 static_assert(kRadixBlockSize == kRadixWorkgroupSize * kRadixItemsPerThread);
+static_assert(kSplatWorkgroupSize == kRadixWorkgroupSize, "splat_emit_count.comp lays out a radix block a workgroup");
 static_assert(sizeof(MeshMaterial) == 32);
 static_assert(sizeof(TextureSlot) == 16);
 }  // namespace scenezip::shaderio
