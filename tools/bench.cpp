@@ -285,7 +285,6 @@ Status run_bench(const BenchOptions& o) {
   j["gpu_bytes"] = renderer->device_bytes();
   j["instance_capacity"] = renderer->instance_capacity();
   j["raster_kernel"] = renderer->raster_kernel();
-  j["sort_ranking"] = context->subgroup_partitioned() ? "partition" : "ballots";
   j["queued_walk"] = renderer->queued_walk();
   j["queued_frames"] = queued_frames;
   if (psnr_vs_image >= 0) j["psnr_vs_image"] = psnr_vs_image;

@@ -376,14 +376,6 @@ Status Context::init(const ContextOptions& options) {
       full_32_wide_subgroups_ = true;
     }
   }
-  if (has_extension(VK_NV_SHADER_SUBGROUP_PARTITIONED_EXTENSION_NAME)) {
-    const VkPhysicalDeviceSubgroupProperties subgroup = subgroup_properties(physical_);
-    if ((subgroup.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT) &&
-        (subgroup.supportedOperations & VK_SUBGROUP_FEATURE_PARTITIONED_BIT_NV)) {
-      enabled_extensions.push_back(VK_NV_SHADER_SUBGROUP_PARTITIONED_EXTENSION_NAME);
-      subgroup_partitioned_ = true;
-    }
-  }
   if (surface_) enabled_extensions.push_back(VK_KHR_SWAPCHAIN_EXTENSION_NAME);
   device_info.enabledExtensionCount = static_cast<std::uint32_t>(enabled_extensions.size());
   device_info.ppEnabledExtensionNames = enabled_extensions.data();

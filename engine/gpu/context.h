@@ -129,9 +129,6 @@ class Context {
   // creation when present). Kernels written for 32-wide subgroups need both.
   // A probe kernel checks the promise on the device at creation.
   bool full_32_wide_subgroups() const { return full_32_wide_subgroups_; }
-  // Whether compute shaders may use subgroupPartitionNV (VK_NV_shader_subgroup_partitioned,
-  // enabled at creation when present): the radix scatter ranks keys with it.
-  bool subgroup_partitioned() const { return subgroup_partitioned_; }
 
   // Buffers larger than the device allows (maxStorageBufferRange, maxMemoryAllocationSize,
   // the memory heap less what this context holds) are refused before anything is
@@ -213,7 +210,6 @@ class Context {
   bool float_atomic_add_ = false;
   bool cooperative_matrix_ = false;
   bool full_32_wide_subgroups_ = false;
-  bool subgroup_partitioned_ = false;
   Result<bool> subgroups_run_as_promised();  // runs shaders/subgroup_probe.comp
   std::unique_ptr<std::uint32_t> error_count_ = std::make_unique<std::uint32_t>(0);
 };

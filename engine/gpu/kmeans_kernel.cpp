@@ -121,7 +121,7 @@ Result<std::unique_ptr<KMeansKernels>> KMeansKernels::create(Context& context) {
   SCZ_RETURN_IF_ERROR(make(kmeans_refill_spirv(), io::kKMeansRefillBindingCount, sizeof(io::KMeansPush), &p.refill));
   SCZ_RETURN_IF_ERROR(make(radix_histogram_spirv(), io::kHistogramBindingCount, sizeof(io::RadixPush), &p.histogram));
   SCZ_RETURN_IF_ERROR(make(radix_scan_spirv(), io::kScanBindingCount, sizeof(io::RadixPush), &p.scan));
-  SCZ_RETURN_IF_ERROR(make(radix_scatter_spirv(context.subgroup_partitioned()), io::kScatterBindingCount, sizeof(io::RadixPush), &p.scatter));
+  SCZ_RETURN_IF_ERROR(make(radix_scatter_spirv(), io::kScatterBindingCount, sizeof(io::RadixPush), &p.scatter));
   return kernels;
 }
 

@@ -21,9 +21,6 @@ const std::uint32_t k_radix_scan[] =
 const std::uint32_t k_radix_scatter[] =
 #include "shaders/radix_scatter.comp.spv.inc"
     ;
-const std::uint32_t k_radix_scatter_partitioned[] =
-#include "shaders/radix_scatter_partitioned.comp.spv.inc"
-    ;
 const std::uint32_t k_splat_raster[] =
 #include "shaders/splat_raster.comp.spv.inc"
     ;
@@ -155,9 +152,7 @@ Spirv splat_preprocess_spirv() { return spirv_of(k_splat_preprocess); }
 Spirv splat_sort_args_spirv() { return spirv_of(k_splat_sort_args); }
 Spirv radix_histogram_spirv() { return spirv_of(k_radix_histogram); }
 Spirv radix_scan_spirv() { return spirv_of(k_radix_scan); }
-Spirv radix_scatter_spirv(bool subgroup_partitioned) {
-  return subgroup_partitioned ? spirv_of(k_radix_scatter_partitioned) : spirv_of(k_radix_scatter);
-}
+Spirv radix_scatter_spirv() { return spirv_of(k_radix_scatter); }
 Spirv splat_raster_spirv() { return spirv_of(k_splat_raster); }
 Spirv splat_raster_blocks_spirv() { return spirv_of(k_splat_raster_blocks); }
 Spirv splat_raster_queued_spirv() { return spirv_of(k_splat_raster_queued); }

@@ -16,9 +16,7 @@ Spirv splat_preprocess_spirv();
 Spirv splat_sort_args_spirv();
 Spirv radix_histogram_spirv();
 Spirv radix_scan_spirv();
-// `subgroup_partitioned`: the variant for devices with VK_NV_shader_subgroup_partitioned
-// (Context::subgroup_partitioned).
-Spirv radix_scatter_spirv(bool subgroup_partitioned);
+Spirv radix_scatter_spirv();
 Spirv splat_emit_count_spirv();
 Spirv splat_emit_spirv();
 Spirv splat_raster_spirv();

@@ -102,7 +102,7 @@ Status SplatRenderer::init(const GaussianCloud& cloud) {
   SCZ_RETURN_IF_ERROR(make(radix_scan_spirv(), io::kScanBindingCount, sizeof(io::RadixPush), &scan_));
   SCZ_RETURN_IF_ERROR(make(splat_emit_count_spirv(), io::kEmitCountBindingCount, 0, &emit_count_));
   SCZ_RETURN_IF_ERROR(make(splat_emit_spirv(), io::kEmitBindingCount, 0, &emit_));
-  SCZ_RETURN_IF_ERROR(make(radix_scatter_spirv(context_.subgroup_partitioned()), io::kScatterBindingCount, sizeof(io::RadixPush), &scatter_));
+  SCZ_RETURN_IF_ERROR(make(radix_scatter_spirv(), io::kScatterBindingCount, sizeof(io::RadixPush), &scatter_));
   // The block kernel where subgroups are 32 wide and full (splat_raster.glsl): 1.7-2.5x
   // faster than the tile kernel on the H200 (BENCHMARKS, fifth round).
   raster_by_block_ = context_.full_32_wide_subgroups();
