@@ -5,12 +5,7 @@
 // per Gaussian walks a small splat's tile rectangle; the whole subgroup walks a large
 // one's together, so that a few splats spanning hundreds of tiles do not hold the pass
 // up. Within one Gaussian the order of its instances is free (each tile gets one).
-// A workgroup's Gaussians are consecutive in depth order, so their instances fill one run
-// of the output: the run's start is staged in shared memory and written out together,
-// neighbouring invocations to neighbouring addresses, instead of each invocation's
-// instances in scattered stores.
 #extension GL_GOOGLE_include_directive : require
-#extension GL_KHR_shader_subgroup_arithmetic : require
 #extension GL_KHR_shader_subgroup_ballot : require
 #extension GL_KHR_shader_subgroup_shuffle : require
 #include "shaderio.h"
@@ -29,25 +24,13 @@ layout(std430, binding = kEmitBindingValues) writeonly buffer Values { uint valu
 #include "splat_record.glsl"
 #include "splat_tile_test.glsl"
 
-const uint kEmitStaged = 2048;  // instances of the workgroup's run staged in shared memory
-shared uint staged_keys[kEmitStaged];
-shared uint staged_values[kEmitStaged];
-shared uint run_start, run_end;  // the workgroup's run of instances
-
 // Writes the instance of splat `s` (Gaussian `g`) on tile (x, y) at `offset`.
 void write_instance(Splat2D s, uint g, vec2 extent, uint x, uint y, uint offset) {
   // Past capacity the instances are dropped; the host sees the total and grows.
   if (offset >= params.instance_capacity) return;
   const uint blocks = blocks_reached(s, extent, uvec2(x, y) * kTileSize);
-  const uint key = (y * params.tiles_x + x) | (blocks << kTileKeyBlocksShift);
-  const uint slot = offset - run_start;
-  if (slot < kEmitStaged) {
-    staged_keys[slot] = key;
-    staged_values[slot] = g;
-  } else {
-    keys_tile[offset] = key;
-    values[offset] = g;
-  }
+  keys_tile[offset] = (y * params.tiles_x + x) | (blocks << kTileKeyBlocksShift);
+  values[offset] = g;
 }
 
 void main() {
@@ -61,13 +44,6 @@ void main() {
   const uvec2 hi = uvec2(s.rect_max & 0xFFFFu, s.rect_max >> 16);
   const uvec2 size = in_list ? hi - lo : uvec2(0u);
   const bool shared_walk = size.x * size.y > kSplatOwnTiles;
-  // Invocation 0 holds the workgroup's first Gaussian, if it has any.
-  if (gl_LocalInvocationIndex == 0) {
-    run_start = offset;
-    run_end = offset;
-  }
-  barrier();
-  uint end = 0u;  // one past this invocation's last instance
   if (in_list && !shared_walk) {
     const vec2 extent = reach_extent(s);
     uint at = offset;
@@ -77,7 +53,6 @@ void main() {
         write_instance(s, g, extent, x, y, at++);
       }
     }
-    end = at;
   }
   // Large splats, one at a time, each lane taking every gl_SubgroupSize-th tile of the
   // rectangle; ballots place the touched ones one after another from the splat's offset.
@@ -99,16 +74,5 @@ void main() {
       if (touched) write_instance(ws, wg, extent, x, y, at + subgroupBallotExclusiveBitCount(ballot));
       at += subgroupBallotBitCount(ballot);
     }
-    if (gl_SubgroupInvocationID == owner) end = at;
-  }
-  const uint subgroup_end = subgroupMax(end);
-  if (subgroupElect()) atomicMax(run_end, subgroup_end);
-  barrier();
-  const uint staged = min(run_end - run_start, kEmitStaged);
-  for (uint slot = gl_LocalInvocationIndex; slot < staged; slot += gl_WorkGroupSize.x) {
-    const uint at = run_start + slot;
-    if (at >= params.instance_capacity) break;
-    keys_tile[at] = staged_keys[slot];
-    values[at] = staged_values[slot];
   }
 }
