@@ -70,12 +70,17 @@ void main() {
     for (uint k = 0; k < kRadixItemsPerThread; ++k) {
       const bool valid = segment_first + k * kRadixSegmentWidth + lane < n;
       const uint digit = valid ? (keys[k] >> push.shift) & 0xFFu : kNoDigit;
-      // The lanes of equal digit (nine bits: kNoDigit too) from nine ballots.
+      // The lanes of equal digit from a ballot per bit that keys may set (the tile sort's
+      // last pass has few), and one more (kNoDigit's) only in a step past the last key.
       uvec4 peers = subgroupBallot(true);
-      for (uint b = 0; b < 9; ++b) {
+      for (uint b = 0; b < push.digit_bits; ++b) {
         const bool set = ((digit >> b) & 1u) != 0u;
         const uvec4 ballot = subgroupBallot(set);
         peers &= set ? ballot : ~ballot;
+      }
+      if (segment_first + (k + 1) * kRadixSegmentWidth > n) {  // the same in every lane
+        const uvec4 ballot = subgroupBallot(valid);
+        peers &= valid ? ballot : ~ballot;
       }
       const uint before = subgroupBallotExclusiveBitCount(peers);
       // The first lane of each digit bumps the segment's counter; the others learn the

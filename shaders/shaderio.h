@@ -519,6 +519,7 @@ struct RadixPush {
   uint blocks_slot;    // counters slot holding the number of blocks
   uint tile_ranges;    // 0, or the tile count: the pass puts tile keys in their final order
                        // and records the tile ranges (kScatterBindingTileRanges)
+  uint digit_bits;     // 1..8: the digit's bits that any key may set (the rest are zero)
 };
 
 // --- splat_importance.comp: per-Gaussian blending weights summed over frames ---------

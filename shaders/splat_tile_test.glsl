@@ -57,12 +57,17 @@ vec2 reach_extent(Splat2D s) {
 // Blocks past the image edge may be reported: their pixels take no part in blending.
 uint blocks_reached(Splat2D s, vec2 extent, uvec2 origin) {
   const vec2 lo_pixel = vec2(origin) + 0.5 - vec2(s.mean_x, s.mean_y);  // the tile's first pixel centre
-  const uint blocks_x = kTileSize / kRasterBlockWidth;
+  const uint blocks_x = kTileSize / kRasterBlockWidth, blocks_y = kTileSize / kRasterBlockHeight;
+  // A block overlaps the box where its column and its row both do: test each once.
+  uint columns = 0;
+  for (uint c = 0; c < blocks_x; ++c) {
+    const float lo = lo_pixel.x + float(c * kRasterBlockWidth);
+    if (lo <= extent.x && lo + float(kRasterBlockWidth - 1) >= -extent.x) columns |= 1u << c;
+  }
   uint mask = 0;
-  for (uint k = 0; k < kRasterBlocksPerTile; ++k) {
-    const vec2 lo = lo_pixel + vec2((k % blocks_x) * kRasterBlockWidth, (k / blocks_x) * kRasterBlockHeight);
-    const vec2 hi = lo + vec2(kRasterBlockWidth - 1, kRasterBlockHeight - 1);
-    if (all(lessThanEqual(lo, extent)) && all(greaterThanEqual(hi, -extent))) mask |= 1u << k;
+  for (uint r = 0; r < blocks_y; ++r) {
+    const float lo = lo_pixel.y + float(r * kRasterBlockHeight);
+    if (lo <= extent.y && lo + float(kRasterBlockHeight - 1) >= -extent.y) mask |= columns << (r * blocks_x);
   }
   return mask;
 }

@@ -29,6 +29,7 @@ struct BenchOptions {
   std::string compare_image;  // such a file: report this build's PSNR against it
   long long queued_walk = -1;  // -1: the renderer's default
   bool json = false;
+  bool kernel_statistics = false;
 };
 
 // The raw image files of --save-image / --compare-image: "SZF1", width, height (uint32),
@@ -221,7 +222,7 @@ Status run_bench(const BenchOptions& o) {
   }
   const GaussianCloud* cloud = original;
   const Orbit orbit{robust_bounds(cloud->positions), false};
-  SCZ_ASSIGN_OR_RETURN(auto context, gpu::Context::create());
+  SCZ_ASSIGN_OR_RETURN(auto context, gpu::Context::create({.pipeline_statistics = o.kernel_statistics}));
   if (context->timestamp_period_ns() <= 0) return unsupported("the Vulkan device has no GPU timestamps");
   SCZ_ASSIGN_OR_RETURN(auto renderer, gpu::SplatRenderer::create(*context, *cloud));
   if (o.queued_walk >= 0) renderer->set_queued_walk(static_cast<std::uint32_t>(o.queued_walk));
@@ -287,6 +288,13 @@ Status run_bench(const BenchOptions& o) {
   j["raster_kernel"] = renderer->raster_kernel();
   j["queued_walk"] = renderer->queued_walk();
   j["queued_frames"] = queued_frames;
+  if (o.kernel_statistics) {
+    nlohmann::ordered_json kernels = nlohmann::ordered_json::object();
+    for (const auto& [kernel, statistics] : renderer->kernel_statistics()) {
+      for (const auto& [name, value] : statistics) kernels[kernel][name] = value;
+    }
+    j["kernel_statistics"] = kernels;
+  }
   if (psnr_vs_image >= 0) j["psnr_vs_image"] = psnr_vs_image;
   if (o.json) {
     std::printf("%s\n", j.dump().c_str());
@@ -331,6 +339,9 @@ void add_bench(CLI::App& app, Runner& run) {
                   "; 0: never)")
       ->check(CLI::Range(0LL, 0xFFFFFFFFLL));
   cmd->add_flag("--json", o->json, "Print one JSON object");
+  cmd->add_flag("--kernel-statistics", o->kernel_statistics,
+                "Gaussians: report each kernel's statistics as the Vulkan driver gives them (registers, shared memory "
+                "and the like; VK_KHR_pipeline_executable_properties), in the JSON object as kernel_statistics");
   cmd->callback([o, &run] { run = [o] { return run_bench(*o); }; });
 }
 

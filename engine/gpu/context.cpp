@@ -158,6 +158,7 @@ ComputePipeline& ComputePipeline::operator=(ComputePipeline&& other) noexcept {
     std::swap(module_, other.module_);
     std::swap(binding_count_, other.binding_count_);
     std::swap(push_size_, other.push_size_);
+    std::swap(statistics_, other.statistics_);
   }
   return *this;
 }
@@ -376,6 +377,21 @@ Status Context::init(const ContextOptions& options) {
       full_32_wide_subgroups_ = true;
     }
   }
+  VkPhysicalDevicePipelineExecutablePropertiesFeaturesKHR executable_properties{
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PIPELINE_EXECUTABLE_PROPERTIES_FEATURES_KHR};
+  if (options.pipeline_statistics && has_extension(VK_KHR_PIPELINE_EXECUTABLE_PROPERTIES_EXTENSION_NAME)) {
+    VkPhysicalDeviceFeatures2 features{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
+    features.pNext = &executable_properties;
+    vkGetPhysicalDeviceFeatures2(physical_, &features);
+    if (executable_properties.pipelineExecutableInfo) {
+      executable_properties = {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PIPELINE_EXECUTABLE_PROPERTIES_FEATURES_KHR};
+      executable_properties.pipelineExecutableInfo = VK_TRUE;
+      executable_properties.pNext = const_cast<void*>(device_info.pNext);
+      device_info.pNext = &executable_properties;
+      enabled_extensions.push_back(VK_KHR_PIPELINE_EXECUTABLE_PROPERTIES_EXTENSION_NAME);
+      pipeline_statistics_ = true;
+    }
+  }
   if (surface_) enabled_extensions.push_back(VK_KHR_SWAPCHAIN_EXTENSION_NAME);
   device_info.enabledExtensionCount = static_cast<std::uint32_t>(enabled_extensions.size());
   device_info.ppEnabledExtensionNames = enabled_extensions.data();
@@ -552,9 +568,40 @@ Result<ComputePipeline> Context::create_compute_pipeline(
                                  values.size() * sizeof(std::uint32_t), values.data()};
   if (!entries.empty()) info.stage.pSpecializationInfo = &constants;
   info.layout = pipeline.layout_;
+  if (pipeline_statistics_) info.flags |= VK_PIPELINE_CREATE_CAPTURE_STATISTICS_BIT_KHR;
   r = vkCreateComputePipelines(device_, VK_NULL_HANDLE, 1, &info, nullptr, &pipeline.pipeline_);
   if (r != VK_SUCCESS) return internal_error(vk_error("vkCreateComputePipelines", r));
+  if (pipeline_statistics_) pipeline.statistics_ = read_pipeline_statistics(pipeline.pipeline_);
   return pipeline;
+}
+
+std::vector<std::pair<std::string, std::string>> Context::read_pipeline_statistics(VkPipeline pipeline) const {
+  std::vector<std::pair<std::string, std::string>> out;
+  // Extension entry points: the loader does not export them.
+  const auto get_statistics = reinterpret_cast<PFN_vkGetPipelineExecutableStatisticsKHR>(
+      vkGetDeviceProcAddr(device_, "vkGetPipelineExecutableStatisticsKHR"));
+  if (!get_statistics) return out;
+  // A compute pipeline has one executable, its shader.
+  VkPipelineExecutableInfoKHR executable{VK_STRUCTURE_TYPE_PIPELINE_EXECUTABLE_INFO_KHR};
+  executable.pipeline = pipeline;
+  executable.executableIndex = 0;
+  std::uint32_t count = 0;
+  if (get_statistics(device_, &executable, &count, nullptr) != VK_SUCCESS) return out;
+  std::vector<VkPipelineExecutableStatisticKHR> statistics(count, {VK_STRUCTURE_TYPE_PIPELINE_EXECUTABLE_STATISTIC_KHR});
+  if (get_statistics(device_, &executable, &count, statistics.data()) != VK_SUCCESS) return out;
+  for (std::uint32_t i = 0; i < count; ++i) {
+    const VkPipelineExecutableStatisticKHR& st = statistics[i];
+    std::string value;
+    switch (st.format) {
+      case VK_PIPELINE_EXECUTABLE_STATISTIC_FORMAT_BOOL32_KHR: value = st.value.b32 ? "true" : "false"; break;
+      case VK_PIPELINE_EXECUTABLE_STATISTIC_FORMAT_INT64_KHR: value = std::to_string(st.value.i64); break;
+      case VK_PIPELINE_EXECUTABLE_STATISTIC_FORMAT_UINT64_KHR: value = std::to_string(st.value.u64); break;
+      case VK_PIPELINE_EXECUTABLE_STATISTIC_FORMAT_FLOAT64_KHR: value = std::to_string(st.value.f64); break;
+      default: continue;
+    }
+    out.emplace_back(st.name, value);
+  }
+  return out;
 }
 
 void Context::tile_groups(std::uint32_t groups, std::uint32_t* x, std::uint32_t* y) const {

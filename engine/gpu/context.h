@@ -25,6 +25,10 @@ struct ContextOptions {
   // queue that computes, draws and presents to that surface, with VK_KHR_swapchain on.
   std::vector<const char*> instance_extensions;
   std::function<VkResult(VkInstance, VkSurfaceKHR*)> create_surface;
+  // Asks the driver for each compute pipeline's statistics (registers, shared memory and
+  // the like, as the driver names them; VK_KHR_pipeline_executable_properties), read with
+  // ComputePipeline::statistics(). Devices without the extension report none.
+  bool pipeline_statistics = false;
 };
 
 class Context;
@@ -79,9 +83,13 @@ class ComputePipeline {
   VkDescriptorSetLayout set_layout() const { return set_layout_; }
   std::uint32_t binding_count() const { return binding_count_; }
   std::uint32_t push_size() const { return push_size_; }
+  // The driver's statistics of the compiled kernel, name and value as text, where the
+  // context was made with ContextOptions::pipeline_statistics; otherwise empty.
+  const std::vector<std::pair<std::string, std::string>>& statistics() const { return statistics_; }
 
  private:
   friend class Context;
+  std::vector<std::pair<std::string, std::string>> statistics_;
   VkDevice device_ = VK_NULL_HANDLE;
   VkPipeline pipeline_ = VK_NULL_HANDLE;
   VkPipelineLayout layout_ = VK_NULL_HANDLE;
@@ -187,6 +195,7 @@ class Context {
  private:
   Context() = default;
   Status init(const ContextOptions& options);
+  std::vector<std::pair<std::string, std::string>> read_pipeline_statistics(VkPipeline pipeline) const;
   Result<std::uint32_t> find_memory_type(std::uint32_t type_bits, VkMemoryPropertyFlags flags) const;
 
   VkInstance instance_ = VK_NULL_HANDLE;
@@ -210,6 +219,7 @@ class Context {
   bool float_atomic_add_ = false;
   bool cooperative_matrix_ = false;
   bool full_32_wide_subgroups_ = false;
+  bool pipeline_statistics_ = false;  // ContextOptions::pipeline_statistics, where the device has it
   Result<bool> subgroups_run_as_promised();  // runs shaders/subgroup_probe.comp
   std::unique_ptr<std::uint32_t> error_count_ = std::make_unique<std::uint32_t>(0);
 };
