@@ -59,7 +59,8 @@ void main() {
   uvec4 walks = subgroupBallot(shared_walk);
   while (subgroupBallotBitCount(walks) > 0u) {
     const uint owner = subgroupBallotFindLSB(walks);
-    walks[owner / 32] &= ~(1u << (owner % 32));
+    // Cleared without indexing the vector by a variable, which would put it in memory.
+    walks &= ~(uvec4(equal(uvec4(0u, 1u, 2u, 3u), uvec4(owner / 32u))) << (owner % 32u));
     const uint wg = subgroupShuffle(g, owner);
     const Splat2D ws = load_splat_footprint(wg);
     const vec2 extent = reach_extent(ws);

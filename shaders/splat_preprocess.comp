@@ -2,6 +2,7 @@
 // Culls, projects and shades every Gaussian (the 3DGS reference's preprocess: 0.3-pixel
 // low-pass, Jacobian clamped to 1.3x the frustum), then appends the visible ones to a
 // list of (depth, index) for the depth sort, with the count of tiles each one touches.
+#extension GL_EXT_control_flow_attributes : require
 #extension GL_GOOGLE_include_directive : require
 #extension GL_KHR_shader_subgroup_arithmetic : require
 #extension GL_KHR_shader_subgroup_ballot : require
@@ -98,7 +99,11 @@ void shade(uint i, vec3 p, inout Splat2D o) {
   sh_basis(dir, params.sh_degree, basis);
   const uint used = (params.sh_degree + 1) * (params.sh_degree + 1);
   vec3 rgb = vec3(0.0);
-  for (uint k = 0; k < used; ++k) {
+  // Unrolled over every basis function, the unused ones skipped by a branch the same in
+  // every invocation: a loop to `used` indexed the basis by a variable, which kept it in
+  // memory instead of registers.
+  [[unroll]] for (uint k = 0; k < 16; ++k) {
+    if (k >= used) break;
     rgb += basis[k] * vec3(sh_value(sh_half_index(i, 0, k, params.count)), sh_value(sh_half_index(i, 1, k, params.count)),
                            sh_value(sh_half_index(i, 2, k, params.count)));
   }
@@ -138,7 +143,8 @@ void main() {
   uvec4 walks = subgroupBallot(shared_walk);
   while (subgroupBallotBitCount(walks) > 0u) {
     const uint owner = subgroupBallotFindLSB(walks);
-    walks[owner / 32] &= ~(1u << (owner % 32));
+    // Cleared without indexing the vector by a variable, which would put it in memory.
+    walks &= ~(uvec4(equal(uvec4(0u, 1u, 2u, 3u), uvec4(owner / 32u))) << (owner % 32u));
     Splat2D ws;
     ws.mean_x = subgroupShuffle(o.mean_x, owner);
     ws.mean_y = subgroupShuffle(o.mean_y, owner);
