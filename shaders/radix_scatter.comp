@@ -10,7 +10,6 @@
 // laid out by digit in shared memory and written in runs, neighbouring invocations to
 // neighbouring addresses. The tile sort's last pass also records where each tile's
 // instances lie (RadixPush.tile_ranges).
-#extension GL_EXT_control_flow_attributes : require
 #extension GL_GOOGLE_include_directive : require
 #extension GL_KHR_shader_subgroup_ballot : require
 #extension GL_KHR_shader_subgroup_vote : require
@@ -50,11 +49,11 @@ void main() {
   // Every load first, so that their latencies overlap instead of adding up across the
   // barriers below.
   uint keys[kRadixItemsPerThread], values[kRadixItemsPerThread], ranks[kRadixItemsPerThread];
-  [[unroll]] for (uint k = 0; k < kRadixItemsPerThread; ++k) {
+  for (uint k = 0; k < kRadixItemsPerThread; ++k) {
     const uint idx = segment_first + k * kRadixSegmentWidth + lane;
     keys[k] = idx < n ? keys_in[idx] : 0;
   }
-  [[unroll]] for (uint k = 0; k < kRadixItemsPerThread; ++k) {
+  for (uint k = 0; k < kRadixItemsPerThread; ++k) {
     const uint idx = segment_first + k * kRadixSegmentWidth + lane;
     values[k] = idx < n ? values_in[idx] : 0;
   }
@@ -68,21 +67,15 @@ void main() {
   const bool in_order = subgroups_in_invocation_order();  // its barriers also order the zeroing above
   const bool segment_is_subgroup = in_order && gl_SubgroupSize == kRadixSegmentWidth;
   if (segment_is_subgroup) {
-    [[unroll]] for (uint k = 0; k < kRadixItemsPerThread; ++k) {
+    for (uint k = 0; k < kRadixItemsPerThread; ++k) {
       const bool valid = segment_first + k * kRadixSegmentWidth + lane < n;
       const uint digit = valid ? (keys[k] >> push.shift) & 0xFFu : kNoDigit;
-      // The lanes of equal digit from a ballot per bit that keys may set (the tile sort's
-      // last pass has few), and one more (kNoDigit's) only in a step past the last key.
+      // The lanes of equal digit (nine bits: kNoDigit too) from nine ballots.
       uvec4 peers = subgroupBallot(true);
-      [[unroll]] for (uint b = 0; b < 8; ++b) {
-        if (b >= push.digit_bits) break;
+      for (uint b = 0; b < 9; ++b) {
         const bool set = ((digit >> b) & 1u) != 0u;
         const uvec4 ballot = subgroupBallot(set);
         peers &= set ? ballot : ~ballot;
-      }
-      if (segment_first + (k + 1) * kRadixSegmentWidth > n) {  // the same in every lane
-        const uvec4 ballot = subgroupBallot(valid);
-        peers &= valid ? ballot : ~ballot;
       }
       const uint before = subgroupBallotExclusiveBitCount(peers);
       // The first lane of each digit bumps the segment's counter; the others learn the
@@ -97,8 +90,7 @@ void main() {
       subgroupBarrier();  // this step's counters are written before the next step reads them
     }
   }
-  [[unroll]] for (uint k = 0; k < kRadixItemsPerThread; ++k) {
-    if (segment_is_subgroup) break;  // the same in every invocation
+  for (uint k = 0; k < kRadixItemsPerThread && !segment_is_subgroup; ++k) {
     const bool valid = segment_first + k * kRadixSegmentWidth + lane < n;
     const uint digit = valid ? (keys[k] >> push.shift) & 0xFFu : kNoDigit;
     block_keys[tid] = digit;
@@ -129,7 +121,7 @@ void main() {
   digit_base[tid] = start.y + block_offset;
   barrier();
 
-  [[unroll]] for (uint k = 0; k < kRadixItemsPerThread; ++k) {
+  for (uint k = 0; k < kRadixItemsPerThread; ++k) {
     if (segment_first + k * kRadixSegmentWidth + lane >= n) break;
     const uint digit = (keys[k] >> push.shift) & 0xFFu;
     const uint slot = digit_start[digit] + segment_counts[segment * kRadixBins + digit] + ranks[k];

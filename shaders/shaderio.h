@@ -509,8 +509,10 @@ struct Splat2D {
   float mean_x, mean_y, depth, opacity;
   float conic_a, conic_b, conic_c;  // inverse 2D covariance [a b; b c]
   float r, g, b;
-  uint rect_min;  // first tile touched: x | y << 16
-  uint rect_max;  // one past the last tile touched: x | y << 16
+  uint rect_min;  // first tile of the rectangle: x | y << 16
+  uint rect_max;  // one past its last tile, x | y << 12 (splat_tile_test.glsl's rect_end),
+                  // and above bit 24 which of its tiles the splat touches, row by row,
+                  // where it has at most kSplatOwnTiles (rect_touched)
 };
 
 struct RadixPush {
@@ -519,7 +521,6 @@ struct RadixPush {
   uint blocks_slot;    // counters slot holding the number of blocks
   uint tile_ranges;    // 0, or the tile count: the pass puts tile keys in their final order
                        // and records the tile ranges (kScatterBindingTileRanges)
-  uint digit_bits;     // 1..8: the digit's bits that any key may set (the rest are zero)
 };
 
 // --- splat_importance.comp: per-Gaussian blending weights summed over frames ---------
@@ -684,6 +685,8 @@ static_assert(kDepthKeyBits % 8 == 0 && kDepthKeyBits <= 32);
 static_assert(kRadixSegments * kRadixSegmentWidth == kRadixWorkgroupSize);
 static_assert(kRadixBins == kRadixWorkgroupSize, "radix shaders give each invocation one digit");
 static_assert(kRadixBlockSize == kRadixWorkgroupSize * kRadixItemsPerThread);
+static_assert(kSplatOwnTiles <= 8, "a small splat's touched tiles fit in the top byte of Splat2D::rect_max");
+static_assert(16384 / kTileSize < 4096, "tile coordinates fit in the 12 bits of Splat2D::rect_max");
 static_assert(kSplatWorkgroupSize == kRadixWorkgroupSize, "splat_emit_count.comp lays out a radix block a workgroup");
 static_assert(sizeof(MeshMaterial) == 32);
 static_assert(sizeof(TextureSlot) == 16);

@@ -40,18 +40,16 @@ void main() {
   const uint g = depth_value_gaussian(value, params.count);
   const Splat2D s = load_splat_footprint(g);
   const uint offset = in_list ? block_offsets[j / kRadixBlockSize] + item_offsets[j] : 0u;
-  const uvec2 lo = uvec2(s.rect_min & 0xFFFFu, s.rect_min >> 16);
-  const uvec2 hi = uvec2(s.rect_max & 0xFFFFu, s.rect_max >> 16);
-  const uvec2 size = in_list ? hi - lo : uvec2(0u);
+  const uvec2 lo = rect_start(s.rect_min);
+  const uvec2 size = in_list ? rect_end(s.rect_max) - lo : uvec2(0u);
   const bool shared_walk = size.x * size.y > kSplatOwnTiles;
   if (in_list && !shared_walk) {
+    // The tiles the preprocess found touched, from its mask.
     const vec2 extent = reach_extent(s);
     uint at = offset;
-    for (uint y = lo.y; y < hi.y; ++y) {
-      for (uint x = lo.x; x < hi.x; ++x) {
-        if (!tile_touched(s, x, y, params.width, params.height)) continue;
-        write_instance(s, g, extent, x, y, at++);
-      }
+    for (uint touched = rect_touched(s.rect_max); touched != 0u; touched &= touched - 1u) {
+      const uint t = findLSB(touched);
+      write_instance(s, g, extent, lo.x + t % size.x, lo.y + t / size.x, at++);
     }
   }
   // Large splats, one at a time, each lane taking every gl_SubgroupSize-th tile of the
@@ -64,8 +62,8 @@ void main() {
     const uint wg = subgroupShuffle(g, owner);
     const Splat2D ws = load_splat_footprint(wg);
     const vec2 extent = reach_extent(ws);
-    const uvec2 wlo = uvec2(ws.rect_min & 0xFFFFu, ws.rect_min >> 16);
-    const uvec2 wsize = uvec2(ws.rect_max & 0xFFFFu, ws.rect_max >> 16) - wlo;
+    const uvec2 wlo = rect_start(ws.rect_min);
+    const uvec2 wsize = rect_end(ws.rect_max) - wlo;
     uint at = subgroupShuffle(offset, owner);
     for (uint first = 0; first < wsize.x * wsize.y; first += gl_SubgroupSize) {
       const uint t = first + gl_SubgroupInvocationID;

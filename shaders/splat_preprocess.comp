@@ -85,7 +85,7 @@ bool project(uint i, out Splat2D o, out vec3 p) {
   o.conic_b = -b * inv_det;
   o.conic_c = a * inv_det;
   o.rect_min = uint(rmin.x) | (uint(rmin.y) << 16);
-  o.rect_max = uint(rmax.x) | (uint(rmax.y) << 16);
+  o.rect_max = pack_rect_end(uvec2(rmax), 0u);
   return true;
 }
 
@@ -117,8 +117,8 @@ void shade(uint i, vec3 p, inout Splat2D o) {
 // Tiles of splat s's rectangle where some pixel can take alpha >= 1/255, counted by the
 // whole subgroup (every invocation passes the same s), a tile per invocation.
 uint subgroup_tiles_of(Splat2D s) {
-  const uvec2 lo = uvec2(s.rect_min & 0xFFFFu, s.rect_min >> 16);
-  const uvec2 size = uvec2(s.rect_max & 0xFFFFu, s.rect_max >> 16) - lo;
+  const uvec2 lo = rect_start(s.rect_min);
+  const uvec2 size = rect_end(s.rect_max) - lo;
   uint count = 0;
   for (uint first = 0; first < size.x * size.y; first += gl_SubgroupSize) {
     const uint t = first + gl_SubgroupInvocationID;
@@ -134,12 +134,14 @@ void main() {
   Splat2D o;
   vec3 p;
   const bool projected = i < params.count && project(i, o, p);
-  const uvec2 size = projected ? uvec2(o.rect_max & 0xFFFFu, o.rect_max >> 16) - uvec2(o.rect_min & 0xFFFFu, o.rect_min >> 16)
-                               : uvec2(0u);
+  const uvec2 size = projected ? rect_end(o.rect_max) - rect_start(o.rect_min) : uvec2(0u);
   // Tiles of the rectangle where some pixel can take alpha >= 1/255; none culls it.
   // Large rectangles are counted by the subgroup together (kSplatOwnTiles).
   const bool shared_walk = size.x * size.y > kSplatOwnTiles;
-  uint tiles = projected && !shared_walk ? tiles_of(o, params.width, params.height) : 0u;
+  // A small splat's touched tiles go into its record, so the emit need not test them again.
+  const uint touched = projected && !shared_walk ? touched_tiles(o, params.width, params.height) : 0u;
+  o.rect_max |= touched << 24;
+  uint tiles = bitCount(touched);
   uvec4 walks = subgroupBallot(shared_walk);
   while (subgroupBallotBitCount(walks) > 0u) {
     const uint owner = subgroupBallotFindLSB(walks);
@@ -169,7 +171,8 @@ void main() {
   base = subgroupBroadcastFirst(base);
   if (visible == 0) return;
   store_splat_record(i, o);
-  tile_counts[i] = tiles;
+  // Read only where the depth value cannot carry the count (splat_emit_count.comp).
+  if (!depth_values_packed(params.count) || tiles >= kDepthValueCountLimit) tile_counts[i] = tiles;
   // Positive floats order as their bits; past znear only the low bits vary.
   const uint key = (floatBitsToUint(o.depth) - floatBitsToUint(params.znear)) >> params.depth_key_shift;
   depth_keys[base + prefix] = params.exact_depth != 0u ? floatBitsToUint(o.depth) : min(key, (1u << kDepthKeyBits) - 1u);

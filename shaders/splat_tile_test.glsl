@@ -33,14 +33,22 @@ bool tile_touched(Splat2D s, uint tx, uint ty, uint width, uint height) {
          reach_limit(s.opacity);
 }
 
-// Tiles of s's rectangle that pass tile_touched.
-uint tiles_of(Splat2D s, uint width, uint height) {
-  const uvec2 lo = uvec2(s.rect_min & 0xFFFFu, s.rect_min >> 16);
-  const uvec2 hi = uvec2(s.rect_max & 0xFFFFu, s.rect_max >> 16);
-  uint count = 0;
-  for (uint y = lo.y; y < hi.y; ++y)
-    for (uint x = lo.x; x < hi.x; ++x) count += tile_touched(s, x, y, width, height) ? 1u : 0u;
-  return count;
+// The rectangle of tiles in Splat2D's words: its first tile, one past its last, and the
+// mask of touched tiles (bit y * width + x; kept only for rectangles of at most
+// kSplatOwnTiles tiles, which one invocation walks).
+uvec2 rect_start(uint rect_min) { return uvec2(rect_min & 0xFFFFu, rect_min >> 16); }
+uvec2 rect_end(uint rect_max) { return uvec2(rect_max & 0xFFFu, (rect_max >> 12) & 0xFFFu); }
+uint rect_touched(uint rect_max) { return rect_max >> 24; }
+uint pack_rect_end(uvec2 end, uint touched) { return end.x | (end.y << 12) | (touched << 24); }
+
+// The tiles of s's rectangle (at most kSplatOwnTiles) that pass tile_touched, as a mask.
+uint touched_tiles(Splat2D s, uint width, uint height) {
+  const uvec2 lo = rect_start(s.rect_min), size = rect_end(s.rect_max) - lo;
+  uint mask = 0;
+  for (uint t = 0; t < size.x * size.y; ++t) {
+    if (tile_touched(s, lo.x + t % size.x, lo.y + t / size.x, width, height)) mask |= 1u << t;
+  }
+  return mask;
 }
 
 // Half-extents of the box around the splat's alpha >= 1/255 ellipse q <= limit:

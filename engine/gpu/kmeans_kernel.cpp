@@ -245,7 +245,7 @@ Result<codec::KMeansResult> KMeansKernels::lloyd(const float* data, std::size_t 
     rec.dispatch(p.assign, assign_set, &push, assign_groups);
     for (int pass = 0; pass < passes; ++pass) {
       const io::RadixPush radix{static_cast<std::uint32_t>(8 * pass), io::kKMeansControlSortCount,
-                                io::kKMeansControlSortBlocks, 0, 8};
+                                io::kKMeansControlSortBlocks};
       rec.dispatch(p.histogram, histogram_sets[pass], &radix, blocks);
       rec.dispatch(p.scan, scan_set, &radix, io::kRadixBins);
       rec.dispatch(p.scatter, scatter_sets[pass], &radix, blocks);

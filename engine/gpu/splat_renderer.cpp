@@ -260,10 +260,10 @@ Status SplatRenderer::record() {
   struct SortSlots {
     std::uint32_t count, blocks, args;
   };
-  auto pass = [&](Buffer* keys, Buffer* values, int& cur, std::uint32_t shift, std::uint32_t key_bits,
-                  const SortSlots& slots, const std::string& name, std::uint32_t tile_ranges) -> Status {
+  auto pass = [&](Buffer* keys, Buffer* values, int& cur, std::uint32_t shift, const SortSlots& slots,
+                  const std::string& name, std::uint32_t tile_ranges) -> Status {
     const std::string label = name + " " + std::to_string(shift / 8);
-    io::RadixPush push{shift, slots.count, slots.blocks, tile_ranges, std::min(8u, key_bits - shift)};
+    io::RadixPush push{shift, slots.count, slots.blocks, tile_ranges};
     const int next = 1 - cur;
     const VkDeviceSize args = slots.args * sizeof(std::uint32_t);
     SCZ_RETURN_IF_ERROR(bind(histogram_,
@@ -304,7 +304,7 @@ Status SplatRenderer::record() {
   int depth_cur = 0;
   const std::uint32_t depth_bits = weight_sums_ ? 32 : io::kDepthKeyBits;  // FrameParams::exact_depth
   for (std::uint32_t shift = 0; shift < depth_bits; shift += 8) {
-    SCZ_RETURN_IF_ERROR(pass(depth_keys_, depth_values_, depth_cur, shift, depth_bits, visible, "depth sort", 0));
+    SCZ_RETURN_IF_ERROR(pass(depth_keys_, depth_values_, depth_cur, shift, visible, "depth sort", 0));
   }
   stage_ends_here(2);
 
@@ -349,7 +349,7 @@ Status SplatRenderer::record() {
   int cur = 0;
   for (std::uint32_t shift = 0; shift < tile_bits; shift += 8) {
     const bool last = shift + 8 >= tile_bits;
-    SCZ_RETURN_IF_ERROR(pass(keys_tile_, values_, cur, shift, tile_bits, instances, "tile sort", last ? tiles : 0));
+    SCZ_RETURN_IF_ERROR(pass(keys_tile_, values_, cur, shift, instances, "tile sort", last ? tiles : 0));
   }
   final_buffer_ = cur;
   stage_ends_here(4);

@@ -133,9 +133,11 @@ bool project_gaussian(const GaussianCloud& cloud, std::size_t i, const Camera& c
   }
   if ((rect_max[0] - rect_min[0]) * (rect_max[1] - rect_min[1]) == 0) return false;
 
-  auto pack = [](int x, int y) { return static_cast<std::uint32_t>(x) | (static_cast<std::uint32_t>(y) << 16); };
+  // Splat2D's packing (shaderio.h); the GPU's mask of touched tiles stays zero here.
+  const auto x_min = static_cast<std::uint32_t>(rect_min[0]), y_min = static_cast<std::uint32_t>(rect_min[1]);
+  const auto x_end = static_cast<std::uint32_t>(rect_max[0]), y_end = static_cast<std::uint32_t>(rect_max[1]);
   *out = {mean_x, mean_y, t[2], opacity, c * inv_det, -b * inv_det, a * inv_det,
-          0.0f, 0.0f, 0.0f, pack(rect_min[0], rect_min[1]), pack(rect_max[0], rect_max[1])};
+          0.0f, 0.0f, 0.0f, x_min | (y_min << 16), x_end | (y_end << 12)};
   // Culled when no tile of the rectangle has a pixel that can take alpha >= 1/255.
   bool any_tile = false;
   for (int ty = rect_min[1]; ty < rect_max[1] && !any_tile; ++ty)

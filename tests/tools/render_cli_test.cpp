@@ -123,13 +123,26 @@ TEST(BenchCli, ReportsStepsMemoryAndComparesImages) {
   }
   EXPECT_FALSE(j.contains("psnr_vs_image"));
 
+  // The second run also asks the driver for its kernels' statistics, which must not
+  // change what is drawn.
   auto second = run_scenezip("bench " + kDemo + " --width 64 --height 48 --frames 2 --warmup 1 --view 1/3 --json" +
-                             " --compare-image " + saved);
+                             " --compare-image " + saved + " --kernel-statistics");
   ASSERT_EQ(second.exit_code, 0) << second.err;
+  const auto j2 = nlohmann::json::parse(second.out);
   // The same renderer: bit for bit on the CPU driver. A GPU may append the visible
   // Gaussians in another order from run to run, which equal depth keys keep (the H200:
   // 93.5 dB here), so the bound leaves room for that and nothing else.
-  EXPECT_GE(nlohmann::json::parse(second.out)["psnr_vs_image"].get<double>(), 80.0);
+  EXPECT_GE(j2["psnr_vs_image"].get<double>(), 80.0);
+  // Drivers name their statistics as they like (the CPU driver gives none for compute);
+  // where there are any, the preprocess kernel is among them, each value text.
+  ASSERT_TRUE(j2.contains("kernel_statistics") && j2["kernel_statistics"].is_object()) << second.out;
+  const auto& kernels = j2["kernel_statistics"];
+  if (!kernels.empty()) EXPECT_TRUE(kernels.contains("preprocess")) << kernels.dump();
+  for (const auto& [kernel, statistics] : kernels.items()) {
+    ASSERT_FALSE(statistics.empty()) << kernel;
+    for (const auto& [name, value] : statistics.items()) EXPECT_TRUE(value.is_string()) << kernel << ": " << name;
+  }
+  EXPECT_FALSE(j.contains("kernel_statistics"));  // only when asked
 
   auto other_size = run_scenezip("bench " + kDemo + " --width 32 --height 48 --frames 1 --warmup 0 --compare-image " + saved);
   EXPECT_EQ(other_size.exit_code, 2);
