@@ -304,6 +304,15 @@ Status run_bench(const BenchOptions& o) {
     std::printf("preprocess %.3f ms, sort %.3f ms, raster %.3f ms (%s kernel), total %.3f ms (%.0f FPS)\n",
                 median(pre), median(sort), median(raster), renderer->raster_kernel(), total_ms,
                 j["fps"].get<double>());
+    if (o.kernel_statistics) {
+      const auto statistics = renderer->kernel_statistics();
+      if (statistics.empty()) std::printf("the Vulkan driver reports no kernel statistics\n");
+      for (const auto& [kernel, values] : statistics) {
+        std::string line;
+        for (const auto& [name, value] : values) line += (line.empty() ? "" : ", ") + name + " " + value;
+        std::printf("%s: %s\n", kernel.c_str(), line.c_str());
+      }
+    }
   }
   return Status::Ok();
 }
@@ -341,7 +350,8 @@ void add_bench(CLI::App& app, Runner& run) {
   cmd->add_flag("--json", o->json, "Print one JSON object");
   cmd->add_flag("--kernel-statistics", o->kernel_statistics,
                 "Gaussians: report each kernel's statistics as the Vulkan driver gives them (registers, shared memory "
-                "and the like; VK_KHR_pipeline_executable_properties), in the JSON object as kernel_statistics");
+                "and the like; VK_KHR_pipeline_executable_properties), a line per kernel, or in the JSON object as "
+                "kernel_statistics");
   cmd->callback([o, &run] { run = [o] { return run_bench(*o); }; });
 }
 

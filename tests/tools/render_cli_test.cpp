@@ -137,12 +137,18 @@ TEST(BenchCli, ReportsStepsMemoryAndComparesImages) {
   // where there are any, the preprocess kernel is among them, each value text.
   ASSERT_TRUE(j2.contains("kernel_statistics") && j2["kernel_statistics"].is_object()) << second.out;
   const auto& kernels = j2["kernel_statistics"];
-  if (!kernels.empty()) EXPECT_TRUE(kernels.contains("preprocess")) << kernels.dump();
+  if (!kernels.empty()) {
+    EXPECT_TRUE(kernels.contains("preprocess")) << kernels.dump();
+  }
   for (const auto& [kernel, statistics] : kernels.items()) {
     ASSERT_FALSE(statistics.empty()) << kernel;
     for (const auto& [name, value] : statistics.items()) EXPECT_TRUE(value.is_string()) << kernel << ": " << name;
   }
   EXPECT_FALSE(j.contains("kernel_statistics"));  // only when asked
+  auto text = run_scenezip("bench " + kDemo + " --width 64 --height 48 --frames 1 --warmup 0 --kernel-statistics");
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_TRUE(text.out.find(kernels.empty() ? "reports no kernel statistics" : "preprocess: ") != std::string::npos)
+      << text.out;
 
   auto other_size = run_scenezip("bench " + kDemo + " --width 32 --height 48 --frames 1 --warmup 0 --compare-image " + saved);
   EXPECT_EQ(other_size.exit_code, 2);
