@@ -301,8 +301,6 @@ Status Context::init(const ContextOptions& options) {
   VkDeviceCreateInfo device_info{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
   device_info.queueCreateInfoCount = 1;
   device_info.pQueueCreateInfos = &queue_info;
-  // Float atomics where the device has them: the field's hash-table gradients add
-  // through them (a compare-and-swap loop elsewhere).
   std::uint32_t extension_count = 0;
   vkEnumerateDeviceExtensionProperties(physical_, nullptr, &extension_count, nullptr);
   std::vector<VkExtensionProperties> device_extensions(extension_count);
@@ -311,21 +309,31 @@ Status Context::init(const ContextOptions& options) {
     return std::any_of(device_extensions.begin(), device_extensions.end(),
                        [&](const VkExtensionProperties& e) { return std::strcmp(e.extensionName, name) == 0; });
   };
-  const bool has_atomic_float = has_extension(VK_EXT_SHADER_ATOMIC_FLOAT_EXTENSION_NAME);
+  // Fills in the device's support for the feature structs of `chain` (linked by pNext).
+  auto query_features = [&](void* chain) {
+    VkPhysicalDeviceFeatures2 features{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
+    features.pNext = chain;
+    vkGetPhysicalDeviceFeatures2(physical_, &features);
+  };
+  // Asks the device for `extension` and the features set in the structs `first` through
+  // `last` (linked by pNext), ahead of those asked for already.
+  std::vector<const char*> enabled_extensions;
+  auto enable = [&](const char* extension, void* first, void* last) {
+    static_cast<VkBaseOutStructure*>(last)->pNext =
+        static_cast<VkBaseOutStructure*>(const_cast<void*>(device_info.pNext));
+    device_info.pNext = first;
+    enabled_extensions.push_back(extension);
+  };
+  // Float atomics where the device has them: the field's hash-table gradients add
+  // through them (a compare-and-swap loop elsewhere).
   VkPhysicalDeviceShaderAtomicFloatFeaturesEXT atomic_float{
       VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_ATOMIC_FLOAT_FEATURES_EXT};
-  std::vector<const char*> enabled_extensions;
-  if (has_atomic_float) {
-    VkPhysicalDeviceFeatures2 features{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
-    features.pNext = &atomic_float;
-    vkGetPhysicalDeviceFeatures2(physical_, &features);
+  if (has_extension(VK_EXT_SHADER_ATOMIC_FLOAT_EXTENSION_NAME)) {
+    query_features(&atomic_float);
     if (atomic_float.shaderBufferFloat32AtomicAdd) {
-      VkPhysicalDeviceShaderAtomicFloatFeaturesEXT wanted{
-          VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_ATOMIC_FLOAT_FEATURES_EXT};
-      wanted.shaderBufferFloat32AtomicAdd = VK_TRUE;
-      atomic_float = wanted;
-      enabled_extensions.push_back(VK_EXT_SHADER_ATOMIC_FLOAT_EXTENSION_NAME);
-      device_info.pNext = &atomic_float;
+      atomic_float = {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_ATOMIC_FLOAT_FEATURES_EXT};
+      atomic_float.shaderBufferFloat32AtomicAdd = VK_TRUE;
+      enable(VK_EXT_SHADER_ATOMIC_FLOAT_EXTENSION_NAME, &atomic_float, &atomic_float);
       float_atomic_add_ = true;
     }
   }
@@ -335,10 +343,8 @@ Status Context::init(const ContextOptions& options) {
   VkPhysicalDeviceVulkan12Features vulkan12{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES};
   if (has_extension(VK_NV_COOPERATIVE_MATRIX_EXTENSION_NAME) && properties.apiVersion >= VK_API_VERSION_1_2 &&
       supports_cooperative_matrix(instance_, physical_)) {
-    VkPhysicalDeviceFeatures2 features{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
-    features.pNext = &cooperative;
     cooperative.pNext = &vulkan12;
-    vkGetPhysicalDeviceFeatures2(physical_, &features);
+    query_features(&cooperative);
     // Device-scope memory model too: with the memory model on, every shader's device-scope
     // atomics need it (the validation layer reported each one on the H200 without it).
     if (cooperative.cooperativeMatrix && vulkan12.shaderFloat16 && vulkan12.vulkanMemoryModel &&
@@ -350,9 +356,7 @@ Status Context::init(const ContextOptions& options) {
       vulkan12.vulkanMemoryModel = VK_TRUE;
       vulkan12.vulkanMemoryModelDeviceScope = VK_TRUE;
       cooperative.pNext = &vulkan12;
-      vulkan12.pNext = const_cast<void*>(device_info.pNext);
-      device_info.pNext = &cooperative;
-      enabled_extensions.push_back(VK_NV_COOPERATIVE_MATRIX_EXTENSION_NAME);
+      enable(VK_NV_COOPERATIVE_MATRIX_EXTENSION_NAME, &cooperative, &vulkan12);
       cooperative_matrix_ = true;
     }
   }
@@ -364,31 +368,23 @@ Status Context::init(const ContextOptions& options) {
     const VkPhysicalDeviceSubgroupProperties subgroup = subgroup_properties(physical_);
     const VkSubgroupFeatureFlags needed =
         VK_SUBGROUP_FEATURE_BASIC_BIT | VK_SUBGROUP_FEATURE_BALLOT_BIT | VK_SUBGROUP_FEATURE_VOTE_BIT;
-    VkPhysicalDeviceFeatures2 features{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
-    features.pNext = &size_control;
-    vkGetPhysicalDeviceFeatures2(physical_, &features);
+    query_features(&size_control);
     if (subgroup.subgroupSize == 32 && (subgroup.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT) &&
         (subgroup.supportedOperations & needed) == needed && size_control.computeFullSubgroups) {
       size_control = {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_SIZE_CONTROL_FEATURES_EXT};
       size_control.computeFullSubgroups = VK_TRUE;
-      size_control.pNext = const_cast<void*>(device_info.pNext);
-      device_info.pNext = &size_control;
-      enabled_extensions.push_back(VK_EXT_SUBGROUP_SIZE_CONTROL_EXTENSION_NAME);
+      enable(VK_EXT_SUBGROUP_SIZE_CONTROL_EXTENSION_NAME, &size_control, &size_control);
       full_32_wide_subgroups_ = true;
     }
   }
   VkPhysicalDevicePipelineExecutablePropertiesFeaturesKHR executable_properties{
       VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PIPELINE_EXECUTABLE_PROPERTIES_FEATURES_KHR};
   if (options.pipeline_statistics && has_extension(VK_KHR_PIPELINE_EXECUTABLE_PROPERTIES_EXTENSION_NAME)) {
-    VkPhysicalDeviceFeatures2 features{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
-    features.pNext = &executable_properties;
-    vkGetPhysicalDeviceFeatures2(physical_, &features);
+    query_features(&executable_properties);
     if (executable_properties.pipelineExecutableInfo) {
       executable_properties = {VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PIPELINE_EXECUTABLE_PROPERTIES_FEATURES_KHR};
       executable_properties.pipelineExecutableInfo = VK_TRUE;
-      executable_properties.pNext = const_cast<void*>(device_info.pNext);
-      device_info.pNext = &executable_properties;
-      enabled_extensions.push_back(VK_KHR_PIPELINE_EXECUTABLE_PROPERTIES_EXTENSION_NAME);
+      enable(VK_KHR_PIPELINE_EXECUTABLE_PROPERTIES_EXTENSION_NAME, &executable_properties, &executable_properties);
       pipeline_statistics_ = true;
     }
   }

@@ -72,12 +72,12 @@ class SplatRenderer {
   // queued walk (splat_raster.glsl); 0: never. Whether the last frame took it.
   void set_queued_walk(std::uint32_t instances) { queued_walk_ = instances; }
   std::uint32_t queued_walk() const { return queued_walk_; }
-  // Each kernel's driver statistics (ContextOptions::pipeline_statistics), by kernel.
-  using KernelStatistics = std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>>;
-  KernelStatistics kernel_statistics() const;
   bool last_frame_queued() const {
     return raster_by_block_ && queued_walk_ != 0 && stats_.instances >= queued_walk_;
   }
+  // Each kernel's driver statistics (ContextOptions::pipeline_statistics), by kernel.
+  using KernelStatistics = std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>>;
+  KernelStatistics kernel_statistics() const;
   // Bytes of GPU memory the renderer holds now: the scene, its per-Gaussian frame
   // buffers and the image-sized and tile-instance buffers of the last frame size.
   std::size_t device_bytes() const;
