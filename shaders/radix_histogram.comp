@@ -1,6 +1,7 @@
 #version 460
-// Radix sort, pass 1 of 3: counts each block's 8-bit digits. Counts are stored digit-
-// major (digit * blocks + block) so one scan per digit row yields scatter offsets.
+// Radix sort, the first of its dispatches: counts the digits of every pass of the sort
+// (RadixPush.pass of them, from bit RadixPush.shift) over all keys at once, into the
+// sort's digit totals, and zeroes the first pass's look-back words (shaderio.h).
 #extension GL_GOOGLE_include_directive : require
 #include "shaderio.h"
 
@@ -8,26 +9,33 @@ layout(local_size_x = kRadixWorkgroupSize) in;
 
 layout(std430, binding = kHistogramBindingCounters) readonly buffer Counters { uint counters[]; };
 layout(std430, binding = kHistogramBindingKeys) readonly buffer Keys { uint keys[]; };
-layout(std430, binding = kHistogramBindingHistogram) writeonly buffer Histogram { uint histogram[]; };
+layout(std430, binding = kHistogramBindingState) buffer State { uint state[]; };
+layout(std430, binding = kHistogramBindingLookback) writeonly buffer Lookback { uint lookback[]; };
 
 layout(push_constant) uniform Push { RadixPush push; };
 
-shared uint local_counts[kRadixBins];
+shared uint local_counts[kRadixMaxPasses * kRadixBins];
 
 void main() {
   const uint n = counters[push.count_slot];
   const uint blocks = counters[push.blocks_slot];
   const uint block = gl_WorkGroupID.x + gl_WorkGroupID.y * gl_NumWorkGroups.x;
+  if (block >= blocks) return;  // uniform across the workgroup
   const uint tid = gl_LocalInvocationID.x;
-  local_counts[tid] = 0;
+  const uint passes = min(push.pass, kRadixMaxPasses);
+  for (uint p = 0; p < kRadixMaxPasses; ++p) local_counts[p * kRadixBins + tid] = 0;
+  lookback[block * kRadixBins + tid] = 0;
   barrier();
-  if (block < blocks) {
-    const uint base = block * kRadixBlockSize;
-    for (uint k = 0; k < kRadixItemsPerThread; ++k) {
-      const uint idx = base + k * kRadixWorkgroupSize + tid;
-      if (idx < n) atomicAdd(local_counts[(keys[idx] >> push.shift) & 0xFFu], 1u);
-    }
+  const uint base = block * kRadixBlockSize;
+  for (uint k = 0; k < kRadixItemsPerThread; ++k) {
+    const uint idx = base + k * kRadixWorkgroupSize + tid;
+    if (idx >= n) break;
+    const uint key = keys[idx];
+    for (uint p = 0; p < passes; ++p) atomicAdd(local_counts[p * kRadixBins + ((key >> (push.shift + 8 * p)) & 0xFFu)], 1u);
   }
   barrier();
-  if (block < blocks) histogram[tid * blocks + block] = local_counts[tid];
+  for (uint p = 0; p < passes; ++p) {
+    const uint count = local_counts[p * kRadixBins + tid];
+    if (count != 0u) atomicAdd(state[kRadixStateDigitTotals + p * kRadixBins + tid], count);
+  }
 }

@@ -1,5 +1,5 @@
 #version 460
-// Radix sort, pass 3 of 3: moves each key and its value to its place. Stable.
+// Radix sort, one dispatch a pass: moves each key and its value to its place. Stable.
 // The block's keys are ranked in kRadixSegments consecutive segments, one per
 // kRadixSegmentWidth invocations, one key per invocation a step: a key's rank among the
 // equal digits of its step comes from subgroup ballots where the segment is one
@@ -8,19 +8,23 @@
 // each one ranks its keys alone, with no workgroup barrier between steps: the pass was
 // bound by the latency of its chain of barriers, not by memory. The ranked block is then
 // laid out by digit in shared memory and written in runs, neighbouring invocations to
-// neighbouring addresses. The tile sort's last pass also records where each tile's
-// instances lie (RadixPush.tile_ranges).
+// neighbouring addresses. Where each digit's keys of the block start in the output comes
+// from the digit's total over earlier blocks, found by looking back at their published
+// counts (shaderio.h) while this block ranks. The tile sort's last pass also records
+// where each tile's instances lie (RadixPush.tile_ranges).
 #extension GL_GOOGLE_include_directive : require
 #extension GL_KHR_shader_subgroup_ballot : require
 #extension GL_KHR_shader_subgroup_vote : require
 #extension GL_KHR_shader_subgroup_shuffle : require
+#extension GL_EXT_control_flow_attributes : require
 #include "shaderio.h"
 
 layout(local_size_x = kRadixWorkgroupSize) in;
 
 layout(std430, binding = kScatterBindingCounters) readonly buffer Counters { uint counters[]; };
-layout(std430, binding = kScatterBindingHistogram) readonly buffer Histogram { uint histogram[]; };
-layout(std430, binding = kScatterBindingDigitTotals) readonly buffer DigitTotals { uint digit_totals[]; };
+layout(std430, binding = kScatterBindingState) buffer State { uint state[]; };
+layout(std430, binding = kScatterBindingLookback) coherent buffer Lookback { uint lookback[]; };
+layout(std430, binding = kScatterBindingLookbackNext) writeonly buffer LookbackNext { uint lookback_next[]; };
 layout(std430, binding = kScatterBindingKeysIn) readonly buffer KeysIn { uint keys_in[]; };
 layout(std430, binding = kScatterBindingKeysOut) writeonly buffer KeysOut { uint keys_out[]; };
 layout(std430, binding = kScatterBindingValuesIn) readonly buffer ValuesIn { uint values_in[]; };
@@ -35,14 +39,44 @@ shared uint block_values[kRadixBlockSize];
 shared uint segment_counts[kRadixSegments * kRadixBins];  // per segment and digit
 shared uint digit_base[kRadixBins];   // where the block's first key of each digit goes
 shared uint digit_start[kRadixBins];  // first slot of each digit in block_keys
+shared uint block_index;
 #include "workgroup_scan.glsl"
+
+// The count of `digit` over the blocks before `block`: their look-back words, summed
+// back to the nearest one that carries its prefix, kRadixLookbackWindow words read at
+// once. Every block before this one has started (block indices are handed out in
+// order), so each word is published in time.
+const uint kRadixLookbackWindow = 4;
+uint count_before(uint block, uint digit) {
+  uint sum = 0;
+  uint before = block;  // the blocks still to sum are [0, before)
+  while (before > 0u) {
+    uint words[kRadixLookbackWindow];
+    [[unroll]] for (uint w = 0; w < kRadixLookbackWindow; ++w) {
+      // Past the first block, a prefix of nothing.
+      words[w] = before > w ? atomicOr(lookback[(before - 1u - w) * kRadixBins + digit], 0u) : kRadixLookbackPrefix;
+    }
+    bool found = false;
+    [[unroll]] for (uint w = 0; w < kRadixLookbackWindow; ++w) {
+      const uint status = words[w] & kRadixLookbackStatusMask;
+      if (found || status == 0u) break;  // found: summed; 0: not published, read again
+      sum += words[w] & kRadixLookbackValueMask;
+      found = status == kRadixLookbackPrefix;
+      --before;
+    }
+    if (found) break;
+  }
+  return sum;
+}
 
 void main() {
   const uint n = counters[push.count_slot];
   const uint blocks = counters[push.blocks_slot];
-  const uint block = gl_WorkGroupID.x + gl_WorkGroupID.y * gl_NumWorkGroups.x;
-  if (block >= blocks) return;  // uniform across the workgroup
   const uint tid = gl_LocalInvocationIndex;
+  if (tid == 0u) block_index = atomicAdd(state[kRadixStateBlockCounters + push.pass], 1u);
+  barrier();
+  const uint block = block_index;
+  if (block >= blocks) return;  // uniform across the workgroup
   const uint segment = tid / kRadixSegmentWidth, lane = tid % kRadixSegmentWidth;
   const uint segment_first = block * kRadixBlockSize + segment * kRadixSegmentWidth * kRadixItemsPerThread;
 
@@ -57,8 +91,8 @@ void main() {
     const uint idx = segment_first + k * kRadixSegmentWidth + lane;
     values[k] = idx < n ? values_in[idx] : 0;
   }
-  const uint digit_total = digit_totals[tid];
-  const uint block_offset = histogram[tid * blocks + block];
+  const uint digit_total = state[kRadixStateDigitTotals + push.pass * kRadixBins + tid];
+  lookback_next[block * kRadixBins + tid] = 0u;  // the next pass's word, unread until then
   for (uint s = 0; s < kRadixSegments; ++s) segment_counts[s * kRadixBins + tid] = 0;
 
   // Where the segment is exactly one subgroup, in lane order (32-wide subgroups numbered
@@ -115,8 +149,13 @@ void main() {
     segment_counts[s * kRadixBins + tid] = block_count;
     block_count += c;
   }
+  // Published at once, so that later blocks can look past this one while it scans.
+  const uint word = block * kRadixBins + tid;
+  atomicExchange(lookback[word], (block == 0u ? kRadixLookbackPrefix : kRadixLookbackAggregate) | block_count);
   uvec2 total;
   const uvec2 start = workgroup_exclusive_scan(in_order, uvec2(block_count, digit_total), total);
+  const uint block_offset = count_before(block, tid);
+  if (block != 0u) atomicExchange(lookback[word], kRadixLookbackPrefix | (block_offset + block_count));
   digit_start[tid] = start.x;
   digit_base[tid] = start.y + block_offset;
   barrier();

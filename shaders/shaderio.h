@@ -397,28 +397,44 @@ struct SortArgsPush {
   uint mode;  // kSortArgsVisible or kSortArgsInstances
 };
 
+// The radix sort runs a sort of up to kRadixMaxPasses 8-bit passes in 1 + passes
+// dispatches: radix_histogram.comp counts every pass's digits over all keys at once, then
+// each pass's radix_scatter.comp finds where its block's keys of each digit go by looking
+// back at the blocks before it (a chained scan with decoupled look-back): blocks take
+// their index from a counter as they start, so the blocks a block waits for are running.
+// A sort's state (kRadixStateWords, zero before the histogram): per pass, the counter
+// handing out block indices and the digit totals.
+SCZ_CONST kRadixMaxPasses = 4;
+SCZ_CONST kRadixStateBlockCounters = 0;               // uint[kRadixMaxPasses]
+SCZ_CONST kRadixStateDigitTotals = kRadixMaxPasses;   // uint[kRadixMaxPasses * kRadixBins]
+SCZ_CONST kRadixStateWords = kRadixMaxPasses + kRadixMaxPasses * kRadixBins;
+// A pass's look-back words, one per block and digit (block * kRadixBins + digit), zero
+// until the block publishes: its count of the digit (kRadixLookbackAggregate), later
+// that count plus every earlier block's (kRadixLookbackPrefix), in the low 30 bits.
+SCZ_CONST kRadixLookbackAggregate = 0x40000000u;
+SCZ_CONST kRadixLookbackPrefix = 0x80000000u;
+SCZ_CONST kRadixLookbackStatusMask = 0xC0000000u;
+SCZ_CONST kRadixLookbackValueMask = 0x3FFFFFFFu;
+SCZ_CONST kRadixMaxKeys = 0x40000000u;                // keys of one sort, below the value mask
+
 // Bindings of radix_histogram.comp.
 SCZ_CONST kHistogramBindingCounters = 0;
-SCZ_CONST kHistogramBindingKeys = 1;       // uint[n]
-SCZ_CONST kHistogramBindingHistogram = 2;  // uint[kRadixBins * blocks], digit-major
-SCZ_CONST kHistogramBindingCount = 3;
-
-// Bindings of radix_scan.comp.
-SCZ_CONST kScanBindingCounters = 0;
-SCZ_CONST kScanBindingHistogram = 1;    // scanned in place into exclusive offsets
-SCZ_CONST kScanBindingDigitTotals = 2;  // uint[kRadixBins]
-SCZ_CONST kScanBindingCount = 3;
+SCZ_CONST kHistogramBindingKeys = 1;      // uint[n]
+SCZ_CONST kHistogramBindingState = 2;     // uint[kRadixStateWords]: the digit totals are summed here
+SCZ_CONST kHistogramBindingLookback = 3;  // uint[kRadixBins * blocks]: the first pass's, zeroed here
+SCZ_CONST kHistogramBindingCount = 4;
 
 // Bindings of radix_scatter.comp; the values are the payload moved with the keys.
 SCZ_CONST kScatterBindingCounters = 0;
-SCZ_CONST kScatterBindingHistogram = 1;
-SCZ_CONST kScatterBindingDigitTotals = 2;
-SCZ_CONST kScatterBindingKeysIn = 3;
-SCZ_CONST kScatterBindingKeysOut = 4;
-SCZ_CONST kScatterBindingValuesIn = 5;
-SCZ_CONST kScatterBindingValuesOut = 6;
-SCZ_CONST kScatterBindingTileRanges = 7;  // the tile ranges (below), where RadixPush.tile_ranges is set
-SCZ_CONST kScatterBindingCount = 8;
+SCZ_CONST kScatterBindingState = 1;
+SCZ_CONST kScatterBindingLookback = 2;      // this pass's look-back words
+SCZ_CONST kScatterBindingLookbackNext = 3;  // the next pass's, zeroed here
+SCZ_CONST kScatterBindingKeysIn = 4;
+SCZ_CONST kScatterBindingKeysOut = 5;
+SCZ_CONST kScatterBindingValuesIn = 6;
+SCZ_CONST kScatterBindingValuesOut = 7;
+SCZ_CONST kScatterBindingTileRanges = 8;  // the tile ranges (below), where RadixPush.tile_ranges is set
+SCZ_CONST kScatterBindingCount = 9;
 // radix_scatter.comp ranks a block's keys in segments of kRadixSegmentWidth invocations,
 // each taking kRadixItemsPerThread steps of one key per invocation.
 SCZ_CONST kRadixSegmentWidth = 32;
@@ -516,11 +532,13 @@ struct Splat2D {
 };
 
 struct RadixPush {
-  uint shift;          // bit offset of this pass's digit
+  uint shift;          // bit offset of this pass's digit (the histogram: of the first pass's)
   uint count_slot;     // counters slot holding the number of keys
   uint blocks_slot;    // counters slot holding the number of blocks
   uint tile_ranges;    // 0, or the tile count: the pass puts tile keys in their final order
                        // and records the tile ranges (kScatterBindingTileRanges)
+  uint pass;           // the scatter: which pass of the sort (its state); the histogram: how many
+  uint pad0, pad1, pad2;
 };
 
 // --- splat_importance.comp: per-Gaussian blending weights summed over frames ---------

@@ -15,7 +15,7 @@ namespace scenezip::gpu {
 namespace io = shaderio;
 
 struct KMeansKernels::Pipelines {
-  ComputePipeline assign, update, refill, histogram, scan, scatter;
+  ComputePipeline assign, update, refill, histogram, scatter;
 };
 
 namespace {
@@ -86,7 +86,8 @@ std::size_t max_vectors(const Context& context, int dims) {
   const std::uint64_t bytes = context.limits().maxStorageBufferRange;
   const std::uint64_t by_range = bytes / (static_cast<std::uint64_t>(dims) * sizeof(float));
   const std::uint64_t by_index = std::numeric_limits<std::uint32_t>::max() / static_cast<std::uint64_t>(dims);
-  return static_cast<std::size_t>(std::min(by_range, by_index));
+  // The radix sort of assignments counts keys below kRadixMaxKeys.
+  return static_cast<std::size_t>(std::min({by_range, by_index, std::uint64_t{io::kRadixMaxKeys - 1}}));
 }
 
 Status check_dims(int dims) {
@@ -120,7 +121,6 @@ Result<std::unique_ptr<KMeansKernels>> KMeansKernels::create(Context& context) {
   SCZ_RETURN_IF_ERROR(make(kmeans_update_spirv(), io::kKMeansUpdateBindingCount, sizeof(io::KMeansPush), &p.update));
   SCZ_RETURN_IF_ERROR(make(kmeans_refill_spirv(), io::kKMeansRefillBindingCount, sizeof(io::KMeansPush), &p.refill));
   SCZ_RETURN_IF_ERROR(make(radix_histogram_spirv(), io::kHistogramBindingCount, sizeof(io::RadixPush), &p.histogram));
-  SCZ_RETURN_IF_ERROR(make(radix_scan_spirv(), io::kScanBindingCount, sizeof(io::RadixPush), &p.scan));
   SCZ_RETURN_IF_ERROR(make(radix_scatter_spirv(), io::kScatterBindingCount, sizeof(io::RadixPush), &p.scatter));
   return kernels;
 }
@@ -179,9 +179,12 @@ Result<codec::KMeansResult> KMeansKernels::lloyd(const float* data, std::size_t 
   SCZ_ASSIGN_OR_RETURN(Buffer keys1, c.create_buffer(m * sizeof(std::uint32_t), false));
   SCZ_ASSIGN_OR_RETURN(Buffer sorted0, c.create_buffer(m * sizeof(std::uint32_t), false));
   SCZ_ASSIGN_OR_RETURN(Buffer sorted1, c.create_buffer(m * sizeof(std::uint32_t), false));
-  SCZ_ASSIGN_OR_RETURN(Buffer histogram_buf,
-                       c.create_buffer(static_cast<std::size_t>(io::kRadixBins) * blocks * sizeof(std::uint32_t), false));
-  SCZ_ASSIGN_OR_RETURN(Buffer totals_buf, c.create_buffer(io::kRadixBins * sizeof(std::uint32_t), false));
+  // The sort's look-back words (a pass's and the next's) and state (shaderio.h).
+  Buffer lookback[2];
+  for (Buffer& words : lookback) {
+    SCZ_ASSIGN_OR_RETURN(words, c.create_buffer(static_cast<std::size_t>(io::kRadixBins) * blocks * sizeof(std::uint32_t), false));
+  }
+  SCZ_ASSIGN_OR_RETURN(Buffer state_buf, c.create_buffer(io::kRadixStateWords * sizeof(std::uint32_t), false));
 
   const Pipelines& p = *pipelines_;
   Recording rec(c);
@@ -195,28 +198,27 @@ Result<codec::KMeansResult> KMeansKernels::lloyd(const float* data, std::size_t 
   const int passes = radix_passes(k);
   const Buffer* keys[2] = {&keys0, &keys1};
   const Buffer* sorted[2] = {&sorted0, &sorted1};
-  std::vector<VkDescriptorSet> histogram_sets, scatter_sets;
+  SCZ_ASSIGN_OR_RETURN(VkDescriptorSet histogram_set,
+                       rec.set(p.histogram, {{io::kHistogramBindingCounters, &control_buf},
+                                             {io::kHistogramBindingKeys, &assignment_buf},
+                                             {io::kHistogramBindingState, &state_buf},
+                                             {io::kHistogramBindingLookback, &lookback[0]}}));
+  std::vector<VkDescriptorSet> scatter_sets;
   for (int pass = 0; pass < passes; ++pass) {
     const Buffer* keys_in = pass == 0 ? &assignment_buf : keys[(pass - 1) % 2];
     const Buffer* index_in = pass == 0 ? &index_buf : sorted[(pass - 1) % 2];
-    SCZ_ASSIGN_OR_RETURN(VkDescriptorSet h, rec.set(p.histogram, {{io::kHistogramBindingCounters, &control_buf},
-                                                                    {io::kHistogramBindingKeys, keys_in},
-                                                                    {io::kHistogramBindingHistogram, &histogram_buf}}));
     SCZ_ASSIGN_OR_RETURN(VkDescriptorSet s, rec.set(p.scatter, {{io::kScatterBindingCounters, &control_buf},
-                                                                {io::kScatterBindingHistogram, &histogram_buf},
-                                                                {io::kScatterBindingDigitTotals, &totals_buf},
+                                                                {io::kScatterBindingState, &state_buf},
+                                                                {io::kScatterBindingLookback, &lookback[pass % 2]},
+                                                                {io::kScatterBindingLookbackNext, &lookback[1 - pass % 2]},
                                                                 {io::kScatterBindingKeysIn, keys_in},
                                                                 {io::kScatterBindingKeysOut, keys[pass % 2]},
                                                                 {io::kScatterBindingValuesIn, index_in},
                                                                 {io::kScatterBindingValuesOut, sorted[pass % 2]},
                                                                 // Untouched: RadixPush.tile_ranges is 0.
-                                                                {io::kScatterBindingTileRanges, &totals_buf}}));
-    histogram_sets.push_back(h);
+                                                                {io::kScatterBindingTileRanges, &state_buf}}));
     scatter_sets.push_back(s);
   }
-  SCZ_ASSIGN_OR_RETURN(VkDescriptorSet scan_set, rec.set(p.scan, {{io::kScanBindingCounters, &control_buf},
-                                                                  {io::kScanBindingHistogram, &histogram_buf},
-                                                                  {io::kScanBindingDigitTotals, &totals_buf}}));
   SCZ_ASSIGN_OR_RETURN(VkDescriptorSet update_set,
                        rec.set(p.update, {{io::kKMeansUpdateBindingData, &data_buf},
                                           {io::kKMeansUpdateBindingWeights, &weight_buf},
@@ -243,11 +245,15 @@ Result<codec::KMeansResult> KMeansKernels::lloyd(const float* data, std::size_t 
     push.iteration = static_cast<std::uint32_t>(it);
     push.groups_x = rec.groups_x(assign_groups);
     rec.dispatch(p.assign, assign_set, &push, assign_groups);
+    // The sort's state starts at zero each time (its block counters and digit totals).
+    vkCmdFillBuffer(rec.cmd(), state_buf.handle(), 0, VK_WHOLE_SIZE, 0);
+    Context::compute_barrier(rec.cmd());
+    const io::RadixPush counts{0, io::kKMeansControlSortCount, io::kKMeansControlSortBlocks, 0,
+                               static_cast<std::uint32_t>(passes), 0, 0, 0};
+    rec.dispatch(p.histogram, histogram_set, &counts, blocks);
     for (int pass = 0; pass < passes; ++pass) {
       const io::RadixPush radix{static_cast<std::uint32_t>(8 * pass), io::kKMeansControlSortCount,
-                                io::kKMeansControlSortBlocks};
-      rec.dispatch(p.histogram, histogram_sets[pass], &radix, blocks);
-      rec.dispatch(p.scan, scan_set, &radix, io::kRadixBins);
+                                io::kKMeansControlSortBlocks, 0, static_cast<std::uint32_t>(pass), 0, 0, 0};
       rec.dispatch(p.scatter, scatter_sets[pass], &radix, blocks);
     }
     push.groups_x = rec.groups_x(update_groups);

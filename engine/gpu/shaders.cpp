@@ -15,8 +15,6 @@ const std::uint32_t k_splat_sort_args[] =
 const std::uint32_t k_radix_histogram[] =
 #include "shaders/radix_histogram.comp.spv.inc"
     ;
-const std::uint32_t k_radix_scan[] =
-#include "shaders/radix_scan.comp.spv.inc"
     ;
 const std::uint32_t k_radix_scatter[] =
 #include "shaders/radix_scatter.comp.spv.inc"
@@ -151,7 +149,6 @@ Spirv covariance_spirv() { return spirv_of(k_covariance); }
 Spirv splat_preprocess_spirv() { return spirv_of(k_splat_preprocess); }
 Spirv splat_sort_args_spirv() { return spirv_of(k_splat_sort_args); }
 Spirv radix_histogram_spirv() { return spirv_of(k_radix_histogram); }
-Spirv radix_scan_spirv() { return spirv_of(k_radix_scan); }
 Spirv radix_scatter_spirv() { return spirv_of(k_radix_scatter); }
 Spirv splat_raster_spirv() { return spirv_of(k_splat_raster); }
 Spirv splat_raster_blocks_spirv() { return spirv_of(k_splat_raster_blocks); }

@@ -15,7 +15,6 @@ Spirv covariance_spirv();
 Spirv splat_preprocess_spirv();
 Spirv splat_sort_args_spirv();
 Spirv radix_histogram_spirv();
-Spirv radix_scan_spirv();
 Spirv radix_scatter_spirv();
 Spirv splat_emit_count_spirv();
 Spirv splat_emit_spirv();

@@ -63,7 +63,7 @@ void SplatRenderer::release_recording() {
 }
 
 Status SplatRenderer::init(const GaussianCloud& cloud) {
-  if (cloud.count > 0xFFFFFFFFull / 64) return invalid_input("too many Gaussians for the GPU renderer");
+  if (cloud.count >= io::kRadixMaxKeys) return invalid_input("too many Gaussians for the GPU renderer");
   count_ = cloud.count;
   // Bounding sphere of the centres (box centre, farthest centre from it); non-finite
   // positions are culled by the preprocess and ignored here.
@@ -99,7 +99,6 @@ Status SplatRenderer::init(const GaussianCloud& cloud) {
   SCZ_RETURN_IF_ERROR(make(splat_preprocess_spirv(), io::kPreprocessBindingCount, 0, &preprocess_));
   SCZ_RETURN_IF_ERROR(make(splat_sort_args_spirv(), io::kSortArgsBindingCount, sizeof(io::SortArgsPush), &sort_args_));
   SCZ_RETURN_IF_ERROR(make(radix_histogram_spirv(), io::kHistogramBindingCount, sizeof(io::RadixPush), &histogram_));
-  SCZ_RETURN_IF_ERROR(make(radix_scan_spirv(), io::kScanBindingCount, sizeof(io::RadixPush), &scan_));
   SCZ_RETURN_IF_ERROR(make(splat_emit_count_spirv(), io::kEmitCountBindingCount, 0, &emit_count_));
   SCZ_RETURN_IF_ERROR(make(splat_emit_spirv(), io::kEmitBindingCount, 0, &emit_));
   SCZ_RETURN_IF_ERROR(make(radix_scatter_spirv(), io::kScatterBindingCount, sizeof(io::RadixPush), &scatter_));
@@ -137,13 +136,14 @@ Status SplatRenderer::init(const GaussianCloud& cloud) {
   SCZ_ASSIGN_OR_RETURN(splats_, context_.create_buffer(n * sizeof(io::Splat2D), false));
   SCZ_ASSIGN_OR_RETURN(counters_, context_.create_buffer(io::kCounterSlots * sizeof(std::uint32_t), false));
   SCZ_ASSIGN_OR_RETURN(dummy_, context_.create_buffer(16, false));
-  SCZ_ASSIGN_OR_RETURN(digit_totals_, context_.create_buffer(io::kRadixBins * sizeof(std::uint32_t), false));
+  for (Buffer& state : radix_state_) {
+    SCZ_ASSIGN_OR_RETURN(state, context_.create_buffer(io::kRadixStateWords * sizeof(std::uint32_t), false));
+  }
   for (int k = 0; k < 2; ++k) {
     SCZ_ASSIGN_OR_RETURN(depth_keys_[k], context_.create_buffer(n * sizeof(std::uint32_t), false));
     SCZ_ASSIGN_OR_RETURN(depth_values_[k], context_.create_buffer(n * sizeof(std::uint32_t), false));
   }
   SCZ_ASSIGN_OR_RETURN(tile_counts_, context_.create_buffer(n * sizeof(std::uint32_t), false));
-  SCZ_ASSIGN_OR_RETURN(item_offsets_, context_.create_buffer(n * sizeof(std::uint32_t), false));
   SCZ_ASSIGN_OR_RETURN(block_sums_, context_.create_buffer(ceil_div(n, radix_block()) * sizeof(std::uint32_t), false));
   if (context_.timestamp_period_ns() > 0) {
     SCZ_ASSIGN_OR_RETURN(timestamps_, context_.create_timestamp_pool(kTimestampCount));
@@ -155,8 +155,8 @@ std::size_t SplatRenderer::device_bytes() const {
   std::size_t bytes = 0;
   for (const Buffer* b : {&params_, &positions_, &log_scales_, &rotations_, &logits_, &sh_, &splats_, &counters_,
                           &dummy_, &depth_keys_[0], &depth_keys_[1], &depth_values_[0], &depth_values_[1],
-                          &keys_tile_[0], &keys_tile_[1], &values_[0], &values_[1], &tile_counts_, &item_offsets_,
-                          &histogram_counts_, &digit_totals_, &block_sums_, &tile_ranges_, &image_}) {
+                          &keys_tile_[0], &keys_tile_[1], &values_[0], &values_[1], &tile_counts_,
+                          &lookback_[0], &lookback_[1], &radix_state_[0], &radix_state_[1], &block_sums_, &tile_ranges_, &image_}) {
     bytes += b->size();
   }
   return bytes;
@@ -169,15 +169,17 @@ Status SplatRenderer::allocate_frame(int width, int height, std::size_t capacity
   tiles_x_ = static_cast<int>(ceil_div(width, io::kTileSize));
   tiles_y_ = static_cast<int>(ceil_div(height, io::kTileSize));
   capacity_ = std::max<std::size_t>(capacity, radix_block());
-  if (capacity_ > 0xFFFFFFFFull - radix_block()) return internal_error("too many tile instances for one frame");
+  if (capacity_ >= io::kRadixMaxKeys) return internal_error("too many tile instances for one frame");
   const VkDeviceSize instance_bytes = capacity_ * sizeof(std::uint32_t);
   for (int k = 0; k < 2; ++k) {
     SCZ_ASSIGN_OR_RETURN(keys_tile_[k], context_.create_buffer(instance_bytes, false));
     SCZ_ASSIGN_OR_RETURN(values_[k], context_.create_buffer(instance_bytes, false));
   }
-  // One histogram serves both sorts: sized for the larger of the two.
+  // One pair of look-back buffers serves both sorts: sized for the larger of the two.
   const std::size_t blocks = ceil_div(std::max(capacity_, count_), radix_block());
-  SCZ_ASSIGN_OR_RETURN(histogram_counts_, context_.create_buffer(blocks * io::kRadixBins * sizeof(std::uint32_t), false));
+  for (Buffer& lookback : lookback_) {
+    SCZ_ASSIGN_OR_RETURN(lookback, context_.create_buffer(blocks * io::kRadixBins * sizeof(std::uint32_t), false));
+  }
   SCZ_ASSIGN_OR_RETURN(tile_ranges_,
                        context_.create_buffer(static_cast<std::size_t>(tiles_x_) * tiles_y_ * 2 * sizeof(std::uint32_t), false));
   SCZ_ASSIGN_OR_RETURN(image_, context_.create_buffer(static_cast<std::size_t>(width) * height * 4 * sizeof(float), false));
@@ -218,6 +220,7 @@ Status SplatRenderer::record() {
   vkBeginCommandBuffer(cmd, &begin);
   if (timestamps_) vkCmdResetQueryPool(cmd, timestamps_, 0, kTimestampCount);
   vkCmdFillBuffer(cmd, counters_.handle(), 0, VK_WHOLE_SIZE, 0);
+  for (const Buffer& state : radix_state_) vkCmdFillBuffer(cmd, state.handle(), 0, VK_WHOLE_SIZE, 0);
   // Tile ranges (shaderio.h): every tile empty until the tile sort's last pass says otherwise.
   const VkDeviceSize tile_words = static_cast<VkDeviceSize>(tiles_x_) * tiles_y_ * sizeof(std::uint32_t);
   vkCmdFillBuffer(cmd, tile_ranges_.handle(), 0, tile_words, io::kEmptyTileStart);
@@ -254,48 +257,47 @@ Status SplatRenderer::record() {
   Context::compute_barrier(cmd);
   mark("depth sort arguments");
 
-  // One stable LSD radix pass of 8 bits over keys[cur], moving the values with them;
-  // `tile_ranges`: 0, or the tile count where this pass leaves tile keys in their final
-  // order and records the tile ranges.
+  // A stable LSD radix sort of `bits` bits (8 a pass) over keys[cur], moving the values
+  // with them: the digit totals of every pass, then one scatter a pass. `state` is the
+  // sort's radix_state_; `tile_ranges`: 0, or the tile count where the last
+  // pass leaves tile keys in their final order and records the tile ranges.
   struct SortSlots {
     std::uint32_t count, blocks, args;
   };
-  auto pass = [&](Buffer* keys, Buffer* values, int& cur, std::uint32_t shift, const SortSlots& slots,
-                  const std::string& name, std::uint32_t tile_ranges) -> Status {
-    const std::string label = name + " " + std::to_string(shift / 8);
-    io::RadixPush push{shift, slots.count, slots.blocks, tile_ranges};
-    const int next = 1 - cur;
+  auto sort = [&](Buffer* keys, Buffer* values, int& cur, std::uint32_t bits, const SortSlots& slots,
+                  Buffer* state, const std::string& name, std::uint32_t tile_ranges) -> Status {
+    const std::uint32_t passes = (bits + 7) / 8;
     const VkDeviceSize args = slots.args * sizeof(std::uint32_t);
+    const io::RadixPush counts{0, slots.count, slots.blocks, 0, passes, 0, 0, 0};
     SCZ_RETURN_IF_ERROR(bind(histogram_,
                              {{io::kHistogramBindingCounters, &counters_},
                               {io::kHistogramBindingKeys, &keys[cur]},
-                              {io::kHistogramBindingHistogram, &histogram_counts_}},
-                             &push));
+                              {io::kHistogramBindingState, state},
+                              {io::kHistogramBindingLookback, &lookback_[0]}},
+                             &counts));
     vkCmdDispatchIndirect(cmd, counters_.handle(), args);
     Context::compute_barrier(cmd);
-    mark(label + " histogram");
-    SCZ_RETURN_IF_ERROR(bind(scan_,
-                             {{io::kScanBindingCounters, &counters_},
-                              {io::kScanBindingHistogram, &histogram_counts_},
-                              {io::kScanBindingDigitTotals, &digit_totals_}},
-                             &push));
-    vkCmdDispatch(cmd, io::kRadixBins, 1, 1);
-    Context::compute_barrier(cmd);
-    mark(label + " scan");
-    SCZ_RETURN_IF_ERROR(bind(scatter_,
-                             {{io::kScatterBindingCounters, &counters_},
-                              {io::kScatterBindingHistogram, &histogram_counts_},
-                              {io::kScatterBindingDigitTotals, &digit_totals_},
-                              {io::kScatterBindingKeysIn, &keys[cur]},
-                              {io::kScatterBindingKeysOut, &keys[next]},
-                              {io::kScatterBindingValuesIn, &values[cur]},
-                              {io::kScatterBindingValuesOut, &values[next]},
-                              {io::kScatterBindingTileRanges, &tile_ranges_}},
-                             &push));
-    vkCmdDispatchIndirect(cmd, counters_.handle(), args);
-    Context::compute_barrier(cmd);
-    mark(label + " scatter");
-    cur = next;
+    mark(name + " digit totals");
+    for (std::uint32_t pass = 0; pass < passes; ++pass) {
+      const bool last = pass + 1 == passes;
+      const io::RadixPush push{8 * pass, slots.count, slots.blocks, last ? tile_ranges : 0, pass, 0, 0, 0};
+      const int next = 1 - cur;
+      SCZ_RETURN_IF_ERROR(bind(scatter_,
+                               {{io::kScatterBindingCounters, &counters_},
+                                {io::kScatterBindingState, state},
+                                {io::kScatterBindingLookback, &lookback_[pass % 2]},
+                                {io::kScatterBindingLookbackNext, &lookback_[1 - pass % 2]},
+                                {io::kScatterBindingKeysIn, &keys[cur]},
+                                {io::kScatterBindingKeysOut, &keys[next]},
+                                {io::kScatterBindingValuesIn, &values[cur]},
+                                {io::kScatterBindingValuesOut, &values[next]},
+                                {io::kScatterBindingTileRanges, &tile_ranges_}},
+                               &push));
+      vkCmdDispatchIndirect(cmd, counters_.handle(), args);
+      Context::compute_barrier(cmd);
+      mark(name + " " + std::to_string(pass) + " scatter");
+      cur = next;
+    }
     return Status::Ok();
   };
 
@@ -303,18 +305,18 @@ Status SplatRenderer::record() {
   const SortSlots visible{io::kCounterVisibleCount, io::kCounterVisibleBlocks, io::kCounterVisibleSortArgs};
   int depth_cur = 0;
   const std::uint32_t depth_bits = weight_sums_ ? 32 : io::kDepthKeyBits;  // FrameParams::exact_depth
-  for (std::uint32_t shift = 0; shift < depth_bits; shift += 8) {
-    SCZ_RETURN_IF_ERROR(pass(depth_keys_, depth_values_, depth_cur, shift, visible, "depth sort", 0));
-  }
+  SCZ_RETURN_IF_ERROR(sort(depth_keys_, depth_values_, depth_cur, depth_bits, visible, &radix_state_[0], "depth sort", 0));
   stage_ends_here(2);
 
   // Tile instances laid out in depth order: offsets within blocks, a scan of the block
-  // totals, then one thread per visible Gaussian writes its instances.
+  // totals, then one thread per visible Gaussian writes its instances. The offsets take
+  // the sorted depth keys' place: nothing reads those keys again.
+  Buffer& item_offsets = depth_keys_[depth_cur];
   SCZ_RETURN_IF_ERROR(bind(emit_count_,
                            {{io::kEmitCountBindingCounters, &counters_},
                             {io::kEmitCountBindingSorted, &depth_values_[depth_cur]},
                             {io::kEmitCountBindingTileCounts, &tile_counts_},
-                            {io::kEmitCountBindingItemOffsets, &item_offsets_},
+                            {io::kEmitCountBindingItemOffsets, &item_offsets},
                             {io::kEmitCountBindingBlockSums, &block_sums_},
                             {io::kEmitCountBindingParams, &params_}},
                            nullptr));
@@ -332,7 +334,7 @@ Status SplatRenderer::record() {
                             {io::kEmitBindingCounters, &counters_},
                             {io::kEmitBindingSorted, &depth_values_[depth_cur]},
                             {io::kEmitBindingSplats, &splats_},
-                            {io::kEmitBindingItemOffsets, &item_offsets_},
+                            {io::kEmitBindingItemOffsets, &item_offsets},
                             {io::kEmitBindingBlockOffsets, &block_sums_},
                             {io::kEmitBindingKeysTile, &keys_tile_[0]},
                             {io::kEmitBindingValues, &values_[0]}},
@@ -347,10 +349,7 @@ Status SplatRenderer::record() {
   const std::uint32_t tile_bits = bits_for(tiles);
   const SortSlots instances{io::kCounterInstanceCount, io::kCounterInstanceBlocks, io::kCounterInstanceSortArgs};
   int cur = 0;
-  for (std::uint32_t shift = 0; shift < tile_bits; shift += 8) {
-    const bool last = shift + 8 >= tile_bits;
-    SCZ_RETURN_IF_ERROR(pass(keys_tile_, values_, cur, shift, instances, "tile sort", last ? tiles : 0));
-  }
+  SCZ_RETURN_IF_ERROR(sort(keys_tile_, values_, cur, tile_bits, instances, &radix_state_[1], "tile sort", tiles));
   final_buffer_ = cur;
   stage_ends_here(4);
 
@@ -396,7 +395,7 @@ SplatRenderer::KernelStatistics SplatRenderer::kernel_statistics() const {
   KernelStatistics out;
   const std::pair<const char*, const ComputePipeline*> kernels[] = {
       {"preprocess", &preprocess_},   {"sort arguments", &sort_args_}, {"radix histogram", &histogram_},
-      {"radix scan", &scan_},         {"radix scatter", &scatter_},    {"emit count", &emit_count_},
+      {"radix scatter", &scatter_},    {"emit count", &emit_count_},
       {"emit", &emit_},               {"raster", &raster_},            {"raster queued", &raster_queued_}};
   for (const auto& [name, pipeline] : kernels) {
     if (!pipeline->statistics().empty()) out.emplace_back(name, pipeline->statistics());

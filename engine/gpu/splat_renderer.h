@@ -101,7 +101,7 @@ class SplatRenderer {
   std::array<double, 3> bound_centre_{0, 0, 0};
   double bound_radius_ = 0;
 
-  ComputePipeline preprocess_, sort_args_, histogram_, scan_, scatter_, emit_count_, emit_, raster_;
+  ComputePipeline preprocess_, sort_args_, histogram_, scatter_, emit_count_, emit_, raster_;
   ComputePipeline raster_queued_;  // where raster_by_block_
   std::uint32_t queued_walk_ = shaderio::kQueuedWalkInstances;
   bool raster_by_block_ = false;
@@ -115,8 +115,11 @@ class SplatRenderer {
   Buffer splats_, counters_, dummy_;
   Buffer depth_keys_[2], depth_values_[2];  // visible Gaussians, sorted by depth
   Buffer keys_tile_[2], values_[2];         // tile instances, sorted by tile
-  Buffer tile_counts_, item_offsets_;       // per Gaussian / per sorted visible Gaussian
-  Buffer histogram_counts_, digit_totals_, block_sums_, tile_ranges_, image_;
+  Buffer tile_counts_;                      // per Gaussian
+  // The radix sorts' look-back words, a pass's in one and the next pass's in the other,
+  // and their state (shaderio.h), the depth sort's then the tile sort's.
+  Buffer lookback_[2], radix_state_[2];
+  Buffer block_sums_, tile_ranges_, image_;
 
   int width_ = 0, height_ = 0, tiles_x_ = 0, tiles_y_ = 0;
   std::size_t capacity_ = 0;
