@@ -3,6 +3,7 @@
 // (RadixPush.pass of them, from bit RadixPush.shift) over all keys at once, into the
 // sort's digit totals, and zeroes the first pass's look-back words (shaderio.h).
 #extension GL_GOOGLE_include_directive : require
+#extension GL_EXT_control_flow_attributes : require
 #include "shaderio.h"
 
 layout(local_size_x = kRadixWorkgroupSize) in;
@@ -26,12 +27,21 @@ void main() {
   for (uint p = 0; p < kRadixMaxPasses; ++p) local_counts[p * kRadixBins + tid] = 0;
   lookback[block * kRadixBins + tid] = 0;
   barrier();
+  // Eight keys loaded before any is counted, so that their loads overlap (one at a time,
+  // the pass waited on each load in turn).
   const uint base = block * kRadixBlockSize;
-  for (uint k = 0; k < kRadixItemsPerThread; ++k) {
-    const uint idx = base + k * kRadixWorkgroupSize + tid;
-    if (idx >= n) break;
-    const uint key = keys[idx];
-    for (uint p = 0; p < passes; ++p) atomicAdd(local_counts[p * kRadixBins + ((key >> (push.shift + 8 * p)) & 0xFFu)], 1u);
+  for (uint first = 0; first < kRadixItemsPerThread; first += 8) {
+    uint batch[8];
+    [[unroll]] for (uint k = 0; k < 8; ++k) {
+      const uint idx = base + (first + k) * kRadixWorkgroupSize + tid;
+      batch[k] = idx < n ? keys[idx] : 0u;
+    }
+    [[unroll]] for (uint k = 0; k < 8; ++k) {
+      if (base + (first + k) * kRadixWorkgroupSize + tid >= n) break;
+      for (uint p = 0; p < passes; ++p) {
+        atomicAdd(local_counts[p * kRadixBins + ((batch[k] >> (push.shift + 8 * p)) & 0xFFu)], 1u);
+      }
+    }
   }
   barrier();
   for (uint p = 0; p < passes; ++p) {

@@ -703,6 +703,7 @@ static_assert(kDepthKeyBits % 8 == 0 && kDepthKeyBits <= 32);
 static_assert(kRadixSegments * kRadixSegmentWidth == kRadixWorkgroupSize);
 static_assert(kRadixBins == kRadixWorkgroupSize, "radix shaders give each invocation one digit");
 static_assert(kRadixBlockSize == kRadixWorkgroupSize * kRadixItemsPerThread);
+static_assert(kRadixItemsPerThread % 8 == 0 && kRadixWideItemsPerThread % 8 == 0, "radix_histogram.comp loads keys eight at a time");
 static_assert(kSplatOwnTiles <= 8, "a small splat's touched tiles fit in the top byte of Splat2D::rect_max");
 static_assert(16384 / kTileSize < 4096, "tile coordinates fit in the 12 bits of Splat2D::rect_max");
 static_assert(kSplatWorkgroupSize == kRadixWorkgroupSize, "splat_emit_count.comp lays out a radix block a workgroup");
