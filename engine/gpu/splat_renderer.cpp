@@ -63,7 +63,9 @@ void SplatRenderer::release_recording() {
 }
 
 Status SplatRenderer::init(const GaussianCloud& cloud) {
-  if (cloud.count >= io::kRadixMaxKeys) return invalid_input("too many Gaussians for the GPU renderer");
+  // Below kRadixMaxKeys too, the radix sort's bound.
+  static_assert(0xFFFFFFFFull / 64 < io::kRadixMaxKeys);
+  if (cloud.count > 0xFFFFFFFFull / 64) return invalid_input("too many Gaussians for the GPU renderer");
   count_ = cloud.count;
   // Bounding sphere of the centres (box centre, farthest centre from it); non-finite
   // positions are culled by the preprocess and ignored here.
@@ -169,7 +171,10 @@ Status SplatRenderer::allocate_frame(int width, int height, std::size_t capacity
   tiles_x_ = static_cast<int>(ceil_div(width, io::kTileSize));
   tiles_y_ = static_cast<int>(ceil_div(height, io::kTileSize));
   capacity_ = std::max<std::size_t>(capacity, radix_block());
-  if (capacity_ >= io::kRadixMaxKeys) return internal_error("too many tile instances for one frame");
+  if (capacity_ >= io::kRadixMaxKeys) {
+    return unsupported("a frame of " + std::to_string(capacity_) + " tile instances passes the radix sort's " +
+                       std::to_string(io::kRadixMaxKeys) + " (fewer Gaussians or a smaller image)");
+  }
   const VkDeviceSize instance_bytes = capacity_ * sizeof(std::uint32_t);
   for (int k = 0; k < 2; ++k) {
     SCZ_ASSIGN_OR_RETURN(keys_tile_[k], context_.create_buffer(instance_bytes, false));
@@ -470,7 +475,10 @@ Status SplatRenderer::run_frame(const Camera& camera, const std::array<float, 3>
     stats_.instances = counters[io::kCounterInstances];
     if (stats_.instances <= capacity_) return Status::Ok();
     // Too many tile instances for the buffers: grow with headroom and render again.
-    SCZ_RETURN_IF_ERROR(allocate_frame(camera.width, camera.height, stats_.instances + stats_.instances / 4));
+    // The headroom stops short of the radix sort's bound (allocate_frame refuses past it).
+    const std::size_t headroom = std::max<std::size_t>(stats_.instances, io::kRadixMaxKeys - 1);
+    SCZ_RETURN_IF_ERROR(allocate_frame(camera.width, camera.height,
+                                       std::min<std::size_t>(stats_.instances + stats_.instances / 4, headroom)));
   }
   return internal_error("tile instance buffers could not hold the frame");
 }
