@@ -1,14 +1,17 @@
 #version 460
 // Radix sort, the first of its dispatches: counts the digits of every pass of the sort
 // (RadixPush.pass of them, from bit RadixPush.shift) over all keys at once, into the
-// sort's digit totals, and zeroes the first pass's look-back words (shaderio.h).
+// sort's digit totals, and zeroes the first pass's look-back words (shaderio.h). The
+// depth sort's also writes the visible counts and the sizes of the dispatches over them
+// (RadixPush.visible_limit), which saves a dispatch of one workgroup between the
+// preprocess and this.
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_control_flow_attributes : require
 #include "shaderio.h"
 
 layout(local_size_x = kRadixWorkgroupSize) in;
 
-layout(std430, binding = kHistogramBindingCounters) readonly buffer Counters { uint counters[]; };
+layout(std430, binding = kHistogramBindingCounters) buffer Counters { uint counters[]; };
 layout(std430, binding = kHistogramBindingKeys) readonly buffer Keys { uint keys[]; };
 layout(std430, binding = kHistogramBindingState) buffer State { uint state[]; };
 layout(std430, binding = kHistogramBindingLookback) writeonly buffer Lookback { uint lookback[]; };
@@ -17,12 +20,23 @@ layout(push_constant) uniform Push { RadixPush push; };
 
 shared uint local_counts[kRadixMaxPasses * kRadixBins];
 
+#include "dispatch_args.glsl"
+
 void main() {
-  const uint n = counters[push.count_slot];
-  const uint blocks = counters[push.blocks_slot];
   const uint block = gl_WorkGroupID.x + gl_WorkGroupID.y * gl_NumWorkGroups.x;
-  if (block >= blocks) return;  // uniform across the workgroup
   const uint tid = gl_LocalInvocationID.x;
+  uint n, blocks;
+  if (push.visible_limit != 0u) {
+    // Every workgroup reads the count the preprocess left; the slots that later
+    // dispatches read are written by the first.
+    n = min(counters[kCounterVisible], push.visible_limit);
+    blocks = (n + kRadixBlockSize - 1) / kRadixBlockSize;
+    if (block == 0u && tid == 0u) write_visible_args(n, push.max_groups_x);
+  } else {
+    n = counters[push.count_slot];
+    blocks = counters[push.blocks_slot];
+  }
+  if (block >= blocks) return;  // uniform across the workgroup
   const uint passes = min(push.pass, kRadixMaxPasses);
   for (uint p = 0; p < kRadixMaxPasses; ++p) local_counts[p * kRadixBins + tid] = 0;
   lookback[block * kRadixBins + tid] = 0;

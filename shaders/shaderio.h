@@ -385,17 +385,6 @@ SCZ_CONST kPreprocessBindingDepthValues = 9;  // uint[N]: its index and tile cou
 SCZ_CONST kPreprocessBindingTileCounts = 10;  // uint[N]: tiles each Gaussian touches
 SCZ_CONST kPreprocessBindingCount = 11;
 
-// Bindings of splat_sort_args.comp (one workgroup of kRadixWorkgroupSize).
-SCZ_CONST kSortArgsBindingParams = 0;
-SCZ_CONST kSortArgsBindingCounters = 1;
-SCZ_CONST kSortArgsBindingBlockSums = 2;  // uint[blocks]: instances per block, scanned in place
-SCZ_CONST kSortArgsBindingCount = 3;
-SCZ_CONST kSortArgsVisible = 0;    // SortArgsPush.mode: after the preprocess
-SCZ_CONST kSortArgsInstances = 1;  // after splat_emit_count.comp: the block scan, then the sizes
-
-struct SortArgsPush {
-  uint mode;  // kSortArgsVisible or kSortArgsInstances
-};
 
 // The radix sort runs a sort of up to kRadixMaxPasses 8-bit passes in 1 + passes
 // dispatches: radix_histogram.comp counts every pass's digits over all keys at once, then
@@ -445,9 +434,10 @@ SCZ_CONST kEmitCountBindingCounters = 0;
 SCZ_CONST kEmitCountBindingSorted = 1;       // uint[visible]: depth sort values, front to back
 SCZ_CONST kEmitCountBindingTileCounts = 2;
 SCZ_CONST kEmitCountBindingItemOffsets = 3;  // uint[visible]: offset within the block
-SCZ_CONST kEmitCountBindingBlockSums = 4;    // uint[blocks]: instances per block
+SCZ_CONST kEmitCountBindingBlockSums = 4;    // uint[blocks]: the block's first instance
 SCZ_CONST kEmitCountBindingParams = 5;
-SCZ_CONST kEmitCountBindingCount = 6;
+SCZ_CONST kEmitCountBindingLookback = 6;     // look-back words (word block * kRadixBins), zero before
+SCZ_CONST kEmitCountBindingCount = 7;
 
 // Bindings of splat_emit.comp.
 SCZ_CONST kEmitBindingParams = 0;
@@ -455,7 +445,7 @@ SCZ_CONST kEmitBindingCounters = 1;
 SCZ_CONST kEmitBindingSorted = 2;
 SCZ_CONST kEmitBindingSplats = 3;
 SCZ_CONST kEmitBindingItemOffsets = 4;
-SCZ_CONST kEmitBindingBlockOffsets = 5;  // the block sums after their scan
+SCZ_CONST kEmitBindingBlockOffsets = 5;  // each block's first instance (splat_emit_count.comp)
 SCZ_CONST kEmitBindingKeysTile = 6;      // uint[capacity]: tile index of each instance
 SCZ_CONST kEmitBindingValues = 7;        // uint[capacity]: its Gaussian
 SCZ_CONST kEmitBindingCount = 8;
@@ -485,6 +475,7 @@ SCZ_CONST kRasterBindingCount = 8;
 // Two sorts run per frame: visible Gaussians by depth, then tile instances by tile.
 SCZ_CONST kCounterInstances = 0;           // tile instances needed (may exceed capacity)
 SCZ_CONST kCounterVisible = 1;             // Gaussians that survived culling
+SCZ_CONST kCounterEmitCountBlocks = 2;     // blocks splat_emit_count.comp has handed out
 SCZ_CONST kCounterInstanceSortArgs = 4;    // 3 uints: radix dispatch over instances
 SCZ_CONST kCounterInstanceArgs = 8;        // 3 uints: one thread per instance
 SCZ_CONST kCounterInstanceBlocks = 12;     // radix blocks of instances
@@ -538,7 +529,13 @@ struct RadixPush {
   uint tile_ranges;    // 0, or the tile count: the pass puts tile keys in their final order
                        // and records the tile ranges (kScatterBindingTileRanges)
   uint pass;           // the scatter: which pass of the sort (its state); the histogram: how many
-  uint pad0, pad1, pad2;
+  // The histogram of the depth sort: the Gaussian count. That histogram is dispatched
+  // over every Gaussian before the visible count is known; it reads kCounterVisible
+  // (clamped to this) and its first workgroup writes the visible counts and dispatch
+  // sizes (kCounterVisibleCount and on). 0 elsewhere.
+  uint visible_limit;
+  uint max_groups_x;   // with visible_limit: the device's limit on workgroups along x
+  uint pad0;
 };
 
 // --- splat_importance.comp: per-Gaussian blending weights summed over frames ---------

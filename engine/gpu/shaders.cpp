@@ -9,9 +9,6 @@ const std::uint32_t k_covariance[] =
 const std::uint32_t k_splat_preprocess[] =
 #include "shaders/splat_preprocess.comp.spv.inc"
     ;
-const std::uint32_t k_splat_sort_args[] =
-#include "shaders/splat_sort_args.comp.spv.inc"
-    ;
 const std::uint32_t k_radix_histogram[] =
 #include "shaders/radix_histogram.comp.spv.inc"
     ;
@@ -147,7 +144,6 @@ const std::uint32_t k_nerf_contribution_llvmpipe[] =
 
 Spirv covariance_spirv() { return spirv_of(k_covariance); }
 Spirv splat_preprocess_spirv() { return spirv_of(k_splat_preprocess); }
-Spirv splat_sort_args_spirv() { return spirv_of(k_splat_sort_args); }
 Spirv radix_histogram_spirv() { return spirv_of(k_radix_histogram); }
 Spirv radix_scatter_spirv() { return spirv_of(k_radix_scatter); }
 Spirv splat_raster_spirv() { return spirv_of(k_splat_raster); }

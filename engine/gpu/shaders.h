@@ -13,7 +13,6 @@ struct Spirv {
 
 Spirv covariance_spirv();
 Spirv splat_preprocess_spirv();
-Spirv splat_sort_args_spirv();
 Spirv radix_histogram_spirv();
 Spirv radix_scatter_spirv();
 Spirv splat_emit_count_spirv();

@@ -99,7 +99,6 @@ Status SplatRenderer::init(const GaussianCloud& cloud) {
     return Status::Ok();
   };
   SCZ_RETURN_IF_ERROR(make(splat_preprocess_spirv(), io::kPreprocessBindingCount, 0, &preprocess_));
-  SCZ_RETURN_IF_ERROR(make(splat_sort_args_spirv(), io::kSortArgsBindingCount, sizeof(io::SortArgsPush), &sort_args_));
   SCZ_RETURN_IF_ERROR(make(radix_histogram_spirv(), io::kHistogramBindingCount, sizeof(io::RadixPush), &histogram_));
   SCZ_RETURN_IF_ERROR(make(splat_emit_count_spirv(), io::kEmitCountBindingCount, 0, &emit_count_));
   SCZ_RETURN_IF_ERROR(make(splat_emit_spirv(), io::kEmitBindingCount, 0, &emit_));
@@ -253,34 +252,35 @@ Status SplatRenderer::record() {
   Context::compute_barrier(cmd);
   stage(1, "preprocess");
 
-  const BufferBindings sort_args_buffers = {{io::kSortArgsBindingParams, &params_},
-                                            {io::kSortArgsBindingCounters, &counters_},
-                                            {io::kSortArgsBindingBlockSums, &block_sums_}};
-  const io::SortArgsPush visible_args{io::kSortArgsVisible};
-  SCZ_RETURN_IF_ERROR(bind(sort_args_, sort_args_buffers, &visible_args));
-  vkCmdDispatch(cmd, 1, 1, 1);
-  Context::compute_barrier(cmd);
-  mark("depth sort arguments");
-
   // A stable LSD radix sort of `bits` bits (8 a pass) over keys[cur], moving the values
   // with them: the digit totals of every pass, then one scatter a pass. `state` is the
   // sort's radix_state_; `tile_ranges`: 0, or the tile count where the last
-  // pass leaves tile keys in their final order and records the tile ranges.
+  // pass leaves tile keys in their final order and records the tile ranges;
+  // `visible_limit`: 0, or (the depth sort) the Gaussian count, where the histogram runs
+  // over every Gaussian and writes the visible counts the rest of the sort reads.
   struct SortSlots {
     std::uint32_t count, blocks, args;
   };
   auto sort = [&](Buffer* keys, Buffer* values, int& cur, std::uint32_t bits, const SortSlots& slots,
-                  Buffer* state, const std::string& name, std::uint32_t tile_ranges) -> Status {
+                  Buffer* state, const std::string& name, std::uint32_t tile_ranges,
+                  std::uint32_t visible_limit) -> Status {
     const std::uint32_t passes = (bits + 7) / 8;
     const VkDeviceSize args = slots.args * sizeof(std::uint32_t);
-    const io::RadixPush counts{0, slots.count, slots.blocks, 0, passes, 0, 0, 0};
+    const io::RadixPush counts{
+        0, slots.count, slots.blocks, 0, passes, visible_limit, context_.limits().maxComputeWorkGroupCount[0], 0};
     SCZ_RETURN_IF_ERROR(bind(histogram_,
                              {{io::kHistogramBindingCounters, &counters_},
                               {io::kHistogramBindingKeys, &keys[cur]},
                               {io::kHistogramBindingState, state},
                               {io::kHistogramBindingLookback, &lookback_[0]}},
                              &counts));
-    vkCmdDispatchIndirect(cmd, counters_.handle(), args);
+    if (visible_limit != 0) {
+      std::uint32_t x = 1, y = 1;
+      context_.tile_groups(static_cast<std::uint32_t>(ceil_div(visible_limit, radix_block())), &x, &y);
+      vkCmdDispatch(cmd, x, y, 1);
+    } else {
+      vkCmdDispatchIndirect(cmd, counters_.handle(), args);
+    }
     Context::compute_barrier(cmd);
     mark(name + " digit totals");
     for (std::uint32_t pass = 0; pass < passes; ++pass) {
@@ -310,30 +310,28 @@ Status SplatRenderer::record() {
   const SortSlots visible{io::kCounterVisibleCount, io::kCounterVisibleBlocks, io::kCounterVisibleSortArgs};
   int depth_cur = 0;
   const std::uint32_t depth_bits = weight_sums_ ? 32 : io::kDepthKeyBits;  // FrameParams::exact_depth
-  SCZ_RETURN_IF_ERROR(sort(depth_keys_, depth_values_, depth_cur, depth_bits, visible, &radix_state_[0], "depth sort", 0));
+  SCZ_RETURN_IF_ERROR(sort(depth_keys_, depth_values_, depth_cur, depth_bits, visible, &radix_state_[0], "depth sort", 0,
+                           static_cast<std::uint32_t>(std::max<std::size_t>(count_, 1))));
   stage_ends_here(2);
 
-  // Tile instances laid out in depth order: offsets within blocks, a scan of the block
-  // totals, then one thread per visible Gaussian writes its instances. The offsets take
-  // the sorted depth keys' place: nothing reads those keys again.
+  // Tile instances laid out in depth order: offsets within blocks and each block's first
+  // instance (by look-back, on the words the depth sort's last pass left zero), then one
+  // thread per visible Gaussian writes its instances. The offsets take the sorted depth
+  // keys' place: nothing reads those keys again.
   Buffer& item_offsets = depth_keys_[depth_cur];
+  const std::uint32_t depth_passes = (depth_bits + 7) / 8;
   SCZ_RETURN_IF_ERROR(bind(emit_count_,
                            {{io::kEmitCountBindingCounters, &counters_},
                             {io::kEmitCountBindingSorted, &depth_values_[depth_cur]},
                             {io::kEmitCountBindingTileCounts, &tile_counts_},
                             {io::kEmitCountBindingItemOffsets, &item_offsets},
                             {io::kEmitCountBindingBlockSums, &block_sums_},
-                            {io::kEmitCountBindingParams, &params_}},
+                            {io::kEmitCountBindingParams, &params_},
+                            {io::kEmitCountBindingLookback, &lookback_[depth_passes % 2]}},
                            nullptr));
   vkCmdDispatchIndirect(cmd, counters_.handle(), io::kCounterVisibleSortArgs * sizeof(std::uint32_t));
   Context::compute_barrier(cmd);
   mark("emit count");
-  // The block scan and the tile sort's dispatch sizes in one dispatch.
-  const io::SortArgsPush instance_args{io::kSortArgsInstances};
-  SCZ_RETURN_IF_ERROR(bind(sort_args_, sort_args_buffers, &instance_args));
-  vkCmdDispatch(cmd, 1, 1, 1);
-  Context::compute_barrier(cmd);
-  mark("emit block scan");
   SCZ_RETURN_IF_ERROR(bind(emit_,
                            {{io::kEmitBindingParams, &params_},
                             {io::kEmitBindingCounters, &counters_},
@@ -354,7 +352,7 @@ Status SplatRenderer::record() {
   const std::uint32_t tile_bits = bits_for(tiles);
   const SortSlots instances{io::kCounterInstanceCount, io::kCounterInstanceBlocks, io::kCounterInstanceSortArgs};
   int cur = 0;
-  SCZ_RETURN_IF_ERROR(sort(keys_tile_, values_, cur, tile_bits, instances, &radix_state_[1], "tile sort", tiles));
+  SCZ_RETURN_IF_ERROR(sort(keys_tile_, values_, cur, tile_bits, instances, &radix_state_[1], "tile sort", tiles, 0));
   final_buffer_ = cur;
   stage_ends_here(4);
 
@@ -382,7 +380,7 @@ Status SplatRenderer::record() {
         {io::kRasterBindingKeysTile, &keys_tile_[cur]}};
     SCZ_RETURN_IF_ERROR(bind(raster_, raster_buffers, nullptr));
     if (raster_by_block_) {
-      // splat_sort_args sized one of the two walks to every tile and the other to none.
+      // splat_emit_count sized one of the two walks to every tile and the other to none.
       vkCmdDispatchIndirect(cmd, counters_.handle(), io::kCounterRasterArgs * sizeof(std::uint32_t));
       SCZ_RETURN_IF_ERROR(bind(raster_queued_, raster_buffers, nullptr));
       vkCmdDispatchIndirect(cmd, counters_.handle(), io::kCounterRasterQueuedArgs * sizeof(std::uint32_t));
@@ -399,7 +397,7 @@ Status SplatRenderer::record() {
 SplatRenderer::KernelStatistics SplatRenderer::kernel_statistics() const {
   KernelStatistics out;
   const std::pair<const char*, const ComputePipeline*> kernels[] = {
-      {"preprocess", &preprocess_},   {"sort arguments", &sort_args_}, {"radix histogram", &histogram_},
+      {"preprocess", &preprocess_},   {"radix histogram", &histogram_},
       {"radix scatter", &scatter_},    {"emit count", &emit_count_},
       {"emit", &emit_},               {"raster", &raster_},            {"raster queued", &raster_queued_}};
   for (const auto& [name, pipeline] : kernels) {

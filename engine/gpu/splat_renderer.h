@@ -101,7 +101,7 @@ class SplatRenderer {
   std::array<double, 3> bound_centre_{0, 0, 0};
   double bound_radius_ = 0;
 
-  ComputePipeline preprocess_, sort_args_, histogram_, scatter_, emit_count_, emit_, raster_;
+  ComputePipeline preprocess_, histogram_, scatter_, emit_count_, emit_, raster_;
   ComputePipeline raster_queued_;  // where raster_by_block_
   std::uint32_t queued_walk_ = shaderio::kQueuedWalkInstances;
   bool raster_by_block_ = false;
